@@ -1,0 +1,5 @@
+"""steeringsync: keep Kiro steering docs and Python code in sync."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

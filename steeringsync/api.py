@@ -1,0 +1,99 @@
+"""The library API behind the CLI: check a project and return a report; no printing here."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from steeringsync.discovery import python_files
+from steeringsync.engine import FileJob, analyze_file
+from steeringsync.project import Project
+from steeringsync.rules import build_rules, selected
+from steeringsync.rules.base import DocRule, FactCollector, ProjectRule, PythonRule, Rule
+from steeringsync.types import FileResult, Finding
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    paths: tuple[Path, ...] = (Path("."),)
+    select: tuple[str, ...] | None = None  # None: the configuration's
+    ignore: tuple[str, ...] = ()  # added to the configuration's
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    prefilter: bool = True
+    jobs: int | None = None
+    cache: bool = True
+
+
+@dataclass
+class CheckReport:
+    findings: list[Finding] = field(default_factory=list)  # suppressed ones included
+    files_checked: int = 0
+    notices: list[str] = field(default_factory=list)
+    fixed_files: list[Path] = field(default_factory=list)
+    diffs: list[str] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)  # the enabled rules
+
+    @property
+    def active(self) -> list[Finding]:
+        return [f for f in self.findings if not f.suppressed]
+
+    def statistics(self) -> list[tuple[str, int, int]]:
+        """(code, active count, suppressed count) per code, most frequent first."""
+        active = Counter(f.code for f in self.findings if not f.suppressed)
+        suppressed = Counter(f.code for f in self.findings if f.suppressed)
+        codes = sorted(set(active) | set(suppressed), key=lambda c: (-active[c], c))
+        return [(c, active[c], suppressed[c]) for c in codes]
+
+
+def enabled_rules(project: Project, options: CheckOptions) -> list[Rule]:
+    select = project.config.select if options.select is None else options.select
+    ignore = (*project.config.ignore, *options.ignore)
+    return selected(build_rules(project), select, ignore)
+
+
+def file_job(project: Project, rules: Sequence[Rule], options: CheckOptions) -> FileJob:
+    collectors: list[FactCollector] = []
+    for rule in rules:
+        if isinstance(rule, ProjectRule):
+            collectors.extend(c for c in rule.collectors() if c not in collectors)
+    codes = {r.code for r in rules}
+    return FileJob(
+        rules=tuple(r for r in rules if isinstance(r, PythonRule)),
+        collectors=tuple(collectors),
+        max_file_size=project.config.max_file_size,
+        prefilter=options.prefilter,
+        report_syntax="SS900" in codes,
+        report_unreadable="SS901" in codes,
+    )
+
+
+def analyze_files(paths: Iterable[Path], job: FileJob) -> Iterator[FileResult]:
+    for path in paths:
+        yield analyze_file(path, job)
+
+
+def check(project: Project, options: CheckOptions) -> CheckReport:
+    rules = enabled_rules(project, options)
+    job = file_job(project, rules, options)
+    report = CheckReport(rules=rules)
+    facts: dict[str, list[tuple[Path, Any]]] = {}
+    for result in analyze_files(python_files(options.paths, project.selector), job):
+        report.files_checked += 1
+        report.findings.extend(result.findings)
+        for name, items in result.facts.items():
+            facts.setdefault(name, []).extend((result.path, item) for item in items)
+    for rule in rules:
+        if isinstance(rule, DocRule):
+            for doc in project.docs:
+                report.findings.extend(rule.check_doc(doc, project))
+        elif isinstance(rule, ProjectRule):
+            report.findings.extend(rule.check_project(project, facts))
+    project.docs  # noqa: B018 - loading the docs records the "no steering directory" notice
+    report.notices.extend(project.notices)
+    report.findings.sort(key=Finding.sort_key)
+    return report

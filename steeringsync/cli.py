@@ -1,0 +1,171 @@
+"""The command line: a thin layer over :mod:`steeringsync.api` that owns output and exit codes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from steeringsync import __version__, api
+from steeringsync.errors import SteeringSyncError, UsageError
+from steeringsync.project import Project
+from steeringsync.reporters import make_reporter
+from steeringsync.rules import ALL_RULES, RULES_BY_CODE, build_rules
+from steeringsync.types import ExitCode, OutputFormat
+
+
+def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--select SS001,SS3 --select SS9`` -> ("SS001", "SS3", "SS9")."""
+    codes = tuple(c.strip().upper() for v in values for c in v.split(",") if c.strip())
+    for code in codes:
+        if not code.isalnum() or not code[:1].isalpha():
+            raise UsageError(f"{code!r} is not a rule code or prefix (e.g. SS001, SS3)")
+    return codes
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="steeringsync")
+def cli() -> None:
+    """Keep Kiro steering docs (.kiro/steering) and Python code in sync."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice([f.value for f in OutputFormat]),
+    default=OutputFormat.TEXT.value,
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--select", multiple=True, help="Only these rule codes or prefixes (comma-separated).")
+@click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes (comma-separated).")
+@click.option("--statistics", is_flag=True, help="Show counts per rule (suppressed ones too).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="pyproject.toml or steeringsync.toml to use instead of the discovered one.",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file (testing).")
+def check(
+    paths: tuple[Path, ...],
+    output_format: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    statistics: bool,
+    config_file: Path | None,
+    exit_zero: bool,
+    quiet: bool,
+    no_prefilter: bool,
+) -> int:
+    """Check Python files under PATHS (default: .) and the project's steering docs."""
+    paths = paths or (Path("."),)
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+    if config_file is not None and not config_file.is_file():
+        raise UsageError(f"{config_file}: no such configuration file")
+    project = Project.discover(paths[0], config_file)
+    options = api.CheckOptions(
+        paths=paths,
+        select=_codes(select) or None,
+        ignore=_codes(ignore),
+        prefilter=not no_prefilter,
+    )
+    report = api.check(project, options)
+    for notice in report.notices:
+        click.echo(f"note: {notice}", err=True)
+    fmt = OutputFormat(output_format)
+    if statistics:
+        _print_statistics(report, fmt)
+    else:
+        make_reporter(fmt, sys.stdout, quiet=quiet).report(report)
+    if report.active and not exit_zero:
+        return ExitCode.FINDINGS
+    return ExitCode.CLEAN
+
+
+def _print_statistics(report: api.CheckReport, fmt: OutputFormat) -> None:
+    rows = report.statistics()
+    names = {r.code: r for r in report.rules}
+    if fmt is OutputFormat.JSON:
+        import json
+
+        items = [
+            {
+                "code": code,
+                "name": names[code].name if code in names else "",
+                "count": count,
+                "suppressed": suppressed,
+            }
+            for code, count, suppressed in rows
+        ]
+        click.echo(json.dumps(items, indent=2))
+        return
+    for code, count, suppressed in rows:
+        name = names[code].name if code in names else ""
+        extra = f" ({suppressed} suppressed)" if suppressed else ""
+        click.echo(f"{count:>6}  {code}  {name}{extra}")
+
+
+@cli.command("rules")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False))
+def list_rules(config_file: Path | None) -> int:
+    """List every rule: code, name, fixable, summary (doc-declared rules too)."""
+    project = Project.discover(Path("."), config_file)
+    for rule in build_rules(project):
+        fix = "fix" if rule.fix_applicability.value != "none" else "   "
+        origin = f"  (declared in {project.relative(rule.origin)})" if rule.origin else ""
+        click.echo(f"{rule.code}  {rule.name:<32} {fix}  {rule.summary}{origin}")
+    return ExitCode.CLEAN
+
+
+@cli.command("rule")
+@click.argument("code")
+def show_rule(code: str) -> int:
+    """Print a rule's documentation."""
+    code = code.upper()
+    rule = RULES_BY_CODE.get(code)
+    if rule is None:
+        project = Project.discover(Path("."))
+        declared = {r.code: r for r in build_rules(project)}
+        if code not in declared:
+            known = ", ".join(r.code for r in ALL_RULES)
+            raise UsageError(f"unknown rule {code!r} (known: {known})")
+        click.echo(f"# {code} ({declared[code].name})\n\n{declared[code].documentation()}")
+        return ExitCode.CLEAN
+    click.echo(f"# {rule.code} ({rule.name})\n\n{rule.documentation()}")
+    return ExitCode.CLEAN
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code; never lets a traceback reach the user."""
+    try:
+        result = cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except click.exceptions.Exit as exc:  # --help, --version
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return ExitCode.ERROR
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return ExitCode.ERROR
+    except SteeringSyncError as exc:
+        click.echo(f"steeringsync: error: {exc}", err=True)
+        return ExitCode.ERROR
+    except KeyboardInterrupt:
+        return ExitCode.ERROR
+    except Exception as exc:  # an internal error: a bug, reported briefly
+        click.echo(
+            f"steeringsync: internal error: {type(exc).__name__}: {exc}\n"
+            "Please report this with the command you ran.",
+            err=True,
+        )
+        return ExitCode.ERROR
+    return int(result) if isinstance(result, int) else ExitCode.CLEAN

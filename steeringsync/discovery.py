@@ -1,0 +1,126 @@
+"""Find the project root and the Python files to check, honouring include/exclude and .gitignore."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pathspec
+
+from steeringsync.config import Config
+from steeringsync.errors import UsageError
+
+ROOT_MARKERS = ("pyproject.toml", ".git", ".kiro")
+# Directories no user wants scanned; like ruff's default excludes.
+ALWAYS_SKIPPED = frozenset(
+    {
+        ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pytest_cache",
+        ".ruff_cache", ".steeringsync_cache", ".svn", ".tox", ".venv", "__pycache__",
+        "__pypackages__", "_build", "buck-out", "node_modules", "venv",
+    }
+)  # fmt: skip
+
+
+def find_root(start: Path) -> Path:
+    """The nearest ancestor (or ``start`` itself) holding a root marker, else ``start``."""
+    start = start.resolve()
+    base = start if start.is_dir() else start.parent
+    for candidate in (base, *base.parents):
+        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+            return candidate
+    return base
+
+
+def _relative(path: Path, root: Path) -> str | None:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+class FileSelector:
+    """Decides which files under the root are checked."""
+
+    def __init__(self, root: Path, config: Config) -> None:
+        self.root = root
+        self.config = config
+        self._include = config.include_spec()
+        self._exclude = config.exclude_spec()
+
+    def excluded(self, path: Path) -> bool:
+        rel = _relative(path, self.root)
+        return rel is not None and self._exclude.match_file(rel)
+
+    def included(self, path: Path) -> bool:
+        rel = _relative(path, self.root) or path.name
+        return self._include.match_file(rel) and not self.excluded(path)
+
+    def walk(self, top: Path) -> Iterator[Path]:
+        """Files under ``top`` in a stable order, pruning ignored directories early."""
+        ignores: list[tuple[Path, pathspec.PathSpec]] = []
+        if self.config.respect_gitignore:
+            # .gitignore files above `top` (up to the root) apply too
+            for parent in reversed([top, *top.parents]):
+                if _relative(parent, self.root) is None or parent == top:
+                    continue
+                spec = _read_gitignore(parent)
+                if spec is not None:
+                    ignores.append((parent, spec))
+        yield from self._walk(top, ignores)
+
+    def _walk(self, directory: Path, ignores: list[tuple[Path, pathspec.PathSpec]]) -> Iterator[Path]:
+        if self.config.respect_gitignore:
+            spec = _read_gitignore(directory)
+            if spec is not None:
+                ignores = [*ignores, (directory, spec)]
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir and entry.name in ALWAYS_SKIPPED:
+                continue
+            if _gitignored(path, is_dir, ignores) or (is_dir and self.excluded(path)):
+                continue
+            if is_dir:
+                yield from self._walk(path, ignores)
+            elif entry.is_file() and self.included(path):
+                yield path
+
+
+def _read_gitignore(directory: Path) -> pathspec.PathSpec | None:
+    try:
+        lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(lines.splitlines())
+
+
+def _gitignored(path: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+    for base, spec in ignores:
+        rel = _relative(path, base)
+        if rel is not None and spec.match_file(rel + "/" if is_dir else rel):
+            return True
+    return False
+
+
+def python_files(paths: Sequence[Path], selector: FileSelector) -> Iterator[Path]:
+    """Expand command-line paths: directories are walked, files named explicitly are kept."""
+    seen: set[Path] = set()
+    for given in paths:
+        if not given.exists():
+            raise UsageError(f"{given}: no such file or directory")
+        resolved = given.resolve()
+        candidates = selector.walk(resolved) if resolved.is_dir() else iter([resolved])
+        for path in candidates:
+            # an explicitly named file is checked unless the config excludes it
+            if path in seen or (path == resolved and selector.excluded(path)):
+                continue
+            seen.add(path)
+            yield path

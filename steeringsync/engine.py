@@ -1,0 +1,99 @@
+"""Check one Python file: read, pre-filter by trigger tokens, parse once, run rules, suppress.
+
+``analyze_file`` is a pure function of (path, job) so that it can run in a worker process
+and its result can be cached.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from steeringsync.python.noqa import is_suppressed
+from steeringsync.python.source import (
+    PythonSource,
+    UndecodableSource,
+    UnreadableSource,
+    read_bytes,
+)
+from steeringsync.rules.base import FactCollector, PythonRule
+from steeringsync.rules.ss900_engine import SyntaxErrorRule, UnreadableFileRule
+from steeringsync.types import FileResult, Finding, Location
+
+SYNTAX = SyntaxErrorRule()
+UNREADABLE = UnreadableFileRule()
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """Everything a worker needs to check a file; picklable."""
+
+    rules: tuple[PythonRule, ...]
+    collectors: tuple[FactCollector, ...] = ()
+    max_file_size: int = 4 * 1024 * 1024
+    prefilter: bool = True
+    report_syntax: bool = True
+    report_unreadable: bool = True
+
+    @property
+    def triggers(self) -> tuple[bytes, ...]:
+        tokens = {t for r in self.rules for t in r.triggers}
+        tokens.update(t for c in self.collectors for t in c.triggers)
+        return tuple(sorted(tokens))
+
+
+def _relevant(data: bytes, triggers: Sequence[bytes]) -> bool:
+    return any(token in data for token in triggers)
+
+
+def analyze_file(path: Path, job: FileJob) -> FileResult:
+    result = FileResult(path)
+    try:
+        data = read_bytes(path, job.max_file_size)
+    except UnreadableSource as exc:
+        if job.report_unreadable:
+            result.findings.append(UNREADABLE.finding(path, Location.point(1), str(exc)))
+        return result
+    rules = [r for r in job.rules if _relevant(data, r.triggers)]
+    collectors = [c for c in job.collectors if _relevant(data, c.triggers)]
+    relevant = bool(rules or collectors)
+    if job.prefilter and not relevant:
+        return result
+    if not job.prefilter:
+        rules, collectors = list(job.rules), list(job.collectors)
+    try:
+        source = PythonSource.from_bytes(path, data)
+        source.tree  # noqa: B018 - parse once, here, so errors are reported as SS900
+    except UndecodableSource as exc:
+        if relevant and job.report_syntax:
+            result.findings.append(SYNTAX.finding(path, Location.point(exc.line), str(exc)))
+        return result
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        if relevant and job.report_syntax:
+            result.findings.append(_syntax_finding(path, exc))
+        return result
+    result.parsed = True
+    for rule in rules:
+        for finding in rule.check_python(source):
+            if is_suppressed(source.line(finding.location.line), finding.code):
+                finding = dataclasses.replace(finding, suppressed=True)
+            result.findings.append(finding)
+    for collector in collectors:
+        facts = collector.collect(source)
+        if facts:
+            result.facts[collector.name] = facts
+    return result
+
+
+def _syntax_finding(path: Path, exc: BaseException) -> Finding:
+    if isinstance(exc, SyntaxError):
+        line = exc.lineno or 1
+        column = exc.offset or 1
+        message = f"syntax error: {exc.msg}"
+    elif isinstance(exc, RecursionError | MemoryError):
+        line, column, message = 1, 1, "file is too deeply nested to parse"
+    else:
+        line, column, message = 1, 1, f"cannot parse: {exc}"
+    return SYNTAX.finding(path, Location.point(line, column), message)

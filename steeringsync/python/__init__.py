@@ -1,0 +1,1 @@
+"""Reading and analysing Python source."""

@@ -1,0 +1,41 @@
+"""The reporter contract: start, handle each finding, finish with the whole report."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from steeringsync.types import Finding
+
+if TYPE_CHECKING:
+    from steeringsync.api import CheckReport
+
+
+class Reporter:
+    def __init__(self, stream: TextIO, *, quiet: bool = False, cwd: Path | None = None) -> None:
+        self.stream = stream
+        self.quiet = quiet
+        self.cwd = cwd or Path.cwd()
+
+    def display_path(self, path: Path) -> str:
+        """Posix path relative to the working directory (as users type them)."""
+        try:
+            return Path(os.path.relpath(path, self.cwd)).as_posix()
+        except ValueError:  # another drive on Windows
+            return path.as_posix()
+
+    def start(self) -> None:
+        """Called once before any finding."""
+
+    def handle(self, finding: Finding) -> None:
+        raise NotImplementedError
+
+    def finish(self, report: CheckReport) -> None:
+        """Called once after the last finding."""
+
+    def report(self, report: CheckReport) -> None:
+        self.start()
+        for finding in report.active:
+            self.handle(finding)
+        self.finish(report)

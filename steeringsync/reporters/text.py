@@ -1,0 +1,40 @@
+"""Human-readable output: ``path:line:col: CODE message`` and a summary line."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from steeringsync.reporters.base import Reporter
+from steeringsync.types import Finding
+
+if TYPE_CHECKING:
+    from steeringsync.api import CheckReport
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+class TextReporter(Reporter):
+    def handle(self, finding: Finding) -> None:
+        loc = finding.location
+        marker = " [*]" if finding.fixable else ""
+        self.stream.write(
+            f"{self.display_path(finding.path)}:{loc.line}:{loc.column}: "
+            f"{finding.code}{marker} {finding.message}\n"
+        )
+
+    def finish(self, report: CheckReport) -> None:
+        if self.quiet:
+            return
+        for path in report.fixed_files:
+            self.stream.write(f"Fixed {self.display_path(path)}\n")
+        active = report.active
+        if not active:
+            self.stream.write("All checks passed.\n")
+            return
+        fixable = sum(1 for f in active if f.fixable)
+        summary = f"Found {_plural(len(active), 'finding')}"
+        if fixable:
+            summary += f" ({fixable} fixable with `steeringsync check --fix`)"
+        self.stream.write(summary + ".\n")

@@ -1,0 +1,37 @@
+"""The rule registry: one tuple of every built-in rule, and rule selection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from steeringsync.project import Project
+from steeringsync.rules.base import Rule
+from steeringsync.rules.ss001_deprecated_db_session import DeprecatedDbSession
+from steeringsync.rules.ss900_engine import SyntaxErrorRule, UnreadableFileRule
+
+# Codes are never reused: a retired rule keeps its code out of circulation.
+ALL_RULES: tuple[type[Rule], ...] = (
+    DeprecatedDbSession,
+    SyntaxErrorRule,
+    UnreadableFileRule,
+)
+
+RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
+
+
+def build_rules(project: Project) -> list[Rule]:
+    """Every rule for this project: built-ins plus rules declared by its steering docs."""
+    return [rule.from_project(project) for rule in ALL_RULES]
+
+
+def is_selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
+    """``select``/``ignore`` hold codes or prefixes; the longer matching prefix wins."""
+    best_select = max((len(s) for s in select if code.startswith(s)), default=-1)
+    best_ignore = max((len(s) for s in ignore if code.startswith(s)), default=-1)
+    if select and best_select < 0:
+        return False
+    return best_select >= best_ignore
+
+
+def selected(rules: Iterable[Rule], select: Sequence[str], ignore: Sequence[str]) -> list[Rule]:
+    return [rule for rule in rules if is_selected(rule.code, select, ignore)]

@@ -1,0 +1,141 @@
+"""The rule contract: metadata and docs written once, examples that become tests.
+
+A rule's docstring has fixed sections (What it does / Why is this bad? / Example /
+Use instead / Fix safety); ``steeringsync rule CODE``, the README table and SARIF help
+are all rendered from it.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from steeringsync.types import Applicability, Finding, Location, Severity
+
+if TYPE_CHECKING:
+    from steeringsync.project import Project
+    from steeringsync.python.source import PythonSource
+    from steeringsync.steering.document import SteeringDoc
+
+SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
+CODE_RE = re.compile(r"^SS\d{3}$")
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """An example the rule must flag ``count`` times; ``fixed`` is the expected fix output."""
+
+    source: str
+    count: int = 1
+    fixed: str | None = None
+
+
+class Rule:
+    """Base of every rule. Subclasses set the class attributes and one check method."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]  # kebab-case, e.g. "deprecated-db-session"
+    summary: ClassVar[str]  # one line for `steeringsync rules`
+    severity: ClassVar[Severity] = Severity.ERROR
+    fix_applicability: ClassVar[Applicability] = Applicability.NONE
+    VALID: ClassVar[Sequence[str]] = ()
+    INVALID: ClassVar[Sequence[Invalid]] = ()
+
+    # Where a rule came from when it was declared by a steering doc; None for built-ins.
+    origin: Path | None = None
+
+    @classmethod
+    def from_project(cls, project: Project) -> Rule:
+        """Build the rule for a project; rules with settings read them from its config."""
+        return cls()
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or cls.summary)
+
+    @classmethod
+    def doc_sections(cls) -> dict[str, str]:
+        """The docstring split at its ``## Section`` headings (missing sections are absent)."""
+        sections: dict[str, str] = {}
+        current: str | None = None
+        buf: list[str] = []
+        for line in cls.documentation().splitlines():
+            heading = line.removeprefix("## ").strip() if line.startswith("## ") else None
+            if heading in SECTIONS:
+                if current is not None:
+                    sections[current] = "\n".join(buf).strip()
+                current, buf = heading, []
+            elif current is not None:
+                buf.append(line)
+        if current is not None:
+            sections[current] = "\n".join(buf).strip()
+        return sections
+
+    def finding(
+        self,
+        path: Path,
+        location: Location,
+        message: str,
+        *,
+        applicability: Applicability | None = None,
+    ) -> Finding:
+        return Finding(
+            code=self.code,
+            message=message,
+            path=path,
+            location=location,
+            severity=self.severity,
+            applicability=self.fix_applicability if applicability is None else applicability,
+        )
+
+
+class PythonRule(Rule):
+    """A rule over one Python file's stdlib ``ast``; runs only on files containing a trigger."""
+
+    @property
+    def triggers(self) -> tuple[bytes, ...]:
+        """Byte strings one of which a file must contain for this rule to possibly match."""
+        raise NotImplementedError
+
+    def check_python(self, source: PythonSource) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+class DocRule(Rule):
+    """A rule over one parsed steering document."""
+
+    def check_doc(self, doc: SteeringDoc, project: Project) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+class FactCollector:
+    """Collects JSON-safe facts from each Python file for project rules (cached per file)."""
+
+    name: ClassVar[str]
+
+    @property
+    def triggers(self) -> tuple[bytes, ...]:
+        raise NotImplementedError
+
+    def collect(self, source: PythonSource) -> list[Any]:
+        raise NotImplementedError
+
+
+class ProjectRule(Rule):
+    """A rule over the whole project: steering docs plus facts collected from every file."""
+
+    def collectors(self) -> Sequence[FactCollector]:
+        return ()
+
+    def check_project(
+        self, project: Project, facts: dict[str, list[tuple[Path, Any]]]
+    ) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+class EngineRule(Rule):
+    """A rule the engine itself reports (unparsable or unreadable files); documented only."""

@@ -1,0 +1,102 @@
+"""SS001: uses of the deprecated database-session context manager."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from steeringsync.config import SessionMigration
+from steeringsync.project import Project
+from steeringsync.python.deprecated_calls import DeprecatedCall, Shape
+from steeringsync.python.source import PythonSource
+from steeringsync.rules.base import Invalid, PythonRule
+from steeringsync.types import Applicability, Finding
+
+
+class DeprecatedDbSession(PythonRule):
+    """
+    ## What it does
+    Flags every use of the deprecated database-session method, by default
+    `unified_session_manager.get_db_session`: in a `with` statement, as a plain call, or
+    passed along as a bound method. The receiver is recognised through attribute chains
+    (`self.unified_session_manager`, `app.unified_session_manager`) and local aliases
+    (`import … as usm`, `legacy = unified_session_manager`,
+    `getattr(app, "unified_session_manager", None)`).
+
+    ## Why is this bad?
+    Sessions moved to Redis with a database fallback; database work now goes through
+    `db_manager`. The old manager keeps its own connection handling, bypasses the pool
+    the rest of the application uses, and is going away.
+
+    ## Example
+    ```python
+    with unified_session_manager.get_db_session() as session:
+        result = session.query(Model).all()
+    ```
+
+    ## Use instead
+    ```python
+    session = db_manager.get_session()
+    try:
+        result = session.query(Model).all()
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        db_manager.close_session(session)
+    ```
+
+    ## Fix safety
+    The fix is safe for `with` blocks: the rewrite keeps the context manager's commit on
+    success, rollback on error and close on every path (`commit-on-exit = true`). A site
+    is left for manual migration, with the reason in the message, when the replacement
+    would be an undefined name or the block cannot be rewritten exactly. Plain calls and
+    bound-method references are not fixed automatically.
+    """
+
+    code = "SS001"
+    name = "deprecated-db-session"
+    summary = "Use of the deprecated database session manager"
+    fix_applicability = Applicability.SAFE
+    VALID = (
+        "session = db_manager.get_session()\n",
+        "# unified_session_manager.get_db_session() in a comment\n",
+        "text = 'unified_session_manager.get_db_session()'\n",
+        "cache_manager.get_db_session()\n",
+        "class UnifiedSessionManager:\n"
+        "    def get_db_session(self):\n"
+        "        return self.get_db_session()\n",
+    )
+    INVALID = (
+        Invalid("with unified_session_manager.get_db_session() as s:\n    s.query(M).all()\n"),
+        Invalid("def f(self):\n    with self.unified_session_manager.get_db_session():\n        pass\n"),
+        Invalid("import app.unified_session_manager as usm\nusm.get_db_session()\n"),
+        Invalid("legacy = getattr(app, 'unified_session_manager', None)\nrun(legacy.get_db_session)\n"),
+    )
+
+    def __init__(self, migration: SessionMigration | None = None) -> None:
+        self.migration = migration or SessionMigration()
+        self.detector = DeprecatedCall.parse(self.migration.deprecated)
+
+    @classmethod
+    def from_project(cls, project: Project) -> DeprecatedDbSession:
+        return cls(project.config.session_migration)
+
+    @property
+    def triggers(self) -> tuple[bytes, ...]:
+        return (self.detector.trigger,)
+
+    def check_python(self, source: PythonSource) -> Iterable[Finding]:
+        replacement = self.migration.replacement
+        for use in self.detector.find(source.tree):
+            called = f"{use.receiver}.{self.detector.method}"
+            message = (
+                f"`{called}()` is deprecated: use `{replacement}.get_session()` and "
+                f"`{replacement}.close_session(session)`"
+            )
+            applicability = Applicability.SAFE if use.shape is Shape.WITH else Applicability.NONE
+            if use.shape is Shape.REFERENCE:
+                message = f"`{called}` is deprecated (passed as a reference): use `{replacement}.get_session`"
+            yield self.finding(
+                source.path, source.location(use.node), message, applicability=applicability
+            )

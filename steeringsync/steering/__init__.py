@@ -1,0 +1,1 @@
+"""Kiro steering documents: the model, the parser and the loader."""

@@ -1,0 +1,104 @@
+"""The value types every layer shares: locations, findings, formats and exit codes."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Applicability(str, enum.Enum):
+    """Whether a finding can be fixed automatically, and how safely."""
+
+    NONE = "none"
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+class OutputFormat(str, enum.Enum):
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+    GITHUB = "github"
+
+
+class ExitCode(enum.IntEnum):
+    """The exit-code contract; documented in the README and relied on by CI users."""
+
+    CLEAN = 0
+    FINDINGS = 1
+    ERROR = 2  # usage, configuration or internal error
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A 1-based, end-inclusive-start / end-exclusive-column span in a file."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, line: int, column: int = 1) -> Location:
+        return cls(line, column, line, column)
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+    path: Path
+    location: Location
+    severity: Severity = Severity.ERROR
+    applicability: Applicability = Applicability.NONE
+    suppressed: bool = False
+
+    @property
+    def fixable(self) -> bool:
+        return self.applicability is not Applicability.NONE
+
+    def sort_key(self) -> tuple[str, Location, str]:
+        return (self.path.as_posix(), self.location, self.code)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe form, used by the cache (paths stay as given)."""
+        loc = self.location
+        return {
+            "code": self.code,
+            "message": self.message,
+            "path": str(self.path),
+            "loc": [loc.line, loc.column, loc.end_line, loc.end_column],
+            "severity": self.severity.value,
+            "applicability": self.applicability.value,
+            "suppressed": self.suppressed,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        return cls(
+            code=data["code"],
+            message=data["message"],
+            path=Path(data["path"]),
+            location=Location(*data["loc"]),
+            severity=Severity(data["severity"]),
+            applicability=Applicability(data["applicability"]),
+            suppressed=data["suppressed"],
+        )
+
+
+@dataclass
+class FileResult:
+    """What checking one Python file produced: findings plus facts for project rules."""
+
+    path: Path
+    findings: list[Finding] = field(default_factory=list)
+    # collector name -> JSON-safe facts (e.g. settings read by the code), for project rules
+    facts: dict[str, list[Any]] = field(default_factory=dict)
+    parsed: bool = False
