@@ -75,6 +75,10 @@ class Rule:
             sections[current] = "\n".join(buf).strip()
         return sections
 
+    def check_example(self, text: str) -> list[Finding]:
+        """Run the rule on one VALID/INVALID example (the test-suite calls this)."""
+        raise NotImplementedError
+
     def finding(
         self,
         path: Path,
@@ -103,6 +107,12 @@ class PythonRule(Rule):
 
     def check_python(self, source: PythonSource) -> Iterable[Finding]:
         raise NotImplementedError
+
+    def check_example(self, text: str) -> list[Finding]:
+        from steeringsync.python.source import PythonSource
+
+        source = PythonSource(Path("example.py"), text.encode(), text)
+        return list(self.check_python(source))
 
 
 class DocRule(Rule):
