@@ -41,8 +41,12 @@ def cli() -> None:
     show_default=True,
     help="Output format.",
 )
-@click.option("--select", multiple=True, help="Only these rule codes or prefixes (comma-separated).")
-@click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes (comma-separated).")
+@click.option(
+    "--select", multiple=True, help="Only these rule codes or prefixes (comma-separated)."
+)
+@click.option(
+    "--ignore", multiple=True, help="Skip these rule codes or prefixes (comma-separated)."
+)
 @click.option("--statistics", is_flag=True, help="Show counts per rule (suppressed ones too).")
 @click.option(
     "--config",

@@ -67,11 +67,11 @@ class Config:
     # where the configuration came from, for messages; None means defaults only
     source: Path | None = None
 
-    def exclude_spec(self) -> pathspec.PathSpec:
-        return pathspec.PathSpec.from_lines("gitwildmatch", self.exclude)
+    def exclude_spec(self) -> pathspec.GitIgnoreSpec:
+        return pathspec.GitIgnoreSpec.from_lines(self.exclude)
 
-    def include_spec(self) -> pathspec.PathSpec:
-        return pathspec.PathSpec.from_lines("gitwildmatch", self.include)
+    def include_spec(self) -> pathspec.GitIgnoreSpec:
+        return pathspec.GitIgnoreSpec.from_lines(self.include)
 
 
 def _str(value: Any) -> str:
@@ -104,7 +104,7 @@ def _globs(value: Any) -> tuple[str, ...]:
     patterns = _strs(value)
     for pattern in patterns:
         try:
-            pathspec.PathSpec.from_lines("gitwildmatch", [pattern])
+            pathspec.GitIgnoreSpec.from_lines([pattern])
         except Exception as exc:  # pathspec raises several types for bad patterns
             raise ValueError(f"bad glob {pattern!r}: {exc}") from None
     return patterns
@@ -203,9 +203,7 @@ def parse_table(table: Mapping[str, Any], path: Path, prefix: str = "") -> Confi
     migration_table = table.get("session-migration", {})
     if not isinstance(migration_table, Mapping):
         raise ConfigError("expected a table", path=path, key=prefix + "session-migration")
-    migration = _convert(
-        migration_table, SESSION_MIGRATION, prefix + "session-migration.", path
-    )
+    migration = _convert(migration_table, SESSION_MIGRATION, prefix + "session-migration.", path)
     return Config(session_migration=SessionMigration(**migration), source=path, **values)
 
 

@@ -69,7 +69,9 @@ class FileSelector:
                     ignores.append((parent, spec))
         yield from self._walk(top, ignores)
 
-    def _walk(self, directory: Path, ignores: list[tuple[Path, pathspec.PathSpec]]) -> Iterator[Path]:
+    def _walk(
+        self, directory: Path, ignores: list[tuple[Path, pathspec.PathSpec]]
+    ) -> Iterator[Path]:
         if self.config.respect_gitignore:
             spec = _read_gitignore(directory)
             if spec is not None:

@@ -27,9 +27,7 @@ class SteeringSyncError(Exception):
 class ConfigError(SteeringSyncError):
     """Invalid configuration: an unknown key, a wrong type, a bad glob."""
 
-    def __init__(
-        self, message: str, *, path: Path | None = None, key: str | None = None
-    ) -> None:
+    def __init__(self, message: str, *, path: Path | None = None, key: str | None = None) -> None:
         if key is not None:
             message = f"`{key}`: {message}"
         super().__init__(message, path=path)

@@ -38,7 +38,8 @@ class ExitCode(enum.IntEnum):
 
 @dataclass(frozen=True, order=True)
 class Location:
-    """A 1-based, end-inclusive-start / end-exclusive-column span in a file."""
+    """A span in a file: 1-based lines and columns (characters), the end column exclusive
+    as in SARIF and ruff."""
 
     line: int
     column: int

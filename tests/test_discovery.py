@@ -1,0 +1,65 @@
+"""Which files are checked: root discovery, include/exclude, .gitignore, explicit paths."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from steeringsync.config import Config
+from steeringsync.discovery import FileSelector, find_root, python_files
+
+Tree = Callable[[dict[str, str]], Path]
+
+
+def names(root: Path, config: Config, *paths: Path) -> list[str]:
+    selector = FileSelector(root, config)
+    return [p.relative_to(root).as_posix() for p in python_files(paths or (root,), selector)]
+
+
+def test_root_is_nearest_marker(write_tree: Tree) -> None:
+    root = write_tree({"pkg/sub/mod.py": "", "pkg/pyproject.toml": ""})
+    assert find_root(root / "pkg/sub/mod.py") == (root / "pkg").resolve()
+    assert find_root(root / "pkg") == (root / "pkg").resolve()
+    (root / "pkg/pyproject.toml").unlink()
+    assert find_root(root / "pkg/sub") == root.resolve()  # the .git marker
+
+
+def test_gitignore_nested_and_negated(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            ".gitignore": "generated/\n*_pb2.py\n",
+            "app/.gitignore": "local_*.py\n!local_keep.py\n",
+            "app/a.py": "",
+            "app/local_x.py": "",
+            "app/local_keep.py": "",
+            "app/model_pb2.py": "",
+            "generated/g.py": "",
+            ".venv/lib/site.py": "",
+            "node_modules/x.py": "",
+        }
+    )
+    root = root.resolve()
+    assert names(root, Config()) == ["app/a.py", "app/local_keep.py"]
+    assert "generated/g.py" in names(root, Config(respect_gitignore=False))
+
+
+def test_include_and_exclude_globs(write_tree: Tree) -> None:
+    root = write_tree(
+        {"src/a.py": "", "src/b.pyi": "", "tests/fixtures/f.py": "", "scripts/run": ""}
+    ).resolve()
+    config = Config(include=("*.py", "*.pyi"), exclude=("tests/fixtures/",))
+    assert names(root, config) == ["src/a.py", "src/b.pyi"]
+
+
+def test_explicit_files_are_checked_unless_excluded(write_tree: Tree) -> None:
+    root = write_tree({"tests/fixtures/f.py": "", "ignored/x.py": "", ".gitignore": "ignored/\n"})
+    root = root.resolve()
+    config = Config(exclude=("tests/fixtures/**",))
+    assert names(root, config, root / "tests/fixtures/f.py") == []
+    # .gitignore does not apply to a file named on the command line (pre-commit passes them)
+    assert names(root, config, root / "ignored/x.py") == ["ignored/x.py"]
+
+
+def test_duplicate_paths_checked_once(write_tree: Tree) -> None:
+    root = write_tree({"a.py": ""}).resolve()
+    assert names(root, Config(), root, root / "a.py") == ["a.py"]
