@@ -210,7 +210,8 @@ def parse_table(table: Mapping[str, Any], path: Path, prefix: str = "") -> Confi
 def read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            data: dict[str, Any] = tomllib.load(fh)
+            return data
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", path=path) from None
     except tomllib.TOMLDecodeError as exc:

@@ -11,6 +11,8 @@ import pathspec
 from steeringsync.config import Config
 from steeringsync.errors import UsageError
 
+Ignores = list[tuple[Path, pathspec.GitIgnoreSpec]]
+
 ROOT_MARKERS = ("pyproject.toml", ".git", ".kiro")
 # Directories no user wants scanned; like ruff's default excludes.
 ALWAYS_SKIPPED = frozenset(
@@ -58,7 +60,7 @@ class FileSelector:
 
     def walk(self, top: Path) -> Iterator[Path]:
         """Files under ``top`` in a stable order, pruning ignored directories early."""
-        ignores: list[tuple[Path, pathspec.PathSpec]] = []
+        ignores: Ignores = []
         if self.config.respect_gitignore:
             # .gitignore files above `top` (up to the root) apply too
             for parent in reversed([top, *top.parents]):
@@ -69,9 +71,7 @@ class FileSelector:
                     ignores.append((parent, spec))
         yield from self._walk(top, ignores)
 
-    def _walk(
-        self, directory: Path, ignores: list[tuple[Path, pathspec.PathSpec]]
-    ) -> Iterator[Path]:
+    def _walk(self, directory: Path, ignores: Ignores) -> Iterator[Path]:
         if self.config.respect_gitignore:
             spec = _read_gitignore(directory)
             if spec is not None:
@@ -96,7 +96,7 @@ class FileSelector:
                 yield path
 
 
-def _read_gitignore(directory: Path) -> pathspec.PathSpec | None:
+def _read_gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
     try:
         lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -104,7 +104,7 @@ def _read_gitignore(directory: Path) -> pathspec.PathSpec | None:
     return pathspec.GitIgnoreSpec.from_lines(lines.splitlines())
 
 
-def _gitignored(path: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+def _gitignored(path: Path, is_dir: bool, ignores: Ignores) -> bool:
     for base, spec in ignores:
         rel = _relative(path, base)
         if rel is not None and spec.match_file(rel + "/" if is_dir else rel):
