@@ -89,3 +89,10 @@ def test_github_annotations_escape_properties_and_data(capsys, monkeypatch) -> N
     lines = render("github", capsys, monkeypatch).splitlines()
     assert all(line.startswith("::error file=app/") for line in lines)
     assert any("title=SS900::SS900 syntax error" in line for line in lines)
+
+
+def test_github_workflow_command_escaping() -> None:
+    from steeringsync.reporters.github import _escape_data, _escape_property
+
+    assert _escape_property("dir:a,b%c") == "dir%3Aa%2Cb%25c"
+    assert _escape_data("50%\nnext") == "50%25%0Anext"
