@@ -87,6 +87,12 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
         report.findings.extend(result.findings)
         for name, items in result.facts.items():
             facts.setdefault(name, []).extend((result.path, item) for item in items)
+    if options.fix or options.diff:
+        from steeringsync.fix.apply import apply_fixes  # LibCST only loads in fix mode
+
+        write = options.fix and not options.diff
+        max_size = project.config.max_file_size
+        apply_fixes(report, rules, job, write=write, unsafe=options.unsafe_fixes, max_size=max_size)
     for rule in rules:
         if isinstance(rule, DocRule):
             for doc in project.docs:

@@ -57,6 +57,9 @@ def cli() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file (testing).")
+@click.option("--fix", is_flag=True, help="Apply safe fixes, then report what remains.")
+@click.option("--diff", is_flag=True, help="Print the diff --fix would apply; write nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix/--diff, apply unsafe fixes too.")
 def check(
     paths: tuple[Path, ...],
     output_format: str,
@@ -67,6 +70,9 @@ def check(
     exit_zero: bool,
     quiet: bool,
     no_prefilter: bool,
+    fix: bool,
+    diff: bool,
+    unsafe_fixes: bool,
 ) -> int:
     """Check Python files under PATHS (default: .) and the project's steering docs."""
     paths = paths or (Path("."),)
@@ -81,10 +87,22 @@ def check(
         select=_codes(select) or None,
         ignore=_codes(ignore),
         prefilter=not no_prefilter,
+        fix=fix,
+        diff=diff,
+        unsafe_fixes=unsafe_fixes,
     )
     report = api.check(project, options)
     for notice in report.notices:
         click.echo(f"note: {notice}", err=True)
+    if diff:  # like ruff: the diff is the output; exit 1 when there is a change
+        for text in report.diffs:
+            click.echo(text, nl=False)
+        changes = len(report.diffs)
+        click.echo(f"Would fix {changes} file{'s' if changes != 1 else ''}.", err=True)
+        return ExitCode.FINDINGS if report.diffs else ExitCode.CLEAN
+    if fix and report.fixed_files and not quiet:
+        count = len(report.fixed_files)
+        click.echo(f"Fixed {count} file{'s' if count != 1 else ''}.", err=True)
     fmt = OutputFormat(output_format)
     if statistics:
         _print_statistics(report, fmt)

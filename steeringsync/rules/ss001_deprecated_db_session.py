@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from steeringsync.config import SessionMigration
+from steeringsync.fix.scope import SitePlanner
+from steeringsync.fix.style import TRY_FINALLY, resolve_style
 from steeringsync.project import Project
 from steeringsync.python.deprecated_calls import DeprecatedCall, Shape
 from steeringsync.python.source import PythonSource
@@ -74,13 +76,17 @@ class DeprecatedDbSession(PythonRule):
         Invalid("legacy = getattr(app, 'unified_session_manager', None)\nrun(legacy.get_db_session)\n"),
     )
 
-    def __init__(self, migration: SessionMigration | None = None) -> None:
+    def __init__(self, migration: SessionMigration | None = None, style: str | None = None) -> None:
         self.migration = migration or SessionMigration()
         self.detector = DeprecatedCall.parse(self.migration.deprecated)
+        # the resolved replacement style: the configured one, else what the docs show
+        self.style = style or self.migration.replacement_style or TRY_FINALLY
 
     @classmethod
     def from_project(cls, project: Project) -> DeprecatedDbSession:
-        return cls(project.config.session_migration)
+        migration = project.config.session_migration
+        docs = project.docs if migration.replacement_style is None else []
+        return cls(migration, resolve_style(migration, docs))
 
     @property
     def triggers(self) -> tuple[bytes, ...]:
@@ -88,15 +94,23 @@ class DeprecatedDbSession(PythonRule):
 
     def check_python(self, source: PythonSource) -> Iterable[Finding]:
         replacement = self.migration.replacement
-        for use in self.detector.find(source.tree):
+        uses = self.detector.find(source.tree)
+        plans = {}
+        if any(use.shape is Shape.WITH for use in uses):
+            plans = SitePlanner(source, self.migration, self.style).plan(uses)
+        for use in uses:
             called = f"{use.receiver}.{self.detector.method}"
             message = (
                 f"`{called}()` is deprecated: use `{replacement}.get_session()` and "
                 f"`{replacement}.close_session(session)`"
             )
-            applicability = Applicability.SAFE if use.shape is Shape.WITH else Applicability.NONE
+            applicability = Applicability.NONE
+            loc = source.location(use.node)
+            plan = plans.get((loc.line, loc.column))
+            if plan is not None and plan.fixable:
+                applicability = Applicability.SAFE
+            elif plan is not None:
+                message += f" (not fixed automatically: {plan.reason})"
             if use.shape is Shape.REFERENCE:
                 message = f"`{called}` is deprecated (passed as a reference): use `{replacement}.get_session`"
-            yield self.finding(
-                source.path, source.location(use.node), message, applicability=applicability
-            )
+            yield self.finding(source.path, loc, message, applicability=applicability)

@@ -1,0 +1,1 @@
+"""Fix mode: exact, formatting-preserving rewrites of findings (LibCST is imported lazily)."""

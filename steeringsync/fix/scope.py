@@ -1,0 +1,258 @@
+"""Decide per deprecated ``with`` site whether and how it can be rewritten exactly (stdlib ast).
+
+The rule calls this during ``check`` (so a finding is SAFE only when the fixer will really
+rewrite it) and the fixer calls it again to get the same plan; both key plans by the
+finding's position. Nothing here imports LibCST, so ``check`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from steeringsync.config import SessionMigration
+from steeringsync.python.deprecated_calls import DeprecatedUse, Shape
+from steeringsync.python.source import PythonSource
+
+FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+SCOPES = (*FUNCTIONS, ast.ClassDef)
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+LOOPS = (ast.For, ast.AsyncFor, ast.While)
+NAME_CANDIDATES = ("session", "db_session")
+
+
+@dataclass(frozen=True)
+class ImportSpec:
+    """One imported name, in the terms of LibCST's Add/RemoveImportsVisitor."""
+
+    module: str
+    obj: str | None
+    asname: str | None
+    relative: int = 0
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """How one site is rewritten; ``reason`` set means it is left for manual migration."""
+
+    reason: str | None = None
+    receiver: str = ""  # the replacement expression: "db_manager" or "self.db_manager"
+    name: str | None = None  # the session variable (the `as` target or a generated one)
+    flag: str | None = None  # failure flag, only when the block can be left early
+    add_import: ImportSpec | None = None
+    remove_import: ImportSpec | None = None  # the deprecated manager's import, if unused
+
+    @property
+    def fixable(self) -> bool:
+        return self.reason is None
+
+
+def bound_names(nodes: Iterable[ast.AST]) -> set[str]:
+    """Names bound in the scope the nodes belong to, without entering nested scopes."""
+    names: set[str] = set()
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name != "*":
+                    names.add(alias.asname or alias.name.partition(".")[0])
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            stack.extend(node.decorator_list)  # decorators run in this scope
+            continue
+        if isinstance(node, (ast.Lambda, *COMPREHENSIONS)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return names
+
+
+def _params(fn: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> list[str]:
+    a = fn.args
+    params = [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]
+    return [p.arg for p in params if p is not None]
+
+
+def import_spec(line: str) -> dict[str, ImportSpec]:
+    """The names an import statement binds, e.g. ``{"db_manager": ImportSpec(...)}``."""
+    specs: dict[str, ImportSpec] = {}
+    for node in ast.parse(line).body:
+        specs.update(_bindings(node))
+    return specs
+
+
+def _bindings(node: ast.stmt) -> dict[str, ImportSpec]:
+    specs: dict[str, ImportSpec] = {}
+    if isinstance(node, ast.ImportFrom):
+        for alias in node.names:
+            if alias.name != "*":
+                spec = ImportSpec(node.module or "", alias.name, alias.asname, node.level)
+                specs[alias.asname or alias.name] = spec
+    elif isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.asname:
+                specs[alias.asname] = ImportSpec(alias.name, None, alias.asname)
+            else:
+                first = alias.name.partition(".")[0]
+                specs[first] = ImportSpec(alias.name, None, None)
+    return specs
+
+
+class SitePlanner:
+    """Plans every ``with`` site of one module; generated names never collide."""
+
+    def __init__(self, source: PythonSource, migration: SessionMigration, style: str) -> None:
+        self.source = source
+        self.migration = migration
+        self.style = style
+        self.parents: dict[int, ast.AST] = {}
+        self.taken: set[str] = set()
+        for node in ast.walk(source.tree):
+            for child in ast.iter_child_nodes(node):
+                self.parents[id(child)] = node
+            if isinstance(node, ast.Name):
+                self.taken.add(node.id)
+            elif isinstance(node, ast.arg):
+                self.taken.add(node.arg)
+        self.taken |= bound_names(ast.walk(source.tree))
+        self.module_names = bound_names(source.tree.body)
+        self.module_imports: dict[str, ImportSpec] = {}
+        for stmt in source.tree.body:
+            self.module_imports.update(_bindings(stmt))
+
+    def plan(self, uses: Sequence[DeprecatedUse]) -> dict[tuple[int, int], SitePlan]:
+        """Plans keyed by the finding position (line, 1-based column) of each with-site."""
+        plans: dict[tuple[int, int], SitePlan] = {}
+        for use in uses:
+            if use.shape is Shape.WITH:
+                loc = self.source.location(use.node)
+                plans[(loc.line, loc.column)] = self._plan(use)
+        return plans
+
+    def _ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
+        while id(node) in self.parents:
+            node = self.parents[id(node)]
+            yield node
+
+    def _plan(self, use: DeprecatedUse) -> SitePlan:
+        call = use.node
+        assert isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+        stmt = next(a for a in self._ancestors(call) if isinstance(a, (ast.With, ast.AsyncWith)))
+        item = next(i for i in stmt.items if i.context_expr is call)
+        if isinstance(stmt, ast.AsyncWith):
+            return SitePlan("used in `async with`; the synchronous replacement cannot be awaited")
+        if call.args or call.keywords:
+            return SitePlan("called with arguments that the replacement does not take")
+        receiver, add, reason = self._receiver(call.func.value, stmt)
+        if reason:
+            return SitePlan(reason)
+        remove = None
+        if isinstance(call.func.value, ast.Name):
+            remove = self.module_imports.get(call.func.value.id)
+        if self.style == "with":
+            return SitePlan(receiver=receiver, add_import=add, remove_import=remove)
+        name: str | None
+        if item.optional_vars is None:
+            if isinstance(self.parents.get(id(stmt)), ast.ClassDef):
+                return SitePlan("a `with` without `as` in a class body")
+            name = self._fresh(NAME_CANDIDATES)
+        elif isinstance(item.optional_vars, ast.Name):
+            name = item.optional_vars.id
+            others = [i for i in stmt.items if i is not item]
+            if name in bound_names(stmt.body) or name in bound_names(others):
+                reason = f"the block rebinds `{name}`; commit/close would see another object"
+                return SitePlan(reason)
+        else:
+            return SitePlan("the `as` target is not a simple name")
+        flag = None
+        if self.migration.commit_on_exit and leaves_early(stmt.body):
+            flag = self._fresh((f"{name}_failed",))
+        return SitePlan(None, receiver, name, flag, add, remove)
+
+    def _receiver(
+        self, value: ast.expr, stmt: ast.AST
+    ) -> tuple[str, ImportSpec | None, str | None]:
+        replacement = self.migration.replacement
+        scopes = [a for a in self._ancestors(stmt) if isinstance(a, SCOPES)]
+        functions = [s for s in scopes if isinstance(s, FUNCTIONS)]
+        if (
+            isinstance(value, ast.Attribute)
+            and isinstance(value.value, ast.Name)
+            and "." not in replacement
+            and scopes
+            and isinstance(scopes[0], (ast.FunctionDef, ast.AsyncFunctionDef))
+            and len(scopes) > 1
+            and isinstance(scopes[1], ast.ClassDef)
+            and _params(scopes[0])[:1] == [value.value.id]
+            and self._class_has(scopes[1], replacement)
+        ):
+            return f"{value.value.id}.{replacement}", None, None
+        first = replacement.partition(".")[0]
+        if any(first in _params(f) or first in bound_names(_body(f)) for f in functions):
+            return replacement, None, None
+        if first in self.module_names:
+            return replacement, None, None
+        line = self.migration.replacement_import
+        if line is None:
+            return (
+                "",
+                None,
+                (
+                    f"`{first}` is not defined in this module and no `replacement-import` is "
+                    "configured; import it or set `replacement-import`"
+                ),
+            )
+        spec = import_spec(line).get(first)
+        if spec is None:
+            return "", None, f"`replacement-import` ({line!r}) does not bind `{first}`"
+        return replacement, spec, None
+
+    @staticmethod
+    def _class_has(cls: ast.ClassDef, attr: str) -> bool:
+        if attr in bound_names(cls.body):
+            return True
+        return any(
+            isinstance(n, ast.Attribute)
+            and n.attr == attr
+            and isinstance(n.ctx, ast.Store)
+            and isinstance(n.value, ast.Name)
+            for n in ast.walk(cls)
+        )
+
+    def _fresh(self, candidates: Sequence[str]) -> str:
+        base = candidates[0]
+        names = [*candidates, *(f"{base}_{i}" for i in range(2, 1000))]
+        name = next(n for n in names if n not in self.taken)
+        self.taken.add(name)
+        return name
+
+
+def _body(fn: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> list[ast.AST]:
+    return [fn.body] if isinstance(fn, ast.Lambda) else list(fn.body)
+
+
+def leaves_early(body: Sequence[ast.stmt]) -> bool:
+    """Whether a ``return``, ``break`` or ``continue`` in ``body`` leaves the block."""
+    stack: list[tuple[ast.AST, bool]] = [(stmt, False) for stmt in body]
+    while stack:
+        node, in_loop = stack.pop()
+        if isinstance(node, ast.Return):
+            return True
+        if isinstance(node, (ast.Break, ast.Continue)) and not in_loop:
+            return True
+        if isinstance(node, (*SCOPES, *COMPREHENSIONS)):
+            continue
+        if isinstance(node, LOOPS):
+            # break/continue in the loop's body belong to it; in its else, to ours
+            stack.extend((child, True) for child in node.body)
+            stack.extend((child, in_loop) for child in node.orelse)
+            continue
+        stack.extend((child, in_loop) for child in ast.iter_child_nodes(node))
+    return False

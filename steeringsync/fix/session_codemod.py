@@ -1,0 +1,210 @@
+"""LibCST codemod: rewrite the deprecated session ``with`` sites found by SS001, exactly.
+
+Sites are located by the finding positions (``PositionProvider``), never re-detected. The
+deprecated manager commits when the block ends normally (also via return/break/continue),
+rolls back on any escaping exception (``BaseException``, also when ``commit()`` fails) and
+always closes. With ``commit-on-exit = true`` a block that cannot be left early becomes::
+
+    NAME = RECV.get_session()
+    try:
+        BODY
+        NAME.commit()
+    except BaseException:
+        NAME.rollback()
+        raise
+    finally:
+        RECV.close_session(NAME)
+
+A commit placed after BODY (or in an ``else:``) is skipped by ``return``/``break``/
+``continue``, and committing before each exit would evaluate a returned expression after
+the commit. Only a ``finally`` sees every way out, so a block that can be left early
+records in a flag whether an exception escaped and commits in the inner ``finally``::
+
+    NAME = RECV.get_session()
+    NAME_failed = False
+    try:
+        try:
+            BODY
+        except BaseException:
+            NAME_failed = True
+            raise
+        finally:
+            if not NAME_failed:
+                NAME.commit()
+    except BaseException:
+        NAME.rollback()
+        raise
+    finally:
+        RECV.close_session(NAME)
+
+With ``commit-on-exit = false`` the plain ``try``/``finally`` is exact on every path. With
+``replacement-style = "with"`` only the call is replaced. ``with a, OLD() as s, b:`` is
+split into the nested statements it means (``with a:`` / rewrite / ``with b:``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import libcst as cst
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import PositionProvider
+
+from steeringsync.fix.scope import SitePlan
+
+Position = tuple[int, int]  # finding line, 1-based column
+
+
+class SessionCodemod(VisitorBasedCodemodCommand):
+    """Rewrites the planned sites; ``fixed`` holds the positions actually rewritten."""
+
+    DESCRIPTION = "Replace the deprecated session context manager with its exact equivalent."
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(
+        self,
+        context: CodemodContext,
+        plans: Mapping[Position, SitePlan],
+        *,
+        style: str,
+        commit_on_exit: bool,
+    ) -> None:
+        super().__init__(context)
+        self.plans = plans
+        self.style = style
+        self.commit_on_exit = commit_on_exit
+        self.matched: dict[int, tuple[Position, SitePlan]] = {}  # id(original Call) -> plan
+        self.fixed: set[Position] = set()
+        self.config = cst.PartialParserConfig()
+        self.indent, self.newline = "    ", "\n"
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.config = node.config_for_parsing
+        # templates are written with these, so new blocks carry no explicit indent
+        self.indent, self.newline = node.default_indent, node.default_newline
+
+    def visit_Call(self, node: cst.Call) -> None:
+        start = self.get_metadata(PositionProvider, node.func).start
+        key = (start.line, start.column + 1)
+        plan = self.plans.get(key)
+        if plan is not None and plan.fixable:
+            self.matched[id(node)] = (key, plan)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if self.style != "with" or id(original_node) not in self.matched:
+            return updated_node
+        key, plan = self.matched[id(original_node)]
+        func = updated_node.func
+        if not isinstance(func, cst.Attribute):
+            return updated_node
+        self._done(key, plan)
+        receiver = cst.parse_expression(plan.receiver, self.config)
+        return updated_node.with_changes(
+            func=func.with_changes(value=receiver, attr=cst.Name("get_session"))
+        )
+
+    def leave_With(
+        self, original_node: cst.With, updated_node: cst.With
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        if self.style == "with" or updated_node.asynchronous is not None:
+            return updated_node
+        marks = {
+            k: self.matched[id(item.item)]
+            for k, item in enumerate(original_node.items)
+            if id(item.item) in self.matched
+        }
+        if not marks:
+            return updated_node
+        stmts = self._split(updated_node, list(updated_node.items), updated_node.body, marks)
+        first = stmts[0].with_changes(leading_lines=updated_node.leading_lines)
+        return cst.FlattenSentinel([first, *stmts[1:]])
+
+    def _done(self, key: Position, plan: SitePlan) -> None:
+        self.fixed.add(key)
+        if plan.add_import is not None:
+            spec = plan.add_import
+            AddImportsVisitor.add_needed_import(
+                self.context, spec.module, spec.obj, spec.asname, spec.relative
+            )
+        if plan.remove_import is not None and not plan.remove_import.relative:
+            old = plan.remove_import
+            RemoveImportsVisitor.remove_unused_import(self.context, old.module, old.obj, old.asname)
+
+    def _split(
+        self,
+        node: cst.With,
+        items: Sequence[cst.WithItem],
+        body: cst.BaseSuite,
+        marks: Mapping[int, tuple[Position, SitePlan]],
+    ) -> list[cst.BaseStatement]:
+        """The statements meaning ``with items: body`` with the marked items rewritten."""
+        if not marks:
+            return [_with(node, items, body)]
+        k = min(marks)
+        key, plan = marks[k]
+        self._done(key, plan)
+        after = {i - k - 1: m for i, m in marks.items() if i > k}
+        if k + 1 < len(items):
+            inner = self._split(node, items[k + 1 :], body, after)
+            footer: Sequence[cst.EmptyLine] = ()
+        else:
+            inner, footer = _statements(body)
+        header = body.header if isinstance(body, cst.IndentedBlock) else None
+        rewrite = self._rewrite(plan, inner, footer)
+        if k > 0:  # the `with` line stays, and so does its comment
+            block = cst.IndentedBlock(body=rewrite, header=header or cst.TrailingWhitespace())
+            return [_with(node, items[:k], block)]
+        if header is not None and header.comment is not None:
+            first = rewrite[0]
+            assert isinstance(first, cst.SimpleStatementLine)
+            rewrite[0] = first.with_changes(trailing_whitespace=header)
+        return rewrite
+
+    def _parse(self, code: str) -> cst.BaseStatement:
+        code = code.replace("    ", self.indent).replace("\n", self.newline)
+        return cst.parse_statement(code, self.config)
+
+    def _rewrite(
+        self, plan: SitePlan, body: list[cst.BaseStatement], footer: Sequence[cst.EmptyLine]
+    ) -> list[cst.BaseStatement]:
+        name, recv = plan.name, plan.receiver
+        assign = self._parse(f"{name} = {recv}.get_session()\n")
+        close = f"finally:\n    {recv}.close_session({name})\n"
+        rollback = f"except BaseException:\n    {name}.rollback()\n    raise\n"
+        if not self.commit_on_exit:
+            outer = self._parse(f"try:\n    pass\n{close}")
+            return [assign, _with_body(outer, body, footer)]
+        if plan.flag is None:
+            outer = self._parse(f"try:\n    pass\n{rollback}{close}")
+            commit = self._parse(f"{name}.commit()\n").with_changes(leading_lines=footer)
+            return [assign, _with_body(outer, [*body, commit], ())]
+        flag = plan.flag
+        inner = self._parse(
+            f"try:\n    pass\nexcept BaseException:\n    {flag} = True\n    raise\n"
+            f"finally:\n    if not {flag}:\n        {name}.commit()\n"
+        )
+        outer = self._parse(f"try:\n    pass\n{rollback}{close}")
+        inner = _with_body(inner, body, footer)
+        return [assign, self._parse(f"{flag} = False\n"), _with_body(outer, [inner], ())]
+
+
+def _statements(body: cst.BaseSuite) -> tuple[list[cst.BaseStatement], Sequence[cst.EmptyLine]]:
+    if isinstance(body, cst.IndentedBlock):
+        return list(body.body), body.footer
+    assert isinstance(body, cst.SimpleStatementSuite)
+    line = cst.SimpleStatementLine(body=body.body, trailing_whitespace=body.trailing_whitespace)
+    return [line], ()
+
+
+def _with_body(
+    stmt: cst.BaseStatement, body: list[cst.BaseStatement], footer: Sequence[cst.EmptyLine]
+) -> cst.BaseStatement:
+    assert isinstance(stmt, cst.Try) and isinstance(stmt.body, cst.IndentedBlock)
+    return stmt.with_changes(body=stmt.body.with_changes(body=body, footer=footer))
+
+
+def _with(node: cst.With, items: Sequence[cst.WithItem], body: cst.BaseSuite) -> cst.With:
+    """A ``with`` over a subset of ``node``'s items, keeping its parentheses and spacing."""
+    last = items[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return node.with_changes(items=[*items[:-1], last], body=body, leading_lines=())
