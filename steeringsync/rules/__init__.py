@@ -7,11 +7,24 @@ from collections.abc import Iterable, Sequence
 from steeringsync.project import Project
 from steeringsync.rules.base import Rule
 from steeringsync.rules.ss001_deprecated_db_session import DeprecatedDbSession
+from steeringsync.rules.ss1xx_declared_deprecation import declared_rules
+from steeringsync.rules.ss300_unreadable_doc import UnreadableSteeringDoc
+from steeringsync.rules.ss301_front_matter import InvalidFrontMatter
+from steeringsync.rules.ss302_broken_reference import BrokenReference
+from steeringsync.rules.ss303_deprecated_pattern_in_docs import DeprecatedPatternInDocs
+from steeringsync.rules.ss304_unparsable_python_block import UnparsablePythonBlock
+from steeringsync.rules.ss305_pattern_matches_nothing import PatternMatchesNothing
 from steeringsync.rules.ss900_engine import SyntaxErrorRule, UnreadableFileRule
 
 # Codes are never reused: a retired rule keeps its code out of circulation.
 ALL_RULES: tuple[type[Rule], ...] = (
     DeprecatedDbSession,
+    UnreadableSteeringDoc,
+    InvalidFrontMatter,
+    BrokenReference,
+    DeprecatedPatternInDocs,
+    UnparsablePythonBlock,
+    PatternMatchesNothing,
     SyntaxErrorRule,
     UnreadableFileRule,
 )
@@ -21,7 +34,9 @@ RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 
 def build_rules(project: Project) -> list[Rule]:
     """Every rule for this project: built-ins plus rules declared by its steering docs."""
-    return [rule.from_project(project) for rule in ALL_RULES]
+    rules = [rule.from_project(project) for rule in ALL_RULES]
+    rules.extend(declared_rules(project))
+    return rules
 
 
 def is_selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:

@@ -121,6 +121,23 @@ class DocRule(Rule):
     def check_doc(self, doc: SteeringDoc, project: Project) -> Iterable[Finding]:
         raise NotImplementedError
 
+    def check_example(self, text: str) -> list[Finding]:
+        """Run the rule on the example as the only steering doc of an empty project."""
+        import tempfile
+
+        from steeringsync.config import Config
+        from steeringsync.project import Project
+
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp).resolve()
+            (root / ".git").mkdir()
+            doc_path = root / Config().steering_dir / "example.md"
+            doc_path.parent.mkdir(parents=True)
+            # surrogate escapes let an example hold raw bytes (e.g. "caf\udce9" for Latin-1)
+            doc_path.write_bytes(text.encode("utf-8", errors="surrogateescape"))
+            project = Project(root, Config())
+            return [f for doc in project.docs for f in self.check_doc(doc, project)]
+
 
 class FactCollector:
     """Collects JSON-safe facts from each Python file for project rules (cached per file)."""

@@ -1,7 +1,8 @@
 """A parsed steering document: front matter, headings, code blocks, tables, references.
 
 Parsed once with markdown-it-py (CommonMark + tables + front matter); every element keeps
-its 1-based line in the document so findings point at the doc line.
+its 1-based line in the document so findings point at the doc line. Parsing never raises:
+whatever bytes a team commits, the result is a :class:`SteeringDoc`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 FILE_REF_RE = re.compile(r"#\[\[file:([^\]\n]*)\]\]")
+# markdown-it counts lines after normalising CR/CRLF, so the model does the same
+_NEWLINES_RE = re.compile(r"\r\n?")
+_SLUG_DROP_RE = re.compile(r"[^\w\- ]")
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
 
 
@@ -33,14 +37,13 @@ class FrontMatter:
 @dataclass(frozen=True)
 class Heading:
     level: int
-    text: str
+    text: str  # plain text: inline markup stripped
     line: int
 
     @property
     def slug(self) -> str:
-        """GitHub's anchor for this heading."""
-        text = re.sub(r"[^\w\- ]", "", self.text.strip().lower())
-        return text.replace(" ", "-")
+        """GitHub's anchor for this heading (without the -1, -2 suffix of duplicates)."""
+        return _SLUG_DROP_RE.sub("", self.text.strip().lower()).replace(" ", "-")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,11 @@ class CodeBlock:
     content_line: int  # first line of content
     closed: bool
     lead: str  # text of the heading or paragraph right before the block
+    heading: str = ""  # the nearest heading above the block
+
+    @property
+    def is_python(self) -> bool:
+        return self.lang in ("python", "py", "python3", "py3")
 
 
 @dataclass(frozen=True)
@@ -72,19 +80,22 @@ class Reference:
     target: str
     line: int
     column: int
-    kind: str  # "file" for #[[file:…]], "link" for a Markdown link
+    kind: str  # "file" for #[[file:…]], "link" for a Markdown link or image
 
 
 @dataclass
 class SteeringDoc:
     path: Path
-    text: str
+    text: str  # newlines normalised to \n, BOM removed
     front_matter: FrontMatter | None = None
     headings: list[Heading] = field(default_factory=list)
     code_blocks: list[CodeBlock] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     decode_error: str | None = None
+    decode_error_line: int = 1
+    # the doc opens with `---` but no closing `---` follows: Kiro sees no front matter
+    unclosed_front_matter: bool = False
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -94,12 +105,19 @@ class SteeringDoc:
 
     @property
     def anchors(self) -> set[str]:
-        return {h.slug for h in self.headings}
+        """Every heading anchor, duplicates numbered as GitHub does (`setup`, `setup-1`)."""
+        seen: dict[str, int] = {}
+        anchors: set[str] = set()
+        for heading in self.headings:
+            slug = heading.slug
+            count = seen.get(slug, 0)
+            seen[slug] = count + 1
+            anchors.add(slug if count == 0 else f"{slug}-{count}")
+        return anchors
 
 
 def _front_matter(token: Token) -> FrontMatter:
-    assert token.map is not None
-    start, end = token.map[0] + 1, token.map[1]
+    start, end = (token.map or [0, 1])[0] + 1, (token.map or [0, 1])[1]
     try:
         data = yaml.safe_load(token.content)
     except yaml.YAMLError as exc:
@@ -107,37 +125,46 @@ def _front_matter(token: Token) -> FrontMatter:
         line = start + 1 + mark.line if mark is not None else start
         problem = getattr(exc, "problem", None) or str(exc)
         return FrontMatter(token.content, start, end, error=str(problem), error_line=line)
+    except Exception as exc:  # deeply nested YAML can exhaust the recursion limit
+        return FrontMatter(token.content, start, end, error=f"cannot load: {exc}", error_line=start)
     return FrontMatter(token.content, start, end, data=data)
 
 
-def _inline_text(token: Token) -> str:
-    return token.content if token.type == "inline" else ""
+def _plain(token: Token | None) -> str:
+    """The visible text of an inline token: markup stripped, code spans kept."""
+    if token is None or token.type != "inline":
+        return ""
+    if not token.children:
+        return token.content
+    parts = [c.content for c in token.children if c.type in ("text", "code_inline")]
+    return "".join(parts) or token.content
 
 
 def parse_text(path: Path, text: str) -> SteeringDoc:
     """Parse already-decoded Markdown. Never raises for any input string."""
-    text = text.removeprefix("\ufeff")
+    text = _NEWLINES_RE.sub("\n", text.removeprefix("\ufeff"))
     doc = SteeringDoc(path, text)
-    tokens = _MD.parse(text)
+    try:
+        tokens = _MD.parse(text)
+    except Exception:  # markdown-it is robust, but a crash must not take the run down
+        return doc
+    lines = text.split("\n")
     fence_lines: set[int] = set()
-    lead = ""
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
+    lead = heading = ""
+    for i, tok in enumerate(tokens):
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
         if tok.type == "front_matter":
             doc.front_matter = _front_matter(tok)
         elif tok.type == "heading_open" and tok.map:
-            heading = Heading(int(tok.tag[1:]), _inline_text(tokens[i + 1]), tok.map[0] + 1)
-            doc.headings.append(heading)
-            lead = heading.text
-        elif tok.type == "paragraph_open" and i + 1 < len(tokens):
-            lead = _inline_text(tokens[i + 1])
+            lead = heading = _plain(following)
+            doc.headings.append(Heading(int(tok.tag[1:] or 1), heading, tok.map[0] + 1))
+        elif tok.type == "paragraph_open":
+            lead = _plain(following)
         elif tok.type in ("fence", "code_block") and tok.map:
             start, end = tok.map
             fence_lines.update(range(start + 1, end + 1))
             if tok.type == "fence":
-                closing = text.splitlines()[end - 1].strip() if end - 1 < len(text.splitlines()) else ""
-                closed = end - start >= 2 and closing.startswith(tok.markup)
+                closing = lines[end - 1].strip() if 0 < end <= len(lines) else ""
                 doc.code_blocks.append(
                     CodeBlock(
                         lang=(tok.info.split() or [""])[0].lower().strip("{}."),
@@ -145,22 +172,27 @@ def parse_text(path: Path, text: str) -> SteeringDoc:
                         content=tok.content,
                         line=start + 1,
                         content_line=start + 2,
-                        closed=closed,
+                        closed=end - start >= 2 and closing.startswith(tok.markup),
                         lead=lead,
+                        heading=heading,
                     )
                 )
         elif tok.type == "table_open":
-            i = _table(tokens, i, doc)
-            continue
-        elif tok.type == "inline" and tok.map:
+            _table(tokens, i, doc)
+        elif tok.type == "inline" and tok.map and not _in_table(tokens, i):
             _links(tok, doc)
-        i += 1
-    _file_refs(text, fence_lines, doc)
+    doc.unclosed_front_matter = doc.front_matter is None and lines[0].rstrip() == "---"
+    _file_refs(lines, fence_lines, doc)
     return doc
 
 
-def _table(tokens: list[Token], i: int, doc: SteeringDoc) -> int:
-    """Collect one table starting at tokens[i]; returns the index after table_close."""
+def _in_table(tokens: list[Token], i: int) -> bool:
+    # inline cells are preceded by th_open/td_open; their links are collected by _table
+    return i > 0 and tokens[i - 1].type in ("th_open", "td_open")
+
+
+def _table(tokens: list[Token], i: int, doc: SteeringDoc) -> None:
+    """Collect the table starting at tokens[i]."""
     table_line = (tokens[i].map or [0])[0] + 1
     header: tuple[str, ...] = ()
     rows: list[TableRow] = []
@@ -186,7 +218,6 @@ def _table(tokens: list[Token], i: int, doc: SteeringDoc) -> int:
                 rows.append(TableRow(tuple(cells), row_line))
         i += 1
     doc.tables.append(Table(header, tuple(rows), table_line))
-    return i + 1
 
 
 def _links(tok: Token, doc: SteeringDoc, line: int | None = None) -> None:
@@ -195,28 +226,37 @@ def _links(tok: Token, doc: SteeringDoc, line: int | None = None) -> None:
     for child in tok.children or ():
         if child.type in ("softbreak", "hardbreak"):
             offset += 1
-        elif child.type == "link_open":
-            href = str(child.attrs.get("href", ""))
-            doc.references.append(Reference(href, line + offset, 1, "link"))
+        elif child.type in ("link_open", "image"):
+            href = str(child.attrs.get("href" if child.type == "link_open" else "src", ""))
+            if child.markup != "autolink":
+                doc.references.append(Reference(href, line + offset, 1, "link"))
 
 
-def _file_refs(text: str, fence_lines: set[int], doc: SteeringDoc) -> None:
-    for lineno, line in enumerate(text.splitlines(), start=1):
+def _file_refs(lines: list[str], fence_lines: set[int], doc: SteeringDoc) -> None:
+    for lineno, line in enumerate(lines, start=1):
         if lineno in fence_lines or "#[[" not in line:
             continue
         for match in FILE_REF_RE.finditer(line):
-            doc.references.append(Reference(match.group(1).strip(), lineno, match.start() + 1, "file"))
+            doc.references.append(
+                Reference(match.group(1).strip(), lineno, match.start() + 1, "file")
+            )
     doc.references.sort(key=lambda r: (r.line, r.column))
 
 
 def load(path: Path) -> SteeringDoc:
-    """Read and parse a steering doc; undecodable bytes give a doc with ``decode_error`` set."""
+    """Read and parse a steering doc; undecodable bytes give a doc with ``decode_error`` set.
+
+    Raises OSError only (the caller turns that into a doc with ``decode_error``).
+    """
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         doc = parse_text(path, data.decode("utf-8", errors="replace"))
-        doc.decode_error = f"not valid UTF-8 (line {line}): {exc.reason}"
+        doc.decode_error = (
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} on line {line}); save the file as UTF-8"
+        )
+        doc.decode_error_line = line
         return doc
     return parse_text(path, text)

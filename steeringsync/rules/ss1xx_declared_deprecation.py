@@ -1,0 +1,179 @@
+"""SS101 to SS199: rules declared by steering docs, one per deprecated ``receiver.method``.
+
+Codes are assigned in order: docs sorted by path, then each doc's declarations in document
+order (its ``deprecations:`` front matter first, then its Before/After pairs). Adding a
+declaration to an earlier doc therefore renumbers later ones; select them by prefix
+(``SS1``) in configuration rather than by number.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from typing import Any
+
+from steeringsync.project import Project
+from steeringsync.python.deprecated_calls import Shape
+from steeringsync.python.source import PythonSource
+from steeringsync.rules.base import Invalid, PythonRule
+from steeringsync.steering.declarations import Declaration, collect, is_dotted
+from steeringsync.types import Applicability, Finding
+
+FIRST_CODE, LAST_CODE = 101, 199
+
+_DOC_TEMPLATE = """
+## What it does
+Flags uses of `{pattern}`, declared deprecated by the steering doc `{doc}` ({source}).
+Calls, `with` items and bound-method references are found through attribute chains and
+local aliases, exactly as SS001 finds the deprecated session method.
+
+## Why is this bad?
+{reason}
+
+## Example
+```python
+{example}
+```
+
+## Use instead
+{instead}
+
+## Fix safety
+{safety}
+"""
+
+
+class DeclaredDeprecation(PythonRule):
+    """A deprecation declared by a steering doc (this docstring is replaced per rule)."""
+
+    code = "SS1XX"
+    name = "declared-deprecation"
+    summary = "Use of a deprecation declared by a steering doc"
+
+    def __init__(self, declaration: Declaration) -> None:
+        self.declaration = declaration
+        self.detector = declaration.call
+        self.origin = declaration.doc
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the per-code subclass is made at run time; rebuild it when sent to a worker
+        return (make_rule, (self.declaration, self.code))
+
+    @property
+    def rename_keeps_receiver(self) -> bool:
+        replacement = self.declaration.replacement or ""
+        return replacement.rpartition(".")[0].rpartition(".")[2] == self.detector.receiver
+
+    @property
+    def triggers(self) -> tuple[bytes, ...]:
+        return (self.detector.trigger,)
+
+    def check_python(self, source: PythonSource) -> Iterable[Finding]:
+        decl = self.declaration
+        bound = (
+            _module_names(source.tree) if self.fix_applicability is Applicability.SAFE else set()
+        )
+        for use in self.detector.find(source.tree):
+            called = f"{use.receiver}.{self.detector.method}"
+            message = f"`{called}` is deprecated (declared in {decl.doc.name})"
+            if decl.message:
+                message += f": {decl.message}"
+            if decl.replacement:
+                message += f"; use `{decl.replacement}`"
+            applicability = Applicability.NONE
+            if self.fix_applicability is Applicability.SAFE and (
+                self.rename_keeps_receiver
+                or (use.receiver == self.detector.receiver and _root(decl) in bound)
+            ):
+                applicability = Applicability.SAFE
+            if use.shape is Shape.REFERENCE:
+                message += " (passed as a reference)"
+            yield self.finding(
+                source.path, source.location(use.node), message, applicability=applicability
+            )
+
+    def fix_source(self, text: str, findings: Iterable[Finding]) -> str:
+        """``text`` with the SAFE findings of this rule renamed to the replacement."""
+        from steeringsync.fix.rename import rename_sites
+
+        replacement = self.declaration.replacement
+        mine = [f for f in findings if f.code == self.code and f.fixable]
+        if not replacement or not mine:
+            return text
+        return rename_sites(
+            text, self.detector.method, replacement, mine, keep_receiver=self.rename_keeps_receiver
+        )
+
+
+def _root(decl: Declaration) -> str:
+    return (decl.replacement or "").split(".", 1)[0]
+
+
+def _module_names(tree: ast.Module) -> set[str]:
+    """Names bound at module level: a replacement rooted elsewhere would be undefined."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                names.add(alias.asname or alias.name.split(".", 1)[0])
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
+
+
+def make_rule(declaration: Declaration, code: str) -> DeclaredDeprecation:
+    """The rule for one declaration: a subclass carrying its own code, name and docs."""
+    call = declaration.call
+    fixable = is_dotted(declaration.replacement)
+    example = f"result = {call.receiver}.{call.method}()"
+    fixed: str | None = None
+    if fixable and declaration.replacement:
+        keeps = declaration.replacement.rpartition(".")[0].rpartition(".")[2] == call.receiver
+        if keeps:
+            fixed = f"result = {call.receiver}.{declaration.replacement.rpartition('.')[2]}()\n"
+    where = declaration.doc.name
+    source = (
+        "front matter `deprecations:`"
+        if declaration.source == "front-matter"
+        else f"Before/After example at line {declaration.line}"
+    )
+    instead = f"`{declaration.replacement}`." if declaration.replacement else f"See `{where}`."
+    attrs: dict[str, Any] = {
+        "__doc__": _DOC_TEMPLATE.format(
+            pattern=declaration.pattern,
+            doc=where,
+            source=source,
+            reason=declaration.message or f"The team deprecated it in `{where}`.",
+            example=example,
+            instead=instead,
+            safety=(
+                "Safe: a plain rename. When the receiver changes, a site is fixed only "
+                "where the replacement's root name is bound in the module."
+                if fixable
+                else "Not fixable: the replacement is not a plain rename."
+            ),
+        ),
+        "code": code,
+        "name": "deprecated-" + declaration.pattern.replace("_", "-").replace(".", "-").lower(),
+        "summary": declaration.message or f"Use of `{declaration.pattern}` (deprecated by a doc)",
+        "fix_applicability": Applicability.SAFE if fixable else Applicability.NONE,
+        "VALID": (f"# {call.receiver}.{call.method}() in a comment\n", "other.method()\n"),
+        "INVALID": (Invalid(example + "\n", fixed=fixed),),
+    }
+    cls = type(f"Declared{code}", (DeclaredDeprecation,), attrs)
+    rule: DeclaredDeprecation = cls(declaration)
+    return rule
+
+
+def declared_rules(project: Project) -> list[DeclaredDeprecation]:
+    """One rule per doc-declared deprecation, coded SS101 upwards (at most 99)."""
+    declarations = collect(project)
+    limit = LAST_CODE - FIRST_CODE + 1
+    if len(declarations) > limit:
+        project.notices.append(
+            f"{len(declarations) - limit} doc-declared deprecations beyond SS{LAST_CODE} ignored"
+        )
+    return [make_rule(decl, f"SS{FIRST_CODE + n}") for n, decl in enumerate(declarations[:limit])]

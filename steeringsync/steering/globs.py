@@ -1,0 +1,126 @@
+"""Kiro ``fileMatchPattern`` globs: splitting, brace expansion, matching repository files."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from steeringsync.discovery import FileSelector
+
+if TYPE_CHECKING:
+    from steeringsync.project import Project
+
+_CACHE_KEY = "_steeringsync_repo_files"
+MAX_EXPANSIONS = 256  # `{a,b}{c,d}…` grows exponentially; real patterns stay tiny
+
+
+def split_patterns(value: Any) -> list[str]:
+    """A string, a comma-separated string or a list of strings -> individual globs.
+
+    Commas inside braces belong to the brace pattern (`**/*.{ts,tsx}` is one glob).
+    """
+    items = value if isinstance(value, list) else [value]
+    patterns: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            continue
+        depth, current = 0, list[str]()
+        for char in item:
+            depth += (char == "{") - (char == "}" and depth > 0)
+            if char == "," and depth == 0:
+                patterns.append("".join(current))
+                current = []
+            else:
+                current.append(char)
+        patterns.append("".join(current))
+    return [p.strip() for p in patterns if p.strip()]
+
+
+def expand_braces(pattern: str) -> list[str]:
+    """``src/**/*.{ts,tsx}`` -> ``src/**/*.ts``, ``src/**/*.tsx`` (nested braces too)."""
+    results: list[str] = []
+    pending = [pattern]
+    while pending and len(results) < MAX_EXPANSIONS:
+        current = pending.pop(0)
+        span = _innermost_group(current)
+        if span is None:
+            results.append(current)
+            continue
+        start, end = span
+        for option in current[start + 1 : end].split(","):
+            pending.append(current[:start] + option + current[end + 1 :])
+    return list(dict.fromkeys(results))
+
+
+def _innermost_group(pattern: str) -> tuple[int, int] | None:
+    """The first ``{…}`` without nested braces that contains a comma."""
+    for match in re.finditer(r"\{([^{}]*)\}", pattern):
+        if "," in match.group(1):
+            return match.start(), match.end() - 1
+    return None
+
+
+@lru_cache(maxsize=512)
+def compile_glob(pattern: str) -> re.Pattern[str]:
+    """A glob as Kiro (minimatch) reads it: ``**`` spans directories, ``*`` does not."""
+    pattern = pattern.strip().removeprefix("./").lstrip("/")
+    out, i = [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+            continue
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[" and "]" in pattern[i + 2 :]:
+            end = pattern.index("]", i + 2)
+            body = pattern[i + 1 : end].replace("\\", "\\\\")
+            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
+            i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    try:
+        return re.compile("".join(out) + r"\Z")
+    except re.error:
+        return re.compile(re.escape(pattern) + r"\Z")
+
+
+def matches(pattern: str, rel_path: str) -> bool:
+    """Whether one (brace-expanded) glob matches a repository-relative posix path.
+
+    A glob without a slash also matches by file name anywhere, since editors match
+    `*.py` against the open file whichever directory it is in.
+    """
+    for glob in expand_braces(pattern):
+        regex = compile_glob(glob)
+        if regex.match(rel_path):
+            return True
+        if "/" not in glob.strip("/") and regex.match(rel_path.rpartition("/")[2]):
+            return True
+    return False
+
+
+def repo_files(project: Project) -> list[str]:
+    """Every file in the repository (posix, relative to the root), honouring .gitignore.
+
+    Walked once per project and cached on it: every fileMatch doc reuses the list.
+    """
+    cached = project.__dict__.get(_CACHE_KEY)
+    if cached is not None:
+        return list(cached)
+    # fileMatch applies to the whole workspace, not only to the files steeringsync checks
+    config = dataclasses.replace(project.config, include=("*",), exclude=())
+    selector = FileSelector(project.root, config)
+    files = tuple(path.relative_to(project.root).as_posix() for path in selector.walk(project.root))
+    project.__dict__[_CACHE_KEY] = files
+    return list(files)
