@@ -36,7 +36,11 @@ class AuditLog:
         self._metrics = metrics
 
     def record(
-        self, event: str, session_id: str | None = None, user_id: str | None = None, reason: str = ""
+        self,
+        event: str,
+        session_id: str | None = None,
+        user_id: str | None = None,
+        reason: str = "",
     ) -> bool:
         """Record one event; return whether it was written."""
         return self.record_many([AuditEntry(event, session_id, user_id, reason)])
@@ -63,7 +67,9 @@ class AuditLog:
             session.commit()
         except SQLAlchemyError as exc:
             self._metrics.incr("audit_failures", len(rows))
-            log.warning("audit write failed (%s); %d event(s) dropped", type(exc).__name__, len(rows))
+            log.warning(
+                "audit write failed (%s); %d event(s) dropped", type(exc).__name__, len(rows)
+            )
             return False
         finally:
             self._db.close_session(session)

@@ -61,6 +61,7 @@ class CircuitBreaker:
         if state is BreakerState.CLOSED:
             return True
         now = self._clock()
+        changed = False
         with self._lock:
             if self._state is BreakerState.CLOSED:
                 return True

@@ -99,7 +99,7 @@ class DatabaseManager:
             return
         try:
             session.rollback()
-        except Exception:  # noqa: BLE001 - the connection may be dead; closing must still run
+        except Exception:
             pass
         finally:
             session.close()

@@ -42,6 +42,14 @@ def new_session_id(user_id: str, token_factory: TokenFactory = default_token) ->
     return f"{token}.{user_tag(user_id)}"
 
 
+def new_session_id_in_bucket(tag: str, token_factory: TokenFactory = default_token) -> str:
+    """Return a fresh session id in the same hash-tag bucket as an existing one (rotation)."""
+    token = token_factory()
+    if len(token) != 43:
+        raise ValueError("token factory must return 43 url-safe characters")
+    return f"{token}.{tag}"
+
+
 def is_valid_session_id(value: object) -> bool:
     """Tell whether ``value`` has the exact session-id format (no I/O)."""
     return (
@@ -66,11 +74,7 @@ def tag_of(session_id: str) -> str:
 
 def check_user_id(value: object) -> str:
     """Return ``value`` if it is a usable user id: 1-255 printable characters."""
-    if (
-        not isinstance(value, str)
-        or not 0 < len(value) <= _MAX_USER_ID
-        or not value.isprintable()
-    ):
+    if not isinstance(value, str) or not 0 < len(value) <= _MAX_USER_ID or not value.isprintable():
         raise ValueError("user_id must be 1-255 printable characters")
     return value
 

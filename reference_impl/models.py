@@ -66,7 +66,7 @@ class UserSession(Base):
 
     __table_args__ = (
         Index("ix_user_sessions_user", "namespace", "user_id"),
-        Index("ix_user_sessions_expires", "expires_at"),
+        Index("ix_user_sessions_expires", "namespace", "expires_at"),
         Index("ix_user_sessions_dirty", "namespace", "dirty"),
     )
 

@@ -60,16 +60,19 @@ def build_client(url: str, socket_timeout: float) -> RedisClient:
             raise ValueError("redis+sentinel:// URLs need a service name: .../<service>/<db>")
         service = segments[0]
         db = int(segments[1]) if len(segments) > 1 else 0
-        sentinel = Sentinel(
+        sentinel = Sentinel(  # type: ignore[no-untyped-call]
             _hosts(parts.netloc, 26379),
             socket_timeout=socket_timeout,
             socket_connect_timeout=socket_timeout,
         )
-        return sentinel.master_for(
+        return sentinel.master_for(  # type: ignore[no-untyped-call]
             service, db=db, password=password, username=username, **common
         )
     if parts.scheme == "redis+cluster":
-        nodes = [ClusterNode(h, p) for h, p in _hosts(parts.netloc, 6379)]
+        nodes = [
+            ClusterNode(h, p)  # type: ignore[no-untyped-call]
+            for h, p in _hosts(parts.netloc, 6379)
+        ]
         common.pop("health_check_interval")
         return RedisCluster(
             startup_nodes=nodes,

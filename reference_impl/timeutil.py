@@ -33,7 +33,7 @@ def seconds(value: float) -> timedelta:
     return timedelta(seconds=value)
 
 
-class db_now(FunctionElement[datetime]):  # noqa: N801 - reads like the SQL function it is
+class db_now(FunctionElement[datetime]):
     """The database server's current UTC time, so expiry uses one clock for every process."""
 
     type = DateTime(timezone=True)
@@ -60,4 +60,3 @@ def _db_now_mysql(element: db_now, compiler: SQLCompiler, **kw: Any) -> str:
 def _db_now_sqlite(element: db_now, compiler: SQLCompiler, **kw: Any) -> str:
     # Same text layout SQLAlchemy stores for DateTime on SQLite, so comparisons are sound.
     return "strftime('%Y-%m-%d %H:%M:%f000', 'now')"
-

@@ -1,0 +1,433 @@
+"""Database tier: the whole session contract on SQLAlchemy, plus the sync/resync primitives.
+
+It is the legacy store (``UnifiedSessionManager``), the fallback while Redis is down, and
+the backup the Redis manager syncs to. Rows written during an outage are ``dirty`` until
+resync has pushed them to Redis; a logout during an outage leaves a ``revoked_at``
+tombstone row instead of deleting, so the logout survives Redis coming back with the key.
+Expiry is compared with the database clock (``db_now()``), so an expired row is never
+served whatever the application servers' clocks say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from reference_impl import codec
+from reference_impl.audit import AuditEntry, AuditLog
+from reference_impl.db_manager import DatabaseManager
+from reference_impl.errors import SessionConflict, SessionIdCollision
+from reference_impl.ids import TokenFactory, check_user_id, default_token, new_session_id
+from reference_impl.models import UserRevocation, UserSession
+from reference_impl.stores.base import SessionRecord, SessionStore
+from reference_impl.timeutil import db_now, seconds, utcnow
+
+_ID_ATTEMPTS = 5
+
+
+def record_of(row: UserSession) -> SessionRecord | None:
+    """Convert a row to a record; ``None`` (logged) if its payload is not JSON."""
+    data = codec.decode(row.data, where="database")
+    if data is None:
+        return None
+    return SessionRecord(
+        session_id=row.session_id,
+        user_id=row.user_id,
+        data=data,
+        version=row.version,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        max_expires_at=row.max_expires_at,
+    )
+
+
+class DatabaseSessionStore(SessionStore):
+    """Sessions in the ``user_sessions`` table (namespaced by the Redis key prefix)."""
+
+    def __init__(
+        self,
+        db: DatabaseManager,
+        *,
+        namespace: str = "session:",
+        timeout: int = 3600,
+        max_lifetime: int = 86400,
+        audit: AuditLog | None = None,
+        token_factory: TokenFactory = default_token,
+        touch_interval: float | None = None,
+    ) -> None:
+        self.db = db
+        self.namespace = namespace
+        self.timeout = timeout
+        self.max_lifetime = max_lifetime
+        self.audit = audit
+        self.token_factory = token_factory
+        # Sliding expiry is written back at most this often: no database write per read.
+        self.touch_interval = (
+            touch_interval if touch_interval is not None else min(60.0, timeout / 10)
+        )
+
+    def __repr__(self) -> str:
+        return f"DatabaseSessionStore({self.db!r}, namespace={self.namespace!r})"
+
+    # helpers ----------------------------------------------------------------------------
+    def _live(self, session_id: str) -> Any:
+        return select(UserSession).where(
+            UserSession.session_id == session_id,
+            UserSession.namespace == self.namespace,
+            UserSession.revoked_at.is_(None),
+            UserSession.expires_at > db_now(),
+        )
+
+    def _audit(self, *entries: AuditEntry) -> None:
+        if self.audit is not None:
+            self.audit.record_many(entries)
+
+    def _slid(self, now: datetime, cap: datetime) -> datetime:
+        return min(now + seconds(self.timeout), cap)
+
+    # contract -----------------------------------------------------------------------------
+    def create_session(
+        self, user_id: str, data: Mapping[str, Any], *, dirty: bool = False, reason: str = ""
+    ) -> str:
+        check_user_id(user_id)
+        payload = codec.encode(data)
+        for _ in range(_ID_ATTEMPTS):
+            session_id = new_session_id(user_id, self.token_factory)
+            now = utcnow()
+            cap = now + seconds(self.max_lifetime)
+            row = UserSession(
+                session_id=session_id,
+                namespace=self.namespace,
+                user_id=user_id,
+                data=payload,
+                created_at=now,
+                updated_at=now,
+                expires_at=self._slid(now, cap),
+                max_expires_at=cap,
+                version=1,
+                dirty=dirty,
+            )
+            try:
+                with self.db.session_scope() as session:
+                    session.add(row)
+            except IntegrityError:
+                continue  # a colliding id: never overwrite someone else's row
+            self._audit(AuditEntry("create", session_id, user_id, reason))
+            return session_id
+        raise SessionIdCollision("could not allocate a unique session id")
+
+    def get_session(self, session_id: str) -> SessionRecord | None:
+        if not self._valid(session_id):
+            return None
+        with self.db.session_scope() as session:
+            row = session.scalars(self._live(session_id)).one_or_none()
+            if row is None:
+                return None
+            now = utcnow()
+            slid = self._slid(now, row.max_expires_at)
+            if (slid - row.expires_at).total_seconds() >= self.touch_interval:
+                row.expires_at = slid
+            return record_of(row)
+
+    def update_session(
+        self,
+        session_id: str,
+        data: Mapping[str, Any],
+        *,
+        expected_version: int | None = None,
+        dirty: bool = False,
+    ) -> bool:
+        if not self._valid(session_id):
+            return False
+        payload = codec.encode(data)
+        while True:
+            with self.db.session_scope() as session:
+                row = session.scalars(self._live(session_id)).one_or_none()
+                if row is None:
+                    return False
+                if expected_version is not None and row.version != expected_version:
+                    raise SessionConflict(expected_version, row.version)
+                now = utcnow()
+                result = session.execute(
+                    update(UserSession)
+                    .where(
+                        UserSession.session_id == session_id,
+                        UserSession.version == row.version,
+                        UserSession.revoked_at.is_(None),
+                    )
+                    .values(
+                        data=payload,
+                        version=row.version + 1,
+                        updated_at=now,
+                        expires_at=self._slid(now, row.max_expires_at),
+                        **({"dirty": True} if dirty else {}),
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+                if result.rowcount == 1:  # type: ignore[attr-defined]
+                    return True
+            if expected_version is not None:
+                raise SessionConflict(expected_version, -1)
+
+    def touch(self, session_id: str) -> bool:
+        if not self._valid(session_id):
+            return False
+        with self.db.session_scope() as session:
+            row = session.scalars(self._live(session_id)).one_or_none()
+            if row is None:
+                return False
+            row.expires_at = self._slid(utcnow(), row.max_expires_at)
+            return True
+
+    def destroy_session(
+        self, session_id: str, *, dirty: bool = False, reason: str = "logout"
+    ) -> bool:
+        if not self._valid(session_id):
+            return False
+        now = utcnow()
+        with self.db.session_scope() as session:
+            row = session.get(UserSession, session_id)
+            if row is not None and row.namespace != self.namespace:
+                return False
+            existed = row is not None and row.revoked_at is None and row.expires_at > now
+            user_id = row.user_id if row is not None else None
+            if not dirty:
+                if row is not None:
+                    session.delete(row)
+            elif row is not None:
+                row.revoked_at, row.dirty, row.version = now, True, row.version + 1
+            else:
+                # The session may live only in Redis (sync off): leave a tombstone for resync.
+                session.add(self._tombstone(session_id, now))
+        self._audit(AuditEntry("revoke", session_id, user_id, reason))
+        return existed
+
+    def _tombstone(self, session_id: str, now: datetime) -> UserSession:
+        cap = now + seconds(self.max_lifetime)
+        return UserSession(
+            session_id=session_id,
+            namespace=self.namespace,
+            user_id="",
+            data="{}",
+            created_at=now,
+            updated_at=now,
+            expires_at=cap,
+            max_expires_at=cap,
+            version=1,
+            dirty=True,
+            revoked_at=now,
+        )
+
+    def destroy_user_sessions(self, user_id: str, *, dirty: bool = False) -> int:
+        check_user_id(user_id)
+        now = utcnow()
+        mine = and_(UserSession.namespace == self.namespace, UserSession.user_id == user_id)
+        with self.db.session_scope() as session:
+            live = session.scalars(
+                select(UserSession.session_id).where(
+                    mine, UserSession.revoked_at.is_(None), UserSession.expires_at > db_now()
+                )
+            ).all()
+            if dirty:
+                session.execute(
+                    update(UserSession)
+                    .where(mine, UserSession.revoked_at.is_(None))
+                    .values(revoked_at=now, dirty=True, version=UserSession.version + 1)
+                    .execution_options(synchronize_session=False)
+                )
+                session.add(
+                    UserRevocation(
+                        namespace=self.namespace, user_id=user_id, revoked_at=now, dirty=True
+                    )
+                )
+            else:
+                session.execute(
+                    delete(UserSession).where(mine).execution_options(synchronize_session=False)
+                )
+        self._audit(AuditEntry("revoke_all", None, user_id, f"{len(live)} session(s)"))
+        return len(live)
+
+    def rotate_session(self, session_id: str, *, dirty: bool = False) -> str | None:
+        if not self._valid(session_id):
+            return None
+        for _ in range(_ID_ATTEMPTS):
+            try:
+                with self.db.session_scope() as session:
+                    row = session.scalars(self._live(session_id)).one_or_none()
+                    if row is None:
+                        return None
+                    new_id = new_session_id(row.user_id, self.token_factory)
+                    now = utcnow()
+                    session.add(
+                        UserSession(
+                            session_id=new_id,
+                            namespace=self.namespace,
+                            user_id=row.user_id,
+                            data=row.data,
+                            created_at=row.created_at,
+                            updated_at=now,
+                            expires_at=self._slid(now, row.max_expires_at),
+                            max_expires_at=row.max_expires_at,
+                            version=1,
+                            dirty=dirty,
+                        )
+                    )
+                    if dirty:
+                        row.revoked_at, row.dirty, row.version = now, True, row.version + 1
+                    else:
+                        session.delete(row)
+                    user_id = row.user_id
+            except IntegrityError:
+                continue
+            self._audit(AuditEntry("rotate", new_id, user_id, "rotation"))
+            return new_id
+        raise SessionIdCollision("could not allocate a unique session id")
+
+    def cleanup_expired(self, batch_size: int = 1000) -> int:
+        removed = 0
+        # Dirty rows wait for resync (it must purge them from Redis first).
+        dead = and_(
+            UserSession.namespace == self.namespace,
+            UserSession.expires_at <= db_now(),
+            UserSession.dirty.is_(False),
+        )
+        while True:
+            with self.db.session_scope() as session:
+                batch = session.execute(
+                    select(UserSession.session_id, UserSession.user_id)
+                    .where(dead)
+                    .limit(batch_size)
+                ).all()
+                if not batch:
+                    break
+                session.execute(
+                    delete(UserSession)
+                    .where(UserSession.session_id.in_([b[0] for b in batch]), dead)
+                    .execution_options(synchronize_session=False)
+                )
+            removed += len(batch)
+            self._audit(*(AuditEntry("expire", b[0], b[1], "cleanup") for b in batch))
+            if len(batch) < batch_size:
+                break
+        return removed
+
+    def health(self) -> dict[str, Any]:
+        try:
+            with self.db.session_scope() as session:
+                session.execute(text("SELECT 1"))
+        except Exception as exc:
+            return {"database": "down", "error": type(exc).__name__}
+        return {"database": "ok", "pool_checked_out": self.db.checked_out()}
+
+    # sync and resync primitives -------------------------------------------------------------
+    def insert(self, record: SessionRecord, *, dirty: bool = False) -> None:
+        """Insert a record created in Redis (raises ``IntegrityError`` on an id collision)."""
+        with self.db.session_scope() as session:
+            session.add(self._row(record, dirty))
+
+    def save(self, record: SessionRecord) -> None:
+        """Upsert the Redis state of a session unless the database already holds newer."""
+        with self.db.session_scope() as session:
+            row = session.get(UserSession, record.session_id)
+            if row is None:
+                session.add(self._row(record, False))
+            elif row.namespace == self.namespace and row.version <= record.version:
+                if row.revoked_at is not None:
+                    return  # a logout recorded in the database wins
+                row.data = codec.encode(record.data)
+                row.version = record.version
+                row.updated_at = utcnow()
+                row.expires_at = record.expires_at
+                row.dirty = False
+
+    def save_expiry(self, session_id: str, expires_at: datetime) -> None:
+        """Write back a sliding expiry (throttled by the caller)."""
+        with self.db.session_scope() as session:
+            session.execute(
+                update(UserSession)
+                .where(
+                    UserSession.session_id == session_id,
+                    UserSession.namespace == self.namespace,
+                    UserSession.expires_at < expires_at,
+                )
+                .values(expires_at=expires_at)
+                .execution_options(synchronize_session=False)
+            )
+
+    def replace(self, old_session_id: str, record: SessionRecord) -> None:
+        """Record a rotation made in Redis: insert the new row, delete the old one."""
+        with self.db.session_scope() as session:
+            session.execute(
+                delete(UserSession)
+                .where(
+                    UserSession.session_id == old_session_id,
+                    UserSession.namespace == self.namespace,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            session.add(self._row(record, False))
+        self._audit(AuditEntry("rotate", record.session_id, record.user_id, "rotation"))
+
+    def _row(self, record: SessionRecord, dirty: bool) -> UserSession:
+        now = utcnow()
+        return UserSession(
+            session_id=record.session_id,
+            namespace=self.namespace,
+            user_id=record.user_id,
+            data=codec.encode(record.data),
+            created_at=record.created_at,
+            updated_at=now,
+            expires_at=record.expires_at,
+            max_expires_at=record.max_expires_at,
+            version=record.version,
+            dirty=dirty,
+        )
+
+    def dirty_rows(self, limit: int) -> list[UserSession]:
+        """Rows written while Redis was unreachable, oldest first."""
+        with self.db.session_scope() as session:
+            rows = session.scalars(
+                select(UserSession)
+                .where(UserSession.namespace == self.namespace, UserSession.dirty.is_(True))
+                .order_by(UserSession.updated_at)
+                .limit(limit)
+            ).all()
+            session.expunge_all()
+            return list(rows)
+
+    def dirty_revocations(self) -> list[UserRevocation]:
+        """User-wide revocations made while Redis was unreachable."""
+        with self.db.session_scope() as session:
+            rows = session.scalars(
+                select(UserRevocation).where(
+                    UserRevocation.namespace == self.namespace, UserRevocation.dirty.is_(True)
+                )
+            ).all()
+            session.expunge_all()
+            return list(rows)
+
+    def mark_clean(self, session_id: str, version: int, *, drop: bool) -> None:
+        """After resync: clear ``dirty`` (or drop a tombstone) unless rewritten meanwhile."""
+        where = and_(UserSession.session_id == session_id, UserSession.version == version)
+        with self.db.session_scope() as session:
+            stmt: Any = delete(UserSession) if drop else update(UserSession).values(dirty=False)
+            session.execute(stmt.where(where).execution_options(synchronize_session=False))
+
+    def mark_revocation_clean(self, revocation_id: int) -> None:
+        """After resync: a user-wide revocation has been applied to Redis."""
+        with self.db.session_scope() as session:
+            session.execute(
+                update(UserRevocation)
+                .where(UserRevocation.id == revocation_id)
+                .values(dirty=False)
+                .execution_options(synchronize_session=False)
+            )
+
+    def orm_session(self) -> Session:
+        """A raw ORM session on this store's database (caller closes it)."""
+        return self.db.get_session()

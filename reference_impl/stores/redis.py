@@ -1,0 +1,437 @@
+"""Redis tier: one string key per session, one round trip per operation.
+
+Key layout, all under one Cluster hash tag per user bucket, so each Lua script touches a
+single slot (MULTI-equivalent atomicity on a cluster too)::
+
+    <prefix>{<tag>}:s:<sid>      "<version>:<created>:<cap>:<synced>:<len(user)>:<user><JSON>"
+    <prefix>{<tag>}:t:<sid>      tombstone of a destroyed or rotated id (blocks read-through)
+    <prefix>{<tag>}:u:<user_id>  set of the user's session ids (revoke-all, no SCAN/KEYS)
+
+Times are epoch milliseconds. A read is one ``GETEX ... PX timeout`` (sliding expiry, same
+cost as a plain ``GET``); the absolute cap is enforced on the value itself, so a session past
+its cap is invisible and deleted even if its key still lives. Writes are Lua scripts
+(compare-and-set on the version). Redis errors propagate; the manager decides what they mean.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from reference_impl import codec
+from reference_impl.errors import SessionConflict
+from reference_impl.ids import new_session_id, new_session_id_in_bucket, tag_of
+from reference_impl.redis_client import RedisClient
+from reference_impl.stores.base import SessionRecord
+from reference_impl.timeutil import from_ms, to_ms
+
+_PARSE = """
+local function parse(val)
+  if not val then return nil end
+  local v, c, x, y, n, rest = string.match(val, '^(%d+):(%d+):(%d+):(%d+):(%d+):(.*)$')
+  if not v then return nil end
+  n = tonumber(n)
+  return {v = tonumber(v), c = c, x = tonumber(x), y = y,
+          u = string.sub(rest, 1, n), d = string.sub(rest, n + 1)}
+end
+local function pack(s)
+  return s.v .. ':' .. s.c .. ':' .. s.x .. ':' .. s.y .. ':' .. #s.u .. ':' .. s.u .. s.d
+end
+local function ttl_of(s, now, timeout)
+  return math.min(timeout, s.x - now)
+end
+"""
+
+_CREATE = (
+    _PARSE
+    + """
+if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
+if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[4]) then
+  redis.call('PEXPIRE', KEYS[2], ARGV[4])
+end
+return 1
+"""
+)
+
+_REFILL = (
+    _PARSE
+    + """
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+local cur = parse(redis.call('GET', KEYS[1]))
+if cur and cur.v >= tonumber(ARGV[5]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
+if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[4]) then
+  redis.call('PEXPIRE', KEYS[2], ARGV[4])
+end
+return 1
+"""
+)
+
+_UPDATE = (
+    _PARSE
+    + """
+local s = parse(redis.call('GET', KEYS[1]))
+if not s then return {-1} end
+local expected = tonumber(ARGV[2])
+if expected >= 0 and s.v ~= expected then return {-2, s.v} end
+local now = tonumber(ARGV[4])
+local ttl = ttl_of(s, now, tonumber(ARGV[3]))
+if ttl <= 0 then redis.call('DEL', KEYS[1]) return {-1} end
+s.v = s.v + 1
+s.d = ARGV[1]
+s.y = ARGV[4]
+redis.call('SET', KEYS[1], pack(s), 'PX', ttl)
+return {s.v, ttl, s.u, s.c, s.x}
+"""
+)
+
+_TOUCH = (
+    _PARSE
+    + """
+local s = parse(redis.call('GET', KEYS[1]))
+if not s then return {-1} end
+local now = tonumber(ARGV[2])
+local ttl = ttl_of(s, now, tonumber(ARGV[1]))
+if ttl <= 0 then redis.call('DEL', KEYS[1]) return {-1} end
+local sync = 0
+if now - tonumber(s.y) >= tonumber(ARGV[3]) then
+  s.y = ARGV[2]
+  sync = 1
+  redis.call('SET', KEYS[1], pack(s), 'PX', ttl)
+else
+  redis.call('PEXPIRE', KEYS[1], ttl)
+end
+return {ttl, sync}
+"""
+)
+
+_MARK_SYNCED = (
+    _PARSE
+    + """
+local s = parse(redis.call('GET', KEYS[1]))
+if not s or s.v ~= tonumber(ARGV[1]) then return 0 end
+s.y = ARGV[2]
+redis.call('SET', KEYS[1], pack(s), 'KEEPTTL')
+return 1
+"""
+)
+
+_DESTROY = (
+    _PARSE
+    + """
+local s = parse(redis.call('GET', KEYS[1]))
+local existed = redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
+if s then redis.call('SREM', ARGV[2] .. s.u, ARGV[3]) end
+return existed
+"""
+)
+
+_ROTATE = (
+    _PARSE
+    + """
+if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[4]) == 1 then
+  return {-2}
+end
+local s = parse(redis.call('GET', KEYS[1]))
+if not s then return {-1} end
+local now = tonumber(ARGV[5])
+local ttl = ttl_of(s, now, tonumber(ARGV[6]))
+if ttl <= 0 then redis.call('DEL', KEYS[1]) return {-1} end
+s.v = 1
+s.y = ARGV[5]
+redis.call('SET', KEYS[2], pack(s), 'PX', ttl)
+redis.call('DEL', KEYS[1])
+redis.call('SET', KEYS[3], '1', 'PX', ARGV[3])
+redis.call('SREM', ARGV[4] .. s.u, ARGV[2])
+redis.call('SADD', ARGV[4] .. s.u, ARGV[1])
+return {1, ttl, s.u, s.d, s.c, s.x}
+"""
+)
+
+_REVOKE_ALL = """
+local ids = redis.call('SMEMBERS', KEYS[1])
+local n = 0
+for _, sid in ipairs(ids) do
+  n = n + redis.call('DEL', ARGV[1] .. sid)
+  redis.call('SET', ARGV[2] .. sid, '1', 'PX', ARGV[3])
+end
+redis.call('DEL', KEYS[1])
+return n
+"""
+
+MISSING = -1
+
+
+@dataclass(frozen=True)
+class RedisRead:
+    """Outcome of a read: a record, or why there is none; ``sync_due`` asks for a DB touch."""
+
+    record: SessionRecord | None
+    tombstoned: bool = False
+    sync_due: bool = False
+
+
+_ABSENT = RedisRead(None)
+_TOMBSTONED = RedisRead(None, tombstoned=True)
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def pack(record: SessionRecord, synced_ms: int) -> bytes:
+    """Encode a record in the stored layout."""
+    user = record.user_id.encode("utf-8")
+    head = (
+        f"{record.version}:{to_ms(record.created_at)}:{to_ms(record.max_expires_at)}:"
+        f"{synced_ms}:{len(user)}:"
+    )
+    return head.encode("ascii") + user + codec.encode(record.data).encode("utf-8")
+
+
+class RedisSessionTier:
+    """The Redis half of the session store (no fallback, no database)."""
+
+    def __init__(
+        self,
+        client: RedisClient,
+        prefix: str,
+        timeout: int,
+        max_lifetime: int,
+        sync_interval: float,
+    ) -> None:
+        if "{" in prefix or "}" in prefix:
+            raise ValueError("REDIS_SESSION_PREFIX must not contain '{' or '}' (hash tags)")
+        self.client = client
+        self.prefix = prefix
+        self.timeout_ms = timeout * 1000
+        self.max_lifetime_ms = max_lifetime * 1000
+        self.sync_interval_ms = int(sync_interval * 1000)
+        self._create = client.register_script(_CREATE)
+        self._refill = client.register_script(_REFILL)
+        self._update = client.register_script(_UPDATE)
+        self._touch = client.register_script(_TOUCH)
+        self._mark_synced = client.register_script(_MARK_SYNCED)
+        self._destroy = client.register_script(_DESTROY)
+        self._rotate = client.register_script(_ROTATE)
+        self._revoke_all = client.register_script(_REVOKE_ALL)
+
+    # key layout -------------------------------------------------------------------------
+    def _base(self, tag: str) -> str:
+        return f"{self.prefix}{{{tag}}}:"
+
+    def session_key(self, session_id: str) -> str:
+        """Redis key of a (validated) session id."""
+        return f"{self.prefix}{{{session_id[-4:]}}}:s:{session_id}"
+
+    def tombstone_key(self, session_id: str) -> str:
+        """Redis key of the tombstone of a destroyed session id."""
+        return f"{self._base(tag_of(session_id))}t:{session_id}"
+
+    def index_key(self, session_id_or_tag: str, user_id: str) -> str:
+        """Redis key of a user's session-id set."""
+        return f"{self._base(session_id_or_tag[-4:])}u:{user_id}"
+
+    # operations --------------------------------------------------------------------------
+    def read(self, session_id: str, now_ms: int) -> RedisRead:
+        """One ``GETEX`` (read and slide the TTL); a second round trip only on a miss."""
+        key = self.session_key(session_id)
+        raw = self.client.getex(key, px=self.timeout_ms)
+        if raw is None:
+            return RedisRead(
+                None, tombstoned=bool(self.client.exists(self.tombstone_key(session_id)))
+            )
+        try:
+            version, created, cap, synced, ulen, rest = raw.split(b":", 5)
+            user_len = int(ulen)
+            cap_ms = int(cap)
+            user = rest[:user_len].decode("utf-8")
+        except ValueError:
+            codec.security_log.warning("session value in redis is malformed; treated as absent")
+            return _ABSENT
+        if cap_ms <= now_ms:
+            self.client.delete(key)  # past the absolute cap: dead whatever the TTL says
+            return _TOMBSTONED
+        data = codec.decode(rest[user_len:], where="redis")
+        if data is None:
+            return _ABSENT
+        return RedisRead(
+            SessionRecord(
+                session_id=session_id,
+                user_id=user,
+                data=data,
+                version=int(version),
+                created_at=from_ms(int(created)),
+                expires_at=from_ms(min(now_ms + self.timeout_ms, cap_ms)),
+                max_expires_at=from_ms(cap_ms),
+            ),
+            sync_due=now_ms - int(synced) >= self.sync_interval_ms,
+        )
+
+    def mark_synced(self, session_id: str, version: int, now_ms: int) -> None:
+        """Record that the database has this session's expiry as of ``now_ms``."""
+        self._mark_synced(keys=[self.session_key(session_id)], args=[version, now_ms])
+
+    def create(
+        self,
+        user_id: str,
+        data: Mapping[str, Any],
+        now_ms: int,
+        token_factory: Any,
+    ) -> SessionRecord | None:
+        """Create with ``NX`` semantics; ``None`` if the fresh id collided."""
+        session_id = new_session_id(user_id, token_factory)
+        ttl = min(self.timeout_ms, self.max_lifetime_ms)
+        record = SessionRecord(
+            session_id=session_id,
+            user_id=user_id,
+            data=dict(data),
+            version=1,
+            created_at=from_ms(now_ms),
+            expires_at=from_ms(now_ms + ttl),
+            max_expires_at=from_ms(now_ms + self.max_lifetime_ms),
+        )
+        keys = [
+            self.session_key(session_id),
+            self.index_key(session_id, user_id),
+            self.tombstone_key(session_id),
+        ]
+        args = [pack(record, now_ms), ttl, session_id, self.max_lifetime_ms]
+        if self._create(keys=keys, args=args) != 1:
+            return None
+        return record
+
+    def refill(self, record: SessionRecord, now_ms: int) -> bool:
+        """Copy a database record into Redis with its *remaining* lifetime (newer wins)."""
+        remaining = to_ms(record.expires_at) - now_ms
+        if remaining <= 0:
+            return False
+        sid = record.session_id
+        keys = [self.session_key(sid), self.index_key(sid, record.user_id), self.tombstone_key(sid)]
+        args = [pack(record, now_ms), remaining, sid, self.max_lifetime_ms, record.version]
+        return bool(self._refill(keys=keys, args=args) == 1)
+
+    def update(
+        self, session_id: str, data_json: str, expected_version: int | None, now_ms: int
+    ) -> tuple[int, SessionRecord | None]:
+        """Compare-and-set update: (new version, record), (MISSING, None) or raise."""
+        expected = -1 if expected_version is None else expected_version
+        reply = self._update(
+            keys=[self.session_key(session_id)],
+            args=[data_json, expected, self.timeout_ms, now_ms],
+        )
+        status = int(reply[0])
+        if status == -2:
+            raise SessionConflict(expected, int(reply[1]))
+        if status < 0:
+            return MISSING, None
+        _, ttl, user, created, cap = reply
+        record = SessionRecord(
+            session_id=session_id,
+            user_id=_text(user),
+            data=codec.decode(data_json, where="update") or {},
+            version=status,
+            created_at=from_ms(int(created)),
+            expires_at=from_ms(now_ms + int(ttl)),
+            max_expires_at=from_ms(int(cap)),
+        )
+        return status, record
+
+    def touch(self, session_id: str, now_ms: int) -> tuple[int, bool] | None:
+        """Slide the TTL; returns (ttl_ms, database sync due) or ``None`` if absent."""
+        reply = self._touch(
+            keys=[self.session_key(session_id)],
+            args=[self.timeout_ms, now_ms, self.sync_interval_ms],
+        )
+        if int(reply[0]) < 0:
+            return None
+        return int(reply[0]), int(reply[1]) == 1
+
+    def destroy(self, session_id: str) -> bool:
+        """Delete, drop from the user index and leave a tombstone; ``True`` if it existed."""
+        keys = [self.session_key(session_id), self.tombstone_key(session_id)]
+        args = [self.max_lifetime_ms, f"{self._base(tag_of(session_id))}u:", session_id]
+        return bool(self._destroy(keys=keys, args=args) == 1)
+
+    def rotate(
+        self, session_id: str, now_ms: int, token_factory: Any
+    ) -> SessionRecord | bool | None:
+        """Move to a new id of the same tag; ``False`` on id collision, ``None`` if absent."""
+        new_id = new_session_id_in_bucket(tag_of(session_id), token_factory)
+        keys = [
+            self.session_key(session_id),
+            self.session_key(new_id),
+            self.tombstone_key(session_id),
+            self.tombstone_key(new_id),
+        ]
+        args = [
+            new_id,
+            session_id,
+            self.max_lifetime_ms,
+            f"{self._base(tag_of(session_id))}u:",
+            now_ms,
+            self.timeout_ms,
+        ]
+        reply = self._rotate(keys=keys, args=args)
+        if int(reply[0]) == -2:
+            return False
+        if int(reply[0]) < 0:
+            return None
+        _, ttl, user, raw, created, cap = reply
+        return SessionRecord(
+            session_id=new_id,
+            user_id=_text(user),
+            data=codec.decode(raw, where="redis") or {},
+            version=1,
+            created_at=from_ms(int(created)),
+            expires_at=from_ms(now_ms + int(ttl)),
+            max_expires_at=from_ms(int(cap)),
+        )
+
+    def peek(self, session_id: str) -> SessionRecord | None:
+        """Read without sliding the TTL (for backlog flushing only)."""
+        key = self.session_key(session_id)
+        raw = self.client.get(key)
+        ttl = int(self.client.pttl(key))
+        if raw is None or ttl <= 0:
+            return None
+        now_ms = int(time.time() * 1000)
+        try:
+            version, created, cap, _synced, ulen, rest = raw.split(b":", 5)
+            user_len = int(ulen)
+        except ValueError:
+            return None
+        data = codec.decode(rest[user_len:], where="redis")
+        if data is None:
+            return None
+        return SessionRecord(
+            session_id=session_id,
+            user_id=rest[:user_len].decode("utf-8"),
+            data=data,
+            version=int(version),
+            created_at=from_ms(int(created)),
+            expires_at=from_ms(min(now_ms + ttl, int(cap))),
+            max_expires_at=from_ms(int(cap)),
+        )
+
+    def discard(self, session_id: str, user_id: str) -> None:
+        """Remove a key this process just created (undo after a database id collision)."""
+        self.client.delete(self.session_key(session_id))
+        self.client.srem(self.index_key(session_id, user_id), session_id)
+
+    def revoke_user(self, user_id: str, tag: str) -> int:
+        """Delete every session in the user's index; return how many existed."""
+        base = self._base(tag)
+        keys = [f"{base}u:{user_id}"]
+        args = [f"{base}s:", f"{base}t:", self.max_lifetime_ms]
+        return int(self._revoke_all(keys=keys, args=args))
+
+    def ping(self) -> bool:
+        """Round trip to Redis (raises when it is down)."""
+        return bool(self.client.ping())
