@@ -113,15 +113,11 @@ class SitePlanner:
         self.migration = migration
         self.style = style
         self.parents: dict[int, ast.AST] = {}
-        self.taken: set[str] = set()
+        # names used per scope (id of the function, 0 for the module) plus those we generate
+        self.taken: dict[int, set[str]] = {}
         for node in ast.walk(source.tree):
             for child in ast.iter_child_nodes(node):
                 self.parents[id(child)] = node
-            if isinstance(node, ast.Name):
-                self.taken.add(node.id)
-            elif isinstance(node, ast.arg):
-                self.taken.add(node.arg)
-        self.taken |= bound_names(ast.walk(source.tree))
         self.module_names = bound_names(source.tree.body)
         self.module_imports: dict[str, ImportSpec] = {}
         for stmt in source.tree.body:
@@ -162,7 +158,7 @@ class SitePlanner:
         if item.optional_vars is None:
             if isinstance(self.parents.get(id(stmt)), ast.ClassDef):
                 return SitePlan("a `with` without `as` in a class body")
-            name = self._fresh(NAME_CANDIDATES)
+            name = self._fresh(NAME_CANDIDATES, stmt)
         elif isinstance(item.optional_vars, ast.Name):
             name = item.optional_vars.id
             others = [i for i in stmt.items if i is not item]
@@ -173,7 +169,7 @@ class SitePlanner:
             return SitePlan("the `as` target is not a simple name")
         flag = None
         if self.migration.commit_on_exit and leaves_early(stmt.body):
-            flag = self._fresh((f"{name}_failed",))
+            flag = self._fresh((f"{name}_failed",), stmt)
         return SitePlan(None, receiver, name, flag, add, remove)
 
     def _receiver(
@@ -226,12 +222,33 @@ class SitePlanner:
             for n in ast.walk(cls)
         )
 
-    def _fresh(self, candidates: Sequence[str]) -> str:
+    def _fresh(self, candidates: Sequence[str], stmt: ast.AST) -> str:
+        """A name unused in the function around ``stmt`` (the module, at module level).
+
+        A new local only shadows what its own function mentions; a new global could
+        shadow a name anywhere in the module.
+        """
+        scope = next((a for a in self._ancestors(stmt) if isinstance(a, FUNCTIONS)), None)
+        key = id(scope) if scope is not None else 0
+        if key not in self.taken:
+            self.taken[key] = identifiers(scope if scope is not None else self.source.tree)
+        taken = self.taken[key]
         base = candidates[0]
         names = [*candidates, *(f"{base}_{i}" for i in range(2, 1000))]
-        name = next(n for n in names if n not in self.taken)
-        self.taken.add(name)
+        name = next(n for n in names if n not in taken)
+        taken.add(name)
         return name
+
+
+def identifiers(root: ast.AST) -> set[str]:
+    """Every name mentioned under ``root``: loads, stores, parameters, imports, defs."""
+    names = bound_names(ast.walk(root))
+    for node in ast.walk(root):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+    return names
 
 
 def _body(fn: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> list[ast.AST]:

@@ -174,7 +174,7 @@ class SessionCodemod(VisitorBasedCodemodCommand):
         rollback = f"except BaseException:\n    {name}.rollback()\n    raise\n"
         if not self.commit_on_exit:
             outer = self._parse(f"try:\n    pass\n{close}")
-            return [assign, _with_body(outer, body, footer)]
+            return [assign, _with_body(outer, body or [self._parse("pass\n")], footer)]
         if plan.flag is None:
             outer = self._parse(f"try:\n    pass\n{rollback}{close}")
             commit = self._parse(f"{name}.commit()\n").with_changes(leading_lines=footer)
@@ -191,10 +191,23 @@ class SessionCodemod(VisitorBasedCodemodCommand):
 
 def _statements(body: cst.BaseSuite) -> tuple[list[cst.BaseStatement], Sequence[cst.EmptyLine]]:
     if isinstance(body, cst.IndentedBlock):
+        if _only_pass(body):  # the commit now fills the block
+            return [], body.footer
         return list(body.body), body.footer
     assert isinstance(body, cst.SimpleStatementSuite)
     line = cst.SimpleStatementLine(body=body.body, trailing_whitespace=body.trailing_whitespace)
     return [line], ()
+
+
+def _only_pass(body: cst.IndentedBlock) -> bool:
+    line = body.body[0] if len(body.body) == 1 else None
+    return (
+        isinstance(line, cst.SimpleStatementLine)
+        and not line.leading_lines
+        and len(line.body) == 1
+        and isinstance(line.body[0], cst.Pass)
+        and line.trailing_whitespace.comment is None
+    )
 
 
 def _with_body(
