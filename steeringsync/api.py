@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -77,16 +78,43 @@ def analyze_files(paths: Iterable[Path], job: FileJob) -> Iterator[FileResult]:
         yield analyze_file(path, job)
 
 
+def project_facts(
+    project: Project,
+    job: FileJob,
+    options: CheckOptions,
+    scanned: set[Path],
+    facts: dict[str, list[tuple[Path, Any]]],
+    cache: Cache | None = None,
+) -> set[Path]:
+    """Complete ``facts`` with the files a partial scan skipped; returns those files.
+
+    Project rules judge the whole project ("no code reads this setting"), so when only
+    some files are checked (pre-commit passes the staged ones) the others are analysed
+    for facts only; findings placed in them are not reported.
+    """
+    if not job.collectors or all(p.resolve() == project.root for p in options.paths):
+        return set()
+    rest = [p for p in python_files((project.root,), project.selector) if p not in scanned]
+    # the full run's job, so a full run's cache answers; findings here are dropped
+    for result in analyze_files(rest, job, jobs=options.jobs, cache=cache):
+        for name, items in result.facts.items():
+            facts.setdefault(name, []).extend((result.path, item) for item in items)
+    return set(rest)
+
+
 def check(project: Project, options: CheckOptions) -> CheckReport:
     rules = enabled_rules(project, options)
     job = file_job(project, rules, options)
     report = CheckReport(rules=rules)
     facts: dict[str, list[tuple[Path, Any]]] = {}
+    scanned: set[Path] = set()
     for result in analyze_files(python_files(options.paths, project.selector), job):
+        scanned.add(result.path)
         report.files_checked += 1
         report.findings.extend(result.findings)
         for name, items in result.facts.items():
             facts.setdefault(name, []).extend((result.path, item) for item in items)
+    unscanned = project_facts(project, job, options, scanned, facts)
     if options.fix or options.diff:
         from steeringsync.fix.apply import apply_fixes  # LibCST only loads in fix mode
 
@@ -98,7 +126,8 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
             for doc in project.docs:
                 report.findings.extend(rule.check_doc(doc, project))
         elif isinstance(rule, ProjectRule):
-            report.findings.extend(rule.check_project(project, facts))
+            found = rule.check_project(project, facts)
+            report.findings.extend(f for f in found if f.path not in unscanned)
     project.docs  # noqa: B018 - loading the docs records the "no steering directory" notice
     report.notices.extend(project.notices)
     report.findings.sort(key=Finding.sort_key)

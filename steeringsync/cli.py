@@ -136,6 +136,70 @@ def _print_statistics(report: api.CheckReport, fmt: OutputFormat) -> None:
         click.echo(f"{count:>6}  {code}  {name}{extra}")
 
 
+@cli.command("sync")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--check", "check_only", is_flag=True, help="Write nothing; exit 1 if a value would change."
+)
+@click.option("--diff", is_flag=True, help="Print the changes as a diff instead of writing them.")
+@click.option(
+    "--from",
+    "source",
+    nargs=2,
+    type=(click.Choice(["env-file"]), click.Path(path_type=Path)),
+    default=None,
+    metavar="env-file PATH",
+    help="Take the values from this env file instead of the code's defaults.",
+)
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False))
+def sync_command(
+    path: Path | None,
+    check_only: bool,
+    diff: bool,
+    source: tuple[str, Path] | None,
+    config_file: Path | None,
+) -> int:
+    """Rewrite the settings documented in the steering docs to the code's defaults.
+
+    Exit 0 when nothing is (or was) out of date; with --check or --diff, exit 1 when
+    something would change.
+    """
+    from steeringsync.drift import sync as drift_sync  # only `sync` needs it
+    from steeringsync.drift.secrets import mask
+
+    start = path or Path(".")
+    if not start.exists():
+        raise UsageError(f"{start}: no such file or directory")
+    if config_file is not None and not config_file.is_file():
+        raise UsageError(f"{config_file}: no such configuration file")
+    env_file = source[1] if source else None
+    if env_file is not None and not env_file.is_file():
+        raise UsageError(f"{env_file}: no such env file")
+    project = Project.discover(start, config_file)
+    dry = check_only or diff
+    report = drift_sync.sync(project, env_file, write=not dry)
+    for note in (*project.notices, *report.notes):
+        click.echo(f"note: {note}", err=True)
+    if diff:
+        for text in report.diffs:
+            click.echo(text, nl=False)
+    else:
+        for change in report.changes:
+            old, new = (mask(change.key, v) for v in (change.old, change.new))
+            verb = "would change" if dry else "changed"
+            click.echo(
+                f"{project.relative(change.path)}:{change.line}: {verb} "
+                f"`{change.key}` from `{old}` to `{new}`"
+            )
+    if not report.changes:
+        click.echo("Nothing to sync.", err=True)
+        return ExitCode.CLEAN
+    if dry:
+        return ExitCode.FINDINGS
+    click.echo(f"Updated {len(report.changes)} value(s) in {len(report.written)} doc(s).", err=True)
+    return ExitCode.CLEAN
+
+
 @cli.command("rules")
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False))
 def list_rules(config_file: Path | None) -> int:

@@ -8,6 +8,10 @@ from steeringsync.project import Project
 from steeringsync.rules.base import Rule
 from steeringsync.rules.ss001_deprecated_db_session import DeprecatedDbSession
 from steeringsync.rules.ss1xx_declared_deprecation import declared_rules
+from steeringsync.rules.ss201_value_drift import ValueDrift
+from steeringsync.rules.ss202_documented_unused import DocumentedUnused
+from steeringsync.rules.ss203_undocumented_setting import UndocumentedSetting
+from steeringsync.rules.ss204_conflicting_defaults import ConflictingDefaults
 from steeringsync.rules.ss300_unreadable_doc import UnreadableSteeringDoc
 from steeringsync.rules.ss301_front_matter import InvalidFrontMatter
 from steeringsync.rules.ss302_broken_reference import BrokenReference
@@ -19,6 +23,10 @@ from steeringsync.rules.ss900_engine import SyntaxErrorRule, UnreadableFileRule
 # Codes are never reused: a retired rule keeps its code out of circulation.
 ALL_RULES: tuple[type[Rule], ...] = (
     DeprecatedDbSession,
+    ValueDrift,
+    DocumentedUnused,
+    UndocumentedSetting,
+    ConflictingDefaults,
     UnreadableSteeringDoc,
     InvalidFrontMatter,
     BrokenReference,

@@ -163,6 +163,37 @@ class ProjectRule(Rule):
     ) -> Iterable[Finding]:
         raise NotImplementedError
 
+    def check_example(self, text: str) -> list[Finding]:
+        """Run the rule on a small project written from the example (see ``example_files``)."""
+        import tempfile
+
+        from steeringsync.config import Config
+        from steeringsync.engine import FileJob, analyze_file
+        from steeringsync.project import Project
+
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp).resolve()
+            (root / ".git").mkdir()
+            for rel, content in example_files(text).items():
+                (root / rel).parent.mkdir(parents=True, exist_ok=True)
+                (root / rel).write_text(content, encoding="utf-8")
+            project = Project(root, Config())
+            job = FileJob(rules=(), collectors=tuple(self.collectors()), prefilter=False)
+            facts: dict[str, list[tuple[Path, Any]]] = {}
+            for path in sorted(root.rglob("*.py")):
+                for name, items in analyze_file(path, job).facts.items():
+                    facts.setdefault(name, []).extend((path, item) for item in items)
+            return list(self.check_project(project, facts))
+
+
+EXAMPLE_FILE_RE = re.compile(r"^==> (?P<path>\S+) <==\n", re.MULTILINE)
+
+
+def example_files(text: str) -> dict[str, str]:
+    """Split a project-rule example into files at ``==> path <==`` lines."""
+    parts = EXAMPLE_FILE_RE.split(text)
+    return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+
 
 class EngineRule(Rule):
     """A rule the engine itself reports (unparsable or unreadable files); documented only."""

@@ -1,0 +1,1 @@
+"""Configuration drift: settings documented in steering docs against code defaults and env files."""

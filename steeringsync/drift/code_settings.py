@@ -1,0 +1,284 @@
+"""Settings read by Python code: ``os.getenv``/``os.environ`` and pydantic-settings classes."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from steeringsync.drift.values import python_literal
+from steeringsync.python.noqa import suppressed_codes
+from steeringsync.python.source import PythonSource
+from steeringsync.rules.base import FactCollector
+
+LITERAL, NONE, UNKNOWN = "literal", "none", "unknown"
+
+
+@dataclass(frozen=True)
+class CodeSetting:
+    """One read of a setting. ``state``: literal default, no default, or a computed one."""
+
+    key: str
+    state: str
+    default: str | None
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    # the line's suppression comment: None when absent, [] when bare, else the codes
+    noqa: list[str] | None = None
+
+    def to_fact(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_fact(cls, fact: dict[str, Any]) -> CodeSetting:
+        return cls(**fact)
+
+    def suppresses(self, code: str) -> bool:
+        return self.noqa is not None and (not self.noqa or code in self.noqa)
+
+
+@dataclass(frozen=True)
+class CodeRead:
+    """A :class:`CodeSetting` with the file it was read in (what the rules work on)."""
+
+    path: Path
+    setting: CodeSetting
+
+
+def _default(node: ast.expr | None) -> tuple[str, str | None]:
+    if node is None:
+        return NONE, None
+    if (
+        isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, ast.USub | ast.UAdd)
+        and isinstance(node.operand, ast.Constant)
+        and isinstance(node.operand.value, int | float)
+    ):
+        value = node.operand.value
+        return LITERAL, python_literal(-value if isinstance(node.op, ast.USub) else value)
+    if isinstance(node, ast.Constant):
+        if node.value is None or node.value is Ellipsis:
+            return NONE, None
+        text = python_literal(node.value)
+        return (LITERAL, text) if text is not None else (UNKNOWN, None)
+    return UNKNOWN, None
+
+
+def _string(node: ast.expr | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _name(node: ast.expr) -> str | None:
+    """The last name of ``a.b.C`` or ``C``."""
+    if isinstance(node, ast.Name):
+        return node.id
+    return node.attr if isinstance(node, ast.Attribute) else None
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((kw.value for kw in call.keywords if kw.arg == name), None)
+
+
+class _Finder:
+    def __init__(self, source: PythonSource) -> None:
+        self.source = source
+        self.os_names: set[str] = set()
+        self.getenv_names: set[str] = set()
+        self.environ_names: set[str] = set()
+        # `getenv("K") or "default"`: the call's id -> the fallback expression
+        self.fallbacks: dict[int, ast.expr] = {}
+
+    def find(self) -> Iterator[CodeSetting]:
+        tree = self.source.tree
+        nodes = list(ast.walk(tree))
+        for node in nodes:
+            self._imports(node)
+            if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+                first = node.values[0]
+                if isinstance(first, ast.Call) and len(node.values) == 2:
+                    self.fallbacks[id(first)] = node.values[1]
+        for node in nodes:
+            if isinstance(node, ast.Call):
+                yield from self._call(node)
+            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+                key = _string(node.slice)
+                if key is not None and self._is_environ(node.value):
+                    yield self._setting(key, NONE, None, node)
+        yield from _SettingsClasses(self).find(tree)
+
+    def _imports(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "os" or alias.name.startswith("os."):
+                    self.os_names.add(alias.asname or "os")
+        elif isinstance(node, ast.ImportFrom) and node.module == "os":
+            for alias in node.names:
+                if alias.name == "getenv":
+                    self.getenv_names.add(alias.asname or alias.name)
+                elif alias.name == "environ":
+                    self.environ_names.add(alias.asname or alias.name)
+
+    def _is_os(self, node: ast.expr, attr: str) -> bool:
+        return (
+            isinstance(node, ast.Attribute)
+            and node.attr == attr
+            and isinstance(node.value, ast.Name)
+            and node.value.id in self.os_names
+        )
+
+    def _is_environ(self, node: ast.expr) -> bool:
+        named = isinstance(node, ast.Name) and node.id in self.environ_names
+        return named or self._is_os(node, "environ")
+
+    def _call(self, call: ast.Call) -> Iterator[CodeSetting]:
+        func = call.func
+        is_getenv = self._is_os(func, "getenv") or (
+            isinstance(func, ast.Name) and func.id in self.getenv_names
+        )
+        is_environ_get = (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("get", "setdefault")
+            and self._is_environ(func.value)
+        )
+        if not (is_getenv or is_environ_get):
+            return
+        key_node = call.args[0] if call.args else _keyword(call, "key")
+        key = _string(key_node)
+        if key is None:
+            return
+        default = call.args[1] if len(call.args) > 1 else _keyword(call, "default")
+        if default is None or (isinstance(default, ast.Constant) and default.value is None):
+            default = self.fallbacks.get(id(call), default)
+        state, value = _default(default)
+        yield self._setting(key, state, value, call)
+
+    def _setting(self, key: str, state: str, value: str | None, node: ast.expr) -> CodeSetting:
+        loc = self.source.location(node)
+        codes = suppressed_codes(self.source.line(loc.line))
+        noqa = None if codes is None else sorted(codes)
+        return CodeSetting(
+            key, state, value, loc.line, loc.column, loc.end_line, loc.end_column, noqa
+        )
+
+
+class _SettingsClasses:
+    """pydantic-settings ``BaseSettings`` subclasses: each field is an environment variable."""
+
+    def __init__(self, finder: _Finder) -> None:
+        self.finder = finder
+        # local settings class -> (env_prefix, case_sensitive), inherited by subclasses
+        self.known: dict[str, tuple[str, bool]] = {}
+
+    def find(self, tree: ast.Module) -> Iterator[CodeSetting]:
+        classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+        for cls in sorted(classes, key=lambda c: c.lineno):
+            inherited = self._inherited(cls)
+            if inherited is None:
+                continue
+            prefix, case_sensitive = self._config(cls, inherited)
+            self.known[cls.name] = (prefix, case_sensitive)
+            yield from self._fields(cls, prefix, case_sensitive)
+
+    def _inherited(self, cls: ast.ClassDef) -> tuple[str, bool] | None:
+        for base in cls.bases:
+            name = _name(base)
+            if name == "BaseSettings":
+                return "", False
+            if name in self.known:
+                return self.known[name]
+        return None
+
+    def _config(self, cls: ast.ClassDef, inherited: tuple[str, bool]) -> tuple[str, bool]:
+        options: dict[str, ast.expr] = {}
+        for stmt in cls.body:
+            if isinstance(stmt, ast.ClassDef) and stmt.name == "Config":
+                for inner in stmt.body:
+                    if isinstance(inner, ast.Assign) and len(inner.targets) == 1:
+                        target = _name(inner.targets[0])
+                        if target:
+                            options[target] = inner.value
+            value = _assigned(stmt, "model_config")
+            if isinstance(value, ast.Call):
+                options.update({kw.arg: kw.value for kw in value.keywords if kw.arg})
+            elif isinstance(value, ast.Dict):
+                for k, v in zip(value.keys, value.values, strict=True):
+                    if _string(k) is not None:
+                        options[str(_string(k))] = v
+        prefix = _string(options.get("env_prefix"))
+        sensitive = options.get("case_sensitive")
+        return (
+            inherited[0] if prefix is None else prefix,
+            sensitive.value is True if isinstance(sensitive, ast.Constant) else inherited[1],
+        )
+
+    def _fields(self, cls: ast.ClassDef, prefix: str, sensitive: bool) -> Iterator[CodeSetting]:
+        for stmt in cls.body:
+            if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
+                continue
+            name = stmt.target.id
+            annotation = ast.unparse(stmt.annotation)
+            if name.startswith("_") or name == "model_config" or "ClassVar" in annotation:
+                continue
+            value = stmt.value
+            names = [prefix + name]
+            if isinstance(value, ast.Call) and _name(value.func) == "Field":
+                aliases = _aliases(value)
+                names = aliases or names
+                if _keyword(value, "default_factory") is not None:
+                    state, default = UNKNOWN, None
+                else:
+                    given = value.args[0] if value.args else _keyword(value, "default")
+                    state, default = _default(given)
+            else:
+                state, default = _default(value)
+            for env in names:
+                key = env if sensitive else env.upper()
+                yield self.finder._setting(key, state, default, stmt.target)
+
+
+def _assigned(stmt: ast.stmt, name: str) -> ast.expr | None:
+    if isinstance(stmt, ast.Assign) and any(_name(t) == name for t in stmt.targets):
+        return stmt.value
+    if isinstance(stmt, ast.AnnAssign) and _name(stmt.target) == name:
+        return stmt.value
+    return None
+
+
+def _aliases(field: ast.Call) -> list[str]:
+    for arg in ("validation_alias", "alias"):
+        node = _keyword(field, arg)
+        if node is None:
+            continue
+        if isinstance(node, ast.Call) and _name(node.func) == "AliasChoices":
+            return [s for s in (_string(a) for a in node.args) if s is not None]
+        text = _string(node)
+        if text is not None:
+            return [text]
+    return []
+
+
+@dataclass(frozen=True)
+class SettingsCollector(FactCollector):
+    """Collects every setting a file reads; equal instances are merged by the engine."""
+
+    name: ClassVar[str] = "drift-settings"
+
+    @property
+    def triggers(self) -> tuple[bytes, ...]:
+        return (b"getenv", b"environ", b"BaseSettings")
+
+    def collect(self, source: PythonSource) -> list[Any]:
+        return [setting.to_fact() for setting in _Finder(source).find()]
+
+
+def code_reads(facts: dict[str, list[tuple[Path, Any]]]) -> list[CodeRead]:
+    """The collector's facts from every file, back as typed values, in file and line order."""
+    reads = [
+        CodeRead(path, CodeSetting.from_fact(fact))
+        for path, fact in facts.get(SettingsCollector.name, [])
+    ]
+    return sorted(reads, key=lambda r: (r.path.as_posix(), r.setting.line, r.setting.column))

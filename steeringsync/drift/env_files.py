@@ -1,0 +1,60 @@
+"""Settings in example env files (``.env.example``, ``*.env``, …); never ``.env`` by default."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from steeringsync.discovery import FileSelector
+from steeringsync.drift.assignments import parse_line
+from steeringsync.errors import UsageError
+from steeringsync.project import Project
+
+# `.env` holds a developer's real secrets; it is read only when a pattern names it exactly.
+REAL_ENV = ".env"
+
+
+@dataclass(frozen=True)
+class EnvSetting:
+    key: str
+    value: str | None
+    path: Path
+    line: int
+
+
+def env_file_paths(project: Project) -> list[Path]:
+    """The env files under the project root matching ``env-files``, honouring excludes."""
+    patterns = project.config.env_files
+    config = dataclasses.replace(project.config, include=patterns)
+    named_exactly = any(p.rstrip("/").rsplit("/", 1)[-1] == REAL_ENV for p in patterns)
+    return [
+        path
+        for path in FileSelector(project.root, config).walk(project.root)
+        if path.name != REAL_ENV or named_exactly
+    ]
+
+
+def read_env_file(path: Path) -> list[EnvSetting]:
+    """Every ``KEY=VALUE`` line of one env file; an unreadable file is a usage error."""
+    try:
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read env file: {exc.strerror or exc}") from None
+    found = []
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        parsed = parse_line(line)
+        if parsed is not None:
+            found.append(EnvSetting(parsed.key, parsed.value, path, lineno))
+    return found
+
+
+def env_settings(project: Project) -> list[EnvSetting]:
+    """Settings from every discovered env file; one that cannot be read becomes a notice."""
+    found: list[EnvSetting] = []
+    for path in env_file_paths(project):
+        try:
+            found.extend(read_env_file(path))
+        except UsageError as exc:
+            project.notices.append(str(exc))
+    return found

@@ -1,0 +1,96 @@
+"""Everything the drift rules compare, gathered once per check: docs, code reads, env files."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from steeringsync.drift.code_settings import LITERAL, CodeRead, code_reads
+from steeringsync.drift.doc_settings import DocSetting, extract
+from steeringsync.drift.env_files import EnvSetting, env_settings
+from steeringsync.drift.values import normalize
+from steeringsync.project import Project
+
+TEST_DIRS = frozenset({"tests", "test", "testing"})
+
+
+def is_test_file(relative: str) -> bool:
+    """Test code reads knobs of its own (``TEST_POSTGRES_URL``); they are not user settings."""
+    parts = relative.split("/")
+    name = parts[-1]
+    return (
+        any(p in TEST_DIRS for p in parts[:-1])
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+    )
+
+
+@dataclass
+class DriftModel:
+    project: Project
+    documented: list[DocSetting] = field(default_factory=list)
+    # application code only; reads in test files are in `test_reads`
+    reads: list[CodeRead] = field(default_factory=list)
+    test_reads: list[CodeRead] = field(default_factory=list)
+    env: list[EnvSetting] = field(default_factory=list)
+
+    def where(self, path: Path, line: int) -> str:
+        return f"{self.project.relative(path)}:{line}"
+
+    def reads_of(self, key: str) -> list[CodeRead]:
+        return [r for r in self.reads if r.setting.key == key]
+
+    def read_keys(self) -> set[str]:
+        return {r.setting.key for r in (*self.reads, *self.test_reads)}
+
+    def literal_defaults(self, key: str) -> list[CodeRead]:
+        return [r for r in self.reads_of(key) if r.setting.state == LITERAL]
+
+    def code_default(self, key: str) -> str | None:
+        """The one literal default the code gives ``key``; None when absent or conflicting."""
+        values = {normalize(r.setting.default or "") for r in self.literal_defaults(key)}
+        if len(values) != 1:
+            return None
+        return next(r.setting.default for r in self.literal_defaults(key))
+
+    def by_key(self) -> dict[str, list[CodeRead]]:
+        grouped: dict[str, list[CodeRead]] = defaultdict(list)
+        for read in self.reads:
+            grouped[read.setting.key].append(read)
+        return grouped
+
+
+def in_scope(key: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+    """``drift-include``/``drift-exclude`` are globs on setting names (``TEST_*``)."""
+    if include and not any(fnmatch.fnmatchcase(key, p) for p in include):
+        return False
+    return not any(fnmatch.fnmatchcase(key, p) for p in exclude)
+
+
+_LAST: tuple[Project, dict[str, Any], DriftModel] | None = None
+
+
+def build(project: Project, facts: dict[str, list[tuple[Path, Any]]]) -> DriftModel:
+    """The model for one check; the four drift rules share it instead of rebuilding it."""
+    global _LAST
+    if _LAST is not None and _LAST[0] is project and _LAST[1] is facts:
+        return _LAST[2]
+    config = project.config
+
+    def scoped(key: str) -> bool:
+        return in_scope(key, config.drift_include, config.drift_exclude)
+
+    model = DriftModel(project)
+    for doc in project.docs:
+        model.documented.extend(s for s in extract(doc) if scoped(s.key))
+    for read in code_reads(facts):
+        if scoped(read.setting.key):
+            test = is_test_file(project.relative(read.path))
+            (model.test_reads if test else model.reads).append(read)
+    model.env = [s for s in env_settings(project) if scoped(s.key)]
+    _LAST = (project, facts, model)
+    return model

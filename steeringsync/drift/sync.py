@@ -1,0 +1,203 @@
+"""``steeringsync sync``: rewrite documented setting values to the code's (or an env file's).
+
+Only the characters of a changed value are rewritten; every other byte of the doc (line
+endings, a BOM, table padding where the column has room) stays as it was.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from steeringsync.drift.code_settings import UNKNOWN, SettingsCollector
+from steeringsync.drift.doc_settings import DocSetting, doc_lines, extract
+from steeringsync.drift.env_files import read_env_file
+from steeringsync.drift.model import DriftModel, build, in_scope
+from steeringsync.drift.secrets import mask
+from steeringsync.drift.values import normalize
+from steeringsync.project import Project
+from steeringsync.steering.document import SteeringDoc
+
+
+@dataclass(frozen=True)
+class Change:
+    path: Path
+    line: int
+    key: str
+    old: str
+    new: str
+
+
+@dataclass
+class SyncReport:
+    changes: list[Change] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    diffs: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # values left alone, and why
+
+
+def code_model(project: Project) -> DriftModel:
+    """Settings read anywhere in the project (the same files ``check`` would analyse)."""
+    from steeringsync.api import analyze_files  # the api's cache and process pool
+    from steeringsync.discovery import python_files
+    from steeringsync.engine import FileJob
+
+    job = FileJob(
+        rules=(),
+        collectors=(SettingsCollector(),),
+        max_file_size=project.config.max_file_size,
+        report_syntax=False,
+        report_unreadable=False,
+    )
+    facts: dict[str, list[tuple[Path, object]]] = {}
+    for result in analyze_files(python_files((project.root,), project.selector), job):
+        for name, items in result.facts.items():
+            facts.setdefault(name, []).extend((result.path, item) for item in items)
+    return build(project, facts)
+
+
+def targets_from_code(model: DriftModel) -> dict[str, str | None]:
+    """key -> the value docs should say; None when the code's default is not one literal."""
+    targets: dict[str, str | None] = {}
+    for key, reads in model.by_key().items():
+        computed = any(r.setting.state == UNKNOWN for r in reads)
+        targets[key] = None if computed else model.code_default(key)
+    return targets
+
+
+def targets_from_env_file(project: Project, path: Path) -> dict[str, str | None]:
+    config = project.config
+    return {
+        s.key: s.value
+        for s in read_env_file(path)
+        if in_scope(s.key, config.drift_include, config.drift_exclude)
+    }
+
+
+def sync(project: Project, env_file: Path | None = None, *, write: bool = True) -> SyncReport:
+    """Plan (and with ``write``, apply) the value rewrites for every steering doc."""
+    if env_file is not None:
+        targets = targets_from_env_file(project, env_file)
+    else:
+        targets = targets_from_code(code_model(project))
+    report = SyncReport()
+    for doc in project.docs:
+        if doc.decode_error is None:
+            _sync_doc(project, doc, targets, report, write)
+    return report
+
+
+def _sync_doc(
+    project: Project,
+    doc: SteeringDoc,
+    targets: dict[str, str | None],
+    report: SyncReport,
+    write: bool,
+) -> None:
+    original = doc_lines(doc.text)
+    lines = list(original)
+    changed: dict[int, str] = {}
+    for setting in _changes(project, doc, targets, report):
+        new = _render(setting, targets[setting.key] or "")
+        line = original[setting.line - 1]
+        if new is None or line[setting.value_start : setting.value_end] != setting.value:
+            report.notes.append(
+                f"{project.relative(doc.path)}:{setting.line}: `{setting.key}` left alone: "
+                "the new value cannot be written there exactly"
+            )
+            continue
+        lines[setting.line - 1] = _replace(line, setting, new)
+        changed[setting.line] = new
+        report.changes.append(Change(doc.path, setting.line, setting.key, setting.value or "", new))
+    if not changed:
+        return
+    name = project.relative(doc.path)
+    before, after = _masked(doc, original, lines, changed)
+    diff = difflib.unified_diff(_keepends(before), _keepends(after), f"a/{name}", f"b/{name}")
+    report.diffs.append("".join(diff))
+    if write:
+        raw = doc.path.read_bytes()
+        bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
+        doc.path.write_bytes(bom + "\n".join(lines).encode("utf-8"))
+        report.written.append(doc.path)
+
+
+def _masked(
+    doc: SteeringDoc, original: list[str], lines: list[str], changed: dict[int, str]
+) -> tuple[list[str], list[str]]:
+    """Copies of the doc before and after, with every secret value masked, for the diff."""
+    before, after = list(original), list(lines)
+    for setting in extract(doc):
+        if setting.value is None:
+            continue
+        i, old = setting.line - 1, setting.value
+        new = changed.get(setting.line, old)
+        old_shown, new_shown = mask(setting.key, old), mask(setting.key, new)
+        if old_shown != old or new_shown != new:
+            before[i] = _replace(original[i], setting, old_shown)
+            after[i] = _replace(original[i], setting, new_shown)
+    return before, after
+
+
+def _keepends(lines: list[str]) -> list[str]:
+    ended = [line + "\n" for line in lines[:-1]]
+    return [*ended, lines[-1]] if lines and lines[-1] else ended
+
+
+def _changes(
+    project: Project, doc: SteeringDoc, targets: dict[str, str | None], report: SyncReport
+) -> Iterator[DocSetting]:
+    config = project.config
+    for setting in extract(doc):
+        if setting.value is None or setting.key not in targets:
+            continue
+        if not in_scope(setting.key, config.drift_include, config.drift_exclude):
+            continue
+        target = targets[setting.key]
+        if target is None:
+            report.notes.append(
+                f"{project.relative(doc.path)}:{setting.line}: `{setting.key}` left alone: "
+                "its default is computed or differs between reads"
+            )
+            continue
+        if normalize(target) != normalize(setting.value):
+            yield setting
+
+
+def _render(setting: DocSetting, value: str) -> str | None:
+    """The value as it must be written at the setting's place; None when it cannot be."""
+    if normalize(value) in ("true", "false"):
+        value = normalize(value)
+    if "\n" in value or "\r" in value:
+        return None
+    if setting.in_table:
+        if not value or "`" in value:
+            return None
+        return value.replace("|", "\\|")
+    if setting.quote:
+        return None if setting.quote in value or "\\" in value else value
+    if value and not any(ch in value for ch in " \t#'\"$`\\;"):
+        return value
+    if not value:
+        return value
+    if "'" not in value:
+        return f"'{value}'"
+    return None
+
+
+def _replace(line: str, setting: DocSetting, new: str) -> str:
+    """Swap the value's characters; in an aligned table, keep the closing pipe in place."""
+    start, end = setting.value_start, setting.value_end
+    if setting.cell_end is None:
+        return line[:start] + new + line[end:]
+    tail = line[end : setting.cell_end]
+    padding = len(tail) - len(tail.rstrip(" "))
+    delta = len(new) - (end - start)
+    if delta > 0:
+        tail = tail[: len(tail) - min(delta, max(padding - 1, 0))]
+    elif delta < 0:
+        tail += " " * -delta
+    return line[:start] + new + tail + line[setting.cell_end :]

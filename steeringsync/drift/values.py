@@ -1,0 +1,38 @@
+"""Normalise setting values before comparing them: quotes, surrounding space, boolean case."""
+
+from __future__ import annotations
+
+_BOOLEANS = frozenset({"true", "false"})
+
+
+def unquote(value: str) -> str:
+    """Strip one pair of matching surrounding quotes (``"x"`` or ``'x'``)."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def normalize(value: str) -> str:
+    """The form two values are compared in; deliberately nothing cleverer than this.
+
+    ``5`` and ``5.0`` stay different: a reader of the docs would notice the difference too.
+    """
+    text = unquote(value.strip()).strip()
+    if text.lower() in _BOOLEANS:
+        return text.lower()
+    return text
+
+
+def same(left: str, right: str) -> bool:
+    return normalize(left) == normalize(right)
+
+
+def python_literal(value: object) -> str | None:
+    """How a literal Python default reads in an environment variable; None when it has none."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    return None
