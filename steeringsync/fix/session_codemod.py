@@ -177,6 +177,8 @@ class SessionCodemod(VisitorBasedCodemodCommand):
             return [assign, _with_body(outer, body or [self._parse("pass\n")], footer)]
         if plan.flag is None:
             outer = self._parse(f"try:\n    pass\n{rollback}{close}")
+            if _ends_with_raise(body):  # a commit after it could never run
+                return [assign, _with_body(outer, body, footer)]
             commit = self._parse(f"{name}.commit()\n").with_changes(leading_lines=footer)
             return [assign, _with_body(outer, [*body, commit], ())]
         flag = plan.flag
@@ -197,6 +199,11 @@ def _statements(body: cst.BaseSuite) -> tuple[list[cst.BaseStatement], Sequence[
     assert isinstance(body, cst.SimpleStatementSuite)
     line = cst.SimpleStatementLine(body=body.body, trailing_whitespace=body.trailing_whitespace)
     return [line], ()
+
+
+def _ends_with_raise(body: Sequence[cst.BaseStatement]) -> bool:
+    last = body[-1] if body else None
+    return isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Raise)
 
 
 def _only_pass(body: cst.IndentedBlock) -> bool:
