@@ -100,9 +100,6 @@ def check(
         changes = len(report.diffs)
         click.echo(f"Would fix {changes} file{'s' if changes != 1 else ''}.", err=True)
         return ExitCode.FINDINGS if report.diffs else ExitCode.CLEAN
-    if fix and report.fixed_files and not quiet:
-        count = len(report.fixed_files)
-        click.echo(f"Fixed {count} file{'s' if count != 1 else ''}.", err=True)
     fmt = OutputFormat(output_format)
     if statistics:
         _print_statistics(report, fmt)
