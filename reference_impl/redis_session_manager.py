@@ -67,8 +67,12 @@ REDIS_DOWN: tuple[type[BaseException], ...] = (
     RedisClusterException,
     OSError,
 )
-_ANY_FAILURE: tuple[type[BaseException], ...] = (*REDIS_DOWN, SQLAlchemyError)
+#: On writes Redis may also refuse (OOM, NOREPLICAS, MISCONF): our scripts never raise
+#: otherwise, so any error reply there means "Redis cannot take this write now".
+REDIS_WRITE_FAILED: tuple[type[BaseException], ...] = (*REDIS_DOWN, ResponseError)
+_ANY_FAILURE: tuple[type[BaseException], ...] = (*REDIS_WRITE_FAILED, SQLAlchemyError)
 _ID_ATTEMPTS = 5
+_RESYNC_WAIT = 1.0
 _RESYNC_BATCH = 500
 _BACKLOG_LIMIT = 10_000
 
@@ -78,6 +82,7 @@ class _ResyncState:
 
     def __init__(self) -> None:
         self.needs_resync = True  # a restart may follow an outage: check once
+        self.generation = 0  # bumped by every database-only write; resync must see it settle
         self.retry_after = 0.0
         self.fallback_announced = False
         self.lock = threading.Lock()
@@ -162,14 +167,15 @@ class RedisSessionManager(SessionStore):
         state = self._state
         if time.monotonic() < state.retry_after:
             return True  # the database was down at the last attempt: Redis is all there is
-        if not state.lock.acquire(blocking=False):
-            return False  # another thread is resyncing: stay database-authoritative meanwhile
+        if not state.lock.acquire(timeout=_RESYNC_WAIT):
+            return False  # a long resync is running: stay database-authoritative meanwhile
         try:
             if not state.needs_resync:
                 return True
+            generation = state.generation
             try:
                 count = self._resync()
-            except REDIS_DOWN as exc:
+            except REDIS_WRITE_FAILED as exc:
                 self._redis_failed("resync", exc)
                 return False
             except SQLAlchemyError:
@@ -177,6 +183,8 @@ class RedisSessionManager(SessionStore):
                 self.metrics.incr("resync_db_failures")
                 return True
             self.breaker.record_success()
+            if state.generation != generation:
+                return False  # database-only writes landed meanwhile: resync again next call
             state.needs_resync = False
             state.fallback_announced = False
             if count and self.audit is not None:
@@ -211,12 +219,17 @@ class RedisSessionManager(SessionStore):
             if self.audit is not None:
                 self.audit.record("fallback", reason=f"redis unreachable during {operation}")
         try:
-            return call()
+            result = call()
         except SQLAlchemyError as exc:
             self.metrics.incr("db_errors")
             raise SessionStoreUnavailable(
                 operation, f"Redis and the database are both unreachable ({type(exc).__name__})"
             ) from None
+        if operation != "get":
+            # Redis is now behind the database: it must not be trusted before a resync.
+            self._state.generation += 1
+            self._state.needs_resync = True
+        return result
 
     def _sync_failed(self, operation: str, session_id: str | None, exc: BaseException) -> None:
         self.metrics.incr("db_sync_failures")
@@ -235,7 +248,7 @@ class RedisSessionManager(SessionStore):
         if self._redis_ready():
             try:
                 return self._create_in_redis(user_id, data)
-            except REDIS_DOWN as exc:
+            except REDIS_WRITE_FAILED as exc:
                 self._redis_failed("create", exc)
         return self._fallback(
             "create",
@@ -337,7 +350,7 @@ class RedisSessionManager(SessionStore):
                 _, record = self.redis.update(session_id, payload, expected_version, _now_ms())
                 if record is None and self.uses_db and self._refilled(session_id):
                     _, record = self.redis.update(session_id, payload, expected_version, _now_ms())
-            except REDIS_DOWN as exc:
+            except REDIS_WRITE_FAILED as exc:
                 self._redis_failed("update", exc)
             else:
                 self.breaker.record_success()
@@ -367,7 +380,7 @@ class RedisSessionManager(SessionStore):
             now_ms = _now_ms()
             try:
                 touched = self.redis.touch(session_id, now_ms)
-            except REDIS_DOWN as exc:
+            except REDIS_WRITE_FAILED as exc:
                 self._redis_failed("touch", exc)
             else:
                 self.breaker.record_success()
@@ -388,7 +401,7 @@ class RedisSessionManager(SessionStore):
         if self._redis_ready():
             try:
                 existed = self.redis.destroy(session_id)
-            except REDIS_DOWN as exc:
+            except REDIS_WRITE_FAILED as exc:
                 self._redis_failed("destroy", exc)
             else:
                 self.breaker.record_success()
@@ -408,7 +421,7 @@ class RedisSessionManager(SessionStore):
         if self._redis_ready():
             try:
                 count = self.redis.revoke_user(user_id, user_tag(user_id))
-            except REDIS_DOWN as exc:
+            except REDIS_WRITE_FAILED as exc:
                 self._redis_failed("revoke_all", exc)
             else:
                 self.breaker.record_success()
@@ -430,7 +443,7 @@ class RedisSessionManager(SessionStore):
                 record = self._rotate_in_redis(session_id)
                 if record is None and self.uses_db and self._refilled(session_id):
                     record = self._rotate_in_redis(session_id)
-            except REDIS_DOWN as exc:
+            except REDIS_WRITE_FAILED as exc:
                 self._redis_failed("rotate", exc)
             else:
                 self.breaker.record_success()
@@ -494,11 +507,15 @@ class RedisSessionManager(SessionStore):
     # recovery ---------------------------------------------------------------------------------
     def resync(self) -> int:
         """Push database writes made during an outage into Redis now; return how many."""
-        count = self._resync()
-        self._state.needs_resync = False
+        with self._state.lock:
+            generation = self._state.generation
+            count = self._resync()
+            if self._state.generation == generation:
+                self._state.needs_resync = False
         return count
 
     def _resync(self) -> int:
+        self.redis.ping()  # an empty resync must still prove Redis is back
         count = 0
         for revocation in self.database.dirty_revocations():
             self.redis.revoke_user(revocation.user_id, user_tag(revocation.user_id))
