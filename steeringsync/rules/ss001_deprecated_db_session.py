@@ -41,7 +41,7 @@ class DeprecatedDbSession(PythonRule):
     try:
         result = session.query(Model).all()
         session.commit()
-    except Exception:
+    except BaseException:
         session.rollback()
         raise
     finally:
@@ -49,11 +49,25 @@ class DeprecatedDbSession(PythonRule):
     ```
 
     ## Fix safety
-    The fix is safe for `with` blocks: the rewrite keeps the context manager's commit on
-    success, rollback on error and close on every path (`commit-on-exit = true`). A site
-    is left for manual migration, with the reason in the message, when the replacement
-    would be an undefined name or the block cannot be rewritten exactly. Plain calls and
-    bound-method references are not fixed automatically.
+    The fix (`steeringsync check --fix`) is safe: it keeps what the context manager did.
+    It commits when the block ends normally, rolls back when any exception escapes (also
+    when `commit()` fails) and always closes (`commit-on-exit = true`, the default; with
+    `false` it is a plain `try`/`finally`). A `return`, `break` or `continue` that leaves
+    the block skips a commit placed after it, and committing before each exit would
+    evaluate a returned value after the commit; so such a block gets an inner
+    `try`/`except`/`finally` that sets `session_failed = True` when an exception escapes
+    and commits in its `finally` otherwise. `with a, OLD() as s, b:` is split into the
+    nested blocks it means; a `with` without `as` gets a name unused in its function.
+    `self.unified_session_manager` becomes `self.db_manager` when the class sets that
+    attribute, else the module's `db_manager`. `replacement-import` is added only when
+    the name is unbound, and the old import is removed only when nothing uses it.
+    With `replacement-style = "with"` (or steering docs showing
+    `with db_manager.get_session() as …`) only the call is replaced.
+
+    Left for manual migration, with the reason in the message: the replacement is not
+    defined and no `replacement-import` is configured, `async with`, arguments to the
+    call, an `as` target that is not a simple name, a block that rebinds the session
+    name, plain calls and bound-method references.
     """
 
     code = "SS001"
