@@ -10,7 +10,7 @@ from dataclasses import dataclass
 NAME = r"(?=_*[A-Z])[A-Z_][A-Z0-9_]*"
 _LINE = re.compile(
     r"^(?P<lead>[ \t]*(?:>[ \t]?)*[ \t]*(?:\$[ \t]+)?(?:export[ \t]+)?)"
-    rf"(?P<key>{NAME})(?P<eq>[ \t]*=[ \t]*)"
+    rf"(?P<key>{NAME})(?P<eq>[ \t]*=(?!=)[ \t]*)"
 )
 SHELL_STYLE = frozenset({"bash", "sh", "shell", "console", "zsh"})
 

@@ -4,49 +4,14 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from steeringsync.drift.reads import COLLECTOR, LITERAL, NONE, UNKNOWN, CodeSetting
 from steeringsync.drift.values import python_literal
 from steeringsync.python.noqa import suppressed_codes
 from steeringsync.python.source import PythonSource
 from steeringsync.rules.base import FactCollector
-
-LITERAL, NONE, UNKNOWN = "literal", "none", "unknown"
-
-
-@dataclass(frozen=True)
-class CodeSetting:
-    """One read of a setting. ``state``: literal default, no default, or a computed one."""
-
-    key: str
-    state: str
-    default: str | None
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    # the line's suppression comment: None when absent, [] when bare, else the codes
-    noqa: list[str] | None = None
-
-    def to_fact(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_fact(cls, fact: dict[str, Any]) -> CodeSetting:
-        return cls(**fact)
-
-    def suppresses(self, code: str) -> bool:
-        return self.noqa is not None and (not self.noqa or code in self.noqa)
-
-
-@dataclass(frozen=True)
-class CodeRead:
-    """A :class:`CodeSetting` with the file it was read in (what the rules work on)."""
-
-    path: Path
-    setting: CodeSetting
 
 
 def _default(node: ast.expr | None) -> tuple[str, str | None]:
@@ -265,7 +230,7 @@ def _aliases(field: ast.Call) -> list[str]:
 class SettingsCollector(FactCollector):
     """Collects every setting a file reads; equal instances are merged by the engine."""
 
-    name: ClassVar[str] = "drift-settings"
+    name: ClassVar[str] = COLLECTOR
 
     @property
     def triggers(self) -> tuple[bytes, ...]:
@@ -273,12 +238,3 @@ class SettingsCollector(FactCollector):
 
     def collect(self, source: PythonSource) -> list[Any]:
         return [setting.to_fact() for setting in _Finder(source).find()]
-
-
-def code_reads(facts: dict[str, list[tuple[Path, Any]]]) -> list[CodeRead]:
-    """The collector's facts from every file, back as typed values, in file and line order."""
-    reads = [
-        CodeRead(path, CodeSetting.from_fact(fact))
-        for path, fact in facts.get(SettingsCollector.name, [])
-    ]
-    return sorted(reads, key=lambda r: (r.path.as_posix(), r.setting.line, r.setting.column))

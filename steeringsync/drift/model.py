@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from steeringsync.drift.code_settings import LITERAL, CodeRead, code_reads
 from steeringsync.drift.doc_settings import DocSetting, extract
 from steeringsync.drift.env_files import EnvSetting, env_settings
+from steeringsync.drift.reads import LITERAL, CodeRead, code_reads
 from steeringsync.drift.values import normalize
 from steeringsync.project import Project
 

@@ -6,9 +6,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from steeringsync.drift.code_settings import CodeRead, SettingsCollector
 from steeringsync.drift.doc_settings import DocSetting
 from steeringsync.drift.model import DriftModel, build
+from steeringsync.drift.reads import CodeRead
 from steeringsync.project import Project
 from steeringsync.rules.base import FactCollector, ProjectRule
 from steeringsync.types import Finding, Location
@@ -16,6 +16,9 @@ from steeringsync.types import Finding, Location
 
 class DriftRule(ProjectRule):
     def collectors(self) -> Sequence[FactCollector]:
+        # imported here: the collector module needs the rules package, which imports this
+        from steeringsync.drift.code_settings import SettingsCollector
+
         return (SettingsCollector(),)
 
     def check_project(

@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from steeringsync.drift.code_settings import UNKNOWN, SettingsCollector
+from steeringsync.drift.code_settings import SettingsCollector
 from steeringsync.drift.doc_settings import DocSetting, doc_lines, extract
 from steeringsync.drift.env_files import read_env_file
 from steeringsync.drift.model import DriftModel, build, in_scope
+from steeringsync.drift.reads import UNKNOWN
 from steeringsync.drift.secrets import mask
 from steeringsync.drift.values import normalize
 from steeringsync.project import Project
@@ -97,12 +98,15 @@ def _sync_doc(
     report: SyncReport,
     write: bool,
 ) -> None:
-    original = doc_lines(doc.text)
+    # the file's own bytes, not the parsed text: that has its line endings normalised
+    raw = doc.path.read_bytes()
+    bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
+    original = doc_lines(raw[len(bom) :].decode("utf-8"))
     lines = list(original)
     changed: dict[int, str] = {}
     for setting in _changes(project, doc, targets, report):
         new = _render(setting, targets[setting.key] or "")
-        line = original[setting.line - 1]
+        line = original[setting.line - 1] if setting.line <= len(original) else ""
         if new is None or line[setting.value_start : setting.value_end] != setting.value:
             report.notes.append(
                 f"{project.relative(doc.path)}:{setting.line}: `{setting.key}` left alone: "
@@ -119,8 +123,6 @@ def _sync_doc(
     diff = difflib.unified_diff(_keepends(before), _keepends(after), f"a/{name}", f"b/{name}")
     report.diffs.append("".join(diff))
     if write:
-        raw = doc.path.read_bytes()
-        bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
         doc.path.write_bytes(bom + "\n".join(lines).encode("utf-8"))
         report.written.append(doc.path)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from steeringsync.drift.code_settings import LITERAL
 from steeringsync.drift.model import DriftModel
+from steeringsync.drift.reads import LITERAL
 from steeringsync.drift.rule import DriftRule, code_location
 from steeringsync.drift.secrets import shown
 from steeringsync.drift.values import normalize

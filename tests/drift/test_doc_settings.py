@@ -1,0 +1,89 @@
+"""Documented settings: code blocks of each kind and settings tables, each with its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from steeringsync.drift.doc_settings import extract
+from steeringsync.steering.document import parse_text
+
+
+def settings(text: str) -> list[tuple[str, str | None, int]]:
+    return [(s.key, s.value, s.line) for s in extract(parse_text(Path("tech.md"), text))]
+
+
+@pytest.mark.parametrize(
+    "lang", ["bash", "sh", "shell", "console", "env", "dotenv", "ini", "properties", ""]
+)
+def test_every_settings_block_kind_is_read(lang: str) -> None:
+    text = f"# Config\n\n```{lang}\nTIMEOUT=3600\n```\n"
+    assert settings(text) == [("TIMEOUT", "3600", 4)]
+
+
+@pytest.mark.parametrize("lang", ["python", "yaml", "json", "toml"])
+def test_other_blocks_are_not_settings(lang: str) -> None:
+    assert settings(f"```{lang}\nTIMEOUT = 3600\n```\n") == []
+
+
+def test_export_quotes_comments_and_blanks_in_one_block() -> None:
+    text = (
+        "```bash\n"
+        "# a comment line\n"
+        "export REDIS_SESSION_TIMEOUT=7200  # seconds\n"
+        'REDIS_SESSION_PREFIX="session:"\n'
+        "SENTRY_DSN=\n"
+        "PATH=$HOME/bin\n"
+        "```\n"
+    )
+    assert settings(text) == [
+        ("REDIS_SESSION_TIMEOUT", "7200", 3),
+        ("REDIS_SESSION_PREFIX", "session:", 4),
+        ("SENTRY_DSN", "", 5),
+        ("PATH", None, 6),
+    ]
+
+
+def test_settings_table_with_backticks_and_placeholders() -> None:
+    text = (
+        "Intro.\n\n"
+        "| Variable | Description | Default |\n"
+        "|---|---|---|\n"
+        "| `REDIS_URL` | where | `redis://localhost:6379/0` |\n"
+        "| **DB_SESSION_SYNC** | mirror | true |\n"
+        "| `RATE_LIMIT` | computed | — |\n"
+        "| not a name | x | 1 |\n"
+    )
+    assert settings(text) == [
+        ("REDIS_URL", "redis://localhost:6379/0", 5),
+        ("DB_SESSION_SYNC", "true", 6),
+        ("RATE_LIMIT", None, 7),
+    ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["| Setting | Value |", "| Key | Default value |", "| Env var | Default |"],
+)
+def test_table_header_variants(header: str) -> None:
+    text = f"{header}\n|---|---|\n| `PORT` | `8080` |\n"
+    assert settings(text) == [("PORT", "8080", 3)]
+
+
+def test_tables_without_a_setting_and_value_column_are_ignored() -> None:
+    text = "| Name | Owner |\n|---|---|\n| `PORT` | ops |\n"
+    assert settings(text) == []
+
+
+def test_lines_are_right_with_front_matter_and_crlf() -> None:
+    text = "---\r\ninclusion: always\r\n---\r\n# T\r\n\r\n```env\r\nA_B=1\r\n```\r\n"
+    [setting] = extract(parse_text(Path("t.md"), text))
+    assert (setting.key, setting.value, setting.line) == ("A_B", "1", 7)
+
+
+def test_indented_fence_in_a_list_keeps_columns_of_the_raw_line() -> None:
+    text = "- step:\n\n  ```bash\n  TIMEOUT=30\n  ```\n"
+    [setting] = extract(parse_text(Path("t.md"), text))
+    line = text.split("\n")[setting.line - 1]
+    assert line[setting.value_start : setting.value_end] == "30"

@@ -1,0 +1,54 @@
+"""SS202: documented settings nothing reads; correct on partial scans (pre-commit)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from steeringsync import api
+from steeringsync.cli import main
+from steeringsync.project import Project
+
+DOC = ".kiro/steering/tech.md"
+Tree = Callable[[dict[str, str]], Path]
+FILES = {
+    DOC: "```bash\nTIMEOUT=30\nREMOVED_KNOB=1\n```\n",
+    "app/settings.py": "import os\nT = os.getenv('TIMEOUT', '30')\n",
+    "app/views.py": "x = 1\n",
+}
+
+
+def codes(root: Path, *paths: Path) -> list[tuple[str, int]]:
+    project = Project.discover(root)
+    report = api.check(project, api.CheckOptions(paths=paths, select=("SS202",)))
+    return [(f.code, f.location.line) for f in report.active]
+
+
+def test_only_the_setting_nothing_reads(write_tree: Tree) -> None:
+    root = write_tree(FILES)
+    assert codes(root, root) == [("SS202", 3)]
+
+
+def test_partial_scan_still_sees_reads_in_other_files(write_tree: Tree) -> None:
+    # pre-commit passes only the staged file; TIMEOUT is read in a file not passed
+    root = write_tree(FILES)
+    assert codes(root, root / "app" / "views.py") == [("SS202", 3)]
+
+
+def test_an_env_file_counts_as_a_reader(write_tree: Tree) -> None:
+    root = write_tree({**FILES, ".env.template": "REMOVED_KNOB=1\n"})
+    assert codes(root, root) == []
+
+
+def test_drift_exclude_silences_a_setting(write_tree: Tree) -> None:
+    root = write_tree(
+        {**FILES, "pyproject.toml": '[tool.steeringsync]\ndrift-exclude = ["REMOVED_*"]\n'}
+    )
+    assert codes(root, root) == []
+
+
+def test_cli_partial_scan_reports_no_false_findings(write_tree: Tree, monkeypatch, capsys) -> None:
+    root = write_tree({**FILES, DOC: "```bash\nTIMEOUT=30\n```\n"})
+    monkeypatch.chdir(root)
+    assert main(["check", "--select", "SS2", "app/views.py"]) == 0
+    assert "All checks passed." in capsys.readouterr().out
