@@ -54,6 +54,7 @@ class _Finder:
         self.os_names: set[str] = set()
         self.getenv_names: set[str] = set()
         self.environ_names: set[str] = set()
+        self.base_names: set[str] = {"BaseSettings"}
         # `getenv("K") or "default"`: the call's id -> the fallback expression
         self.fallbacks: dict[int, ast.expr] = {}
 
@@ -80,7 +81,11 @@ class _Finder:
             for alias in node.names:
                 if alias.name == "os" or alias.name.startswith("os."):
                     self.os_names.add(alias.asname or "os")
-        elif isinstance(node, ast.ImportFrom) and node.module == "os":
+        elif isinstance(node, ast.ImportFrom) and node.module != "os":
+            for alias in node.names:
+                if alias.name == "BaseSettings" and alias.asname:
+                    self.base_names.add(alias.asname)
+        elif isinstance(node, ast.ImportFrom):
             for alias in node.names:
                 if alias.name == "getenv":
                     self.getenv_names.add(alias.asname or alias.name)
@@ -151,7 +156,7 @@ class _SettingsClasses:
     def _inherited(self, cls: ast.ClassDef) -> tuple[str, bool] | None:
         for base in cls.bases:
             name = _name(base)
-            if name == "BaseSettings":
+            if name in self.finder.base_names:
                 return "", False
             if name in self.known:
                 return self.known[name]

@@ -110,3 +110,14 @@ def test_location_and_noqa_are_recorded() -> None:
 def test_collectors_compare_equal_so_the_engine_runs_one() -> None:
     assert SettingsCollector() == SettingsCollector()
     assert b"getenv" in SettingsCollector().triggers
+
+
+def test_base_settings_imported_under_another_name() -> None:
+    code = (
+        "from pydantic_settings import BaseSettings as Base\n"
+        "class S(Base):\n"
+        "    port: int = 80\n"
+        "class T(S):\n"
+        "    host: str = 'h'\n"
+    )
+    assert reads(code) == [("HOST", "literal", "h"), ("PORT", "literal", "80")]
