@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 from markdown_it import MarkdownIt
@@ -21,6 +22,7 @@ FILE_REF_RE = re.compile(r"#\[\[file:([^\]\n]*)\]\]")
 # markdown-it counts lines after normalising CR/CRLF, so the model does the same
 _NEWLINES_RE = re.compile(r"\r\n?")
 _SLUG_DROP_RE = re.compile(r"[^\w\- ]")
+_CODE_SPAN_RE = re.compile(r"(`+).+?\1")
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
 
 
@@ -178,9 +180,9 @@ def parse_text(path: Path, text: str) -> SteeringDoc:
                     )
                 )
         elif tok.type == "table_open":
-            _table(tokens, i, doc)
+            _table(tokens, i, doc, lines)
         elif tok.type == "inline" and tok.map and not _in_table(tokens, i):
-            _links(tok, doc)
+            _links(tok, doc, lines)
     doc.unclosed_front_matter = doc.front_matter is None and lines[0].rstrip() == "---"
     _file_refs(lines, fence_lines, doc)
     return doc
@@ -191,7 +193,7 @@ def _in_table(tokens: list[Token], i: int) -> bool:
     return i > 0 and tokens[i - 1].type in ("th_open", "td_open")
 
 
-def _table(tokens: list[Token], i: int, doc: SteeringDoc) -> None:
+def _table(tokens: list[Token], i: int, doc: SteeringDoc, lines: list[str]) -> None:
     """Collect the table starting at tokens[i]."""
     table_line = (tokens[i].map or [0])[0] + 1
     header: tuple[str, ...] = ()
@@ -210,7 +212,7 @@ def _table(tokens: list[Token], i: int, doc: SteeringDoc) -> None:
             row_line = (tok.map or [row_line - 1])[0] + 1
         elif tok.type == "inline":
             cells.append(tok.content.strip())
-            _links(tok, doc, row_line)
+            _links(tok, doc, lines, row_line)
         elif tok.type == "tr_close":
             if in_head:
                 header = tuple(cells)
@@ -220,7 +222,7 @@ def _table(tokens: list[Token], i: int, doc: SteeringDoc) -> None:
     doc.tables.append(Table(header, tuple(rows), table_line))
 
 
-def _links(tok: Token, doc: SteeringDoc, line: int | None = None) -> None:
+def _links(tok: Token, doc: SteeringDoc, lines: list[str], line: int | None = None) -> None:
     line = line if line is not None else (tok.map or [0])[0] + 1
     offset = 0
     for child in tok.children or ():
@@ -229,14 +231,28 @@ def _links(tok: Token, doc: SteeringDoc, line: int | None = None) -> None:
         elif child.type in ("link_open", "image"):
             href = str(child.attrs.get("href" if child.type == "link_open" else "src", ""))
             if child.markup != "autolink":
-                doc.references.append(Reference(href, line + offset, 1, "link"))
+                column = _column(lines, line + offset, href)
+                doc.references.append(Reference(href, line + offset, column, "link"))
+
+
+def _column(lines: list[str], lineno: int, href: str) -> int:
+    """Where the link target starts on its line (1 when markdown-it rewrote it past finding)."""
+    line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
+    for candidate in (href, unquote(href)):
+        found = line.find(candidate) if candidate else -1
+        if found >= 0:
+            return found + 1
+    return 1
 
 
 def _file_refs(lines: list[str], fence_lines: set[int], doc: SteeringDoc) -> None:
     for lineno, line in enumerate(lines, start=1):
         if lineno in fence_lines or "#[[" not in line:
             continue
+        spans = [m.span() for m in _CODE_SPAN_RE.finditer(line)]
         for match in FILE_REF_RE.finditer(line):
+            if any(start <= match.start() < end for start, end in spans):
+                continue  # `#[[file:…]]` in a code span shows the syntax, it is not a reference
             doc.references.append(
                 Reference(match.group(1).strip(), lineno, match.start() + 1, "file")
             )

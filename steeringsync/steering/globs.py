@@ -43,15 +43,20 @@ def expand_braces(pattern: str) -> list[str]:
     results: list[str] = []
     pending = [pattern]
     while pending and len(results) < MAX_EXPANSIONS:
-        current = pending.pop(0)
+        current = pending.pop()  # depth first: results appear before the stack can grow
         span = _innermost_group(current)
         if span is None:
             results.append(current)
             continue
         start, end = span
-        for option in current[start + 1 : end].split(","):
+        for option in reversed(current[start + 1 : end].split(",")):
             pending.append(current[:start] + option + current[end + 1 :])
     return list(dict.fromkeys(results))
+
+
+@lru_cache(maxsize=512)
+def _expanded(pattern: str) -> tuple[str, ...]:
+    return tuple(expand_braces(pattern))
 
 
 def _innermost_group(pattern: str) -> tuple[int, int] | None:
@@ -101,7 +106,7 @@ def matches(pattern: str, rel_path: str) -> bool:
     A glob without a slash also matches by file name anywhere, since editors match
     `*.py` against the open file whichever directory it is in.
     """
-    for glob in expand_braces(pattern):
+    for glob in _expanded(pattern):
         regex = compile_glob(glob)
         if regex.match(rel_path):
             return True

@@ -1,0 +1,70 @@
+"""fileMatchPattern globs: splitting, brace expansion, matching, and the repository walk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from steeringsync.config import Config
+from steeringsync.project import Project
+from steeringsync.steering.globs import expand_braces, matches, repo_files, split_patterns
+
+
+def test_split_keeps_commas_inside_braces() -> None:
+    assert split_patterns("**/*.{ts,tsx}, src/*.py") == ["**/*.{ts,tsx}", "src/*.py"]
+    assert split_patterns(["a/*.py", "b/*.py,c/*.py", 3, ""]) == ["a/*.py", "b/*.py", "c/*.py"]
+    assert split_patterns(None) == [] and split_patterns(" , ") == []
+
+
+def test_brace_expansion_nested_and_bounded() -> None:
+    assert expand_braces("**/*.{ts,tsx}") == ["**/*.ts", "**/*.tsx"]
+    assert sorted(expand_braces("{a,b/{c,d}}.py")) == ["a.py", "b/c.py", "b/d.py"]
+    assert expand_braces("{single}.py") == ["{single}.py"]
+    assert len(expand_braces("{a,b}" * 20)) <= 256
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "expected"),
+    [
+        ("**/*.py", "app/models/user.py", True),
+        ("**/*.py", "setup.py", True),
+        ("*.py", "app/deep/x.py", True),  # no slash: matched by file name
+        ("app/*.py", "app/deep/x.py", False),
+        ("app/**", "app/deep/x.py", True),
+        ("./app/*.py", "app/x.py", True),
+        ("/app/*.py", "app/x.py", True),
+        ("tests/**/test_*.py", "tests/test_a.py", True),
+        ("src/**/*.{ts,tsx}", "src/ui/App.tsx", True),
+        ("src/**/*.{ts,tsx}", "src/ui/App.jsx", False),
+        ("[!_]*.py", "app.py", True),
+        ("[!_]*.py", "_private.py", False),
+        ("file?.md", "file1.md", True),
+        ("a[b.py", "a[b.py", True),  # an unbalanced bracket is literal
+    ],
+)
+def test_matching(pattern: str, path: str, expected: bool) -> None:
+    assert matches(pattern, path) is expected
+
+
+def test_repo_files_respect_gitignore_and_skip_tool_dirs(
+    write_tree: Callable[[dict[str, str]], Path],
+) -> None:
+    root = write_tree(
+        {
+            ".gitignore": "build/\n*.log\n",
+            "src/app.ts": "",
+            "build/out.ts": "",
+            "debug.log": "",
+            "node_modules/x/index.ts": "",
+            "app/x.py": "",
+        }
+    )
+    project = Project(root, Config(exclude=("app/**",)))
+    files = repo_files(project)
+    assert "src/app.ts" in files and "app/x.py" in files  # exclude is for code checks only
+    assert not any(f.startswith(("build/", "node_modules/", ".git/")) for f in files)
+    assert "debug.log" not in files
+    (root / "src" / "new.ts").write_text("")
+    assert "src/new.ts" not in repo_files(project)  # walked once per project
