@@ -54,16 +54,15 @@ def fix_file(
     if not plans:
         return result
     import libcst as cst  # only files with fixable findings pay for LibCST
-    from libcst.codemod import CodemodContext
 
-    from steeringsync.fix.session_codemod import SessionCodemod
+    from steeringsync.fix.session_codemod import rewrite
 
     try:
         module = cst.parse_module(source.text)
-        codemod = SessionCodemod(
-            CodemodContext(), plans, style=style, commit_on_exit=migration.commit_on_exit
+        new_module, fixed = rewrite(
+            module, plans, style=style, commit_on_exit=migration.commit_on_exit
         )
-        new_text = codemod.transform_module(module).code
+        new_text = new_module.code
         new = new_text.encode(source.encoding)
         if new_text != source.text:
             verify(new, path)
@@ -72,5 +71,5 @@ def fix_file(
         return result
     if new_text != source.text:
         result.old_text, result.new_text, result.new = source.text, new_text, new
-        result.fixed = codemod.fixed
+        result.fixed = fixed
     return result

@@ -47,19 +47,52 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import libcst as cst
-from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import PositionProvider
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from steeringsync.fix.scope import SitePlan
 
 Position = tuple[int, int]  # finding line, 1-based column
 
 
-class SessionCodemod(VisitorBasedCodemodCommand):
+def rewrite(
+    module: cst.Module, plans: Mapping[Position, SitePlan], *, style: str, commit_on_exit: bool
+) -> tuple[cst.Module, set[Position]]:
+    """Rewrite the planned sites, then let LibCST add and remove the imports they need."""
+    context = CodemodContext()
+    codemod = SessionCodemod(context, plans, style=style, commit_on_exit=commit_on_exit)
+    # the module was parsed for this call only, so the wrapper need not copy it
+    new = MetadataWrapper(module, unsafe_skip_copy=True).visit(codemod)
+    if AddImportsVisitor.CONTEXT_KEY in context.scratch:
+        new = new.visit(_TopLevelAddImports(context))
+    if RemoveImportsVisitor.CONTEXT_KEY in context.scratch:
+        new = RemoveImportsVisitor(context).transform_module(new)
+    return new, codemod.fixed
+
+
+class _TopLevelAddImports(AddImportsVisitor):
+    """AddImportsVisitor without descending into defs: imports go at module level."""
+
+    def visit_Module(self, node: cst.Module) -> None:
+        # its gatherer walks the whole tree; defs hold no top-level import, so it is
+        # shown the module with each def as a placeholder statement in its place
+        placeholder = cst.SimpleStatementLine(body=[cst.Pass()])
+        body = [
+            placeholder if isinstance(s, (cst.FunctionDef, cst.ClassDef)) else s for s in node.body
+        ]
+        super().visit_Module(node.with_changes(body=body))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+
+class SessionCodemod(cst.CSTTransformer):
     """Rewrites the planned sites; ``fixed`` holds the positions actually rewritten."""
 
-    DESCRIPTION = "Replace the deprecated session context manager with its exact equivalent."
     METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(
@@ -70,14 +103,24 @@ class SessionCodemod(VisitorBasedCodemodCommand):
         style: str,
         commit_on_exit: bool,
     ) -> None:
-        super().__init__(context)
+        super().__init__()
+        self.context = context  # where imports to add or remove are scheduled
         self.plans = plans
+        self.lines = {line for line, _ in plans}
         self.style = style
         self.commit_on_exit = commit_on_exit
         self.matched: dict[int, tuple[Position, SitePlan]] = {}  # id(original Call) -> plan
         self.fixed: set[Position] = set()
         self.config = cst.PartialParserConfig()
         self.indent, self.newline = "    ", "\n"
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # skip statements that hold no site: most of a large file
+        if isinstance(node, (cst.BaseCompoundStatement, cst.SimpleStatementLine)):
+            where = self.get_metadata(PositionProvider, node)
+            if not any(where.start.line <= line <= where.end.line for line in self.lines):
+                return False
+        return super().on_visit(node)
 
     def visit_Module(self, node: cst.Module) -> None:
         self.config = node.config_for_parsing
