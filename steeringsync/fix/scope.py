@@ -42,6 +42,8 @@ class SitePlan:
     flag: str | None = None  # failure flag, only when the block can be left early
     add_import: ImportSpec | None = None
     remove_import: ImportSpec | None = None  # the deprecated manager's import, if unused
+    # the block's only exit is its final `return`: the value's variable ("" for none)
+    result: str | None = None
 
     @property
     def fixable(self) -> bool:
@@ -167,10 +169,20 @@ class SitePlanner:
                 return SitePlan(reason)
         else:
             return SitePlan("the `as` target is not a simple name")
-        flag = None
-        if self.migration.commit_on_exit and leaves_early(stmt.body):
+        flag = result = None
+        last = stmt.body[-1]
+        if not self.migration.commit_on_exit or not leaves_early(stmt.body):
+            pass
+        elif (
+            isinstance(last, ast.Return)
+            and item is stmt.items[-1]
+            and not leaves_early(stmt.body[:-1])
+        ):
+            # the only way out is a final return: its value is kept, then committed
+            result = "" if last.value is None else self._fresh(("result",), stmt)
+        else:
             flag = self._fresh((f"{name}_failed",), stmt)
-        return SitePlan(None, receiver, name, flag, add, remove)
+        return SitePlan(None, receiver, name, flag, add, remove, result)
 
     def _receiver(
         self, value: ast.expr, stmt: ast.AST

@@ -15,9 +15,12 @@ always closes. With ``commit-on-exit = true`` a block that cannot be left early 
     finally:
         RECV.close_session(NAME)
 
-A commit placed after BODY (or in an ``else:``) is skipped by ``return``/``break``/
-``continue``, and committing before each exit would evaluate a returned expression after
-the commit. Only a ``finally`` sees every way out, so a block that can be left early
+When the block's only way out is its final ``return VALUE``, the value is computed in
+the ``try`` (``result = VALUE``), committed, and ``return result`` follows the statement.
+
+Otherwise a commit placed after BODY (or in an ``else:``) is skipped by ``return``/
+``break``/``continue``, and committing before each exit would evaluate a returned
+expression after the commit. Only a ``finally`` sees every way out, so such a block
 records in a flag whether an exception escaped and commits in the inner ``finally``::
 
     NAME = RECV.get_session()
@@ -222,8 +225,12 @@ class SessionCodemod(cst.CSTTransformer):
             outer = self._parse(f"try:\n    pass\n{rollback}{close}")
             if _ends_with_raise(body):  # a commit after it could never run
                 return [assign, _with_body(outer, body, footer)]
+            after: list[cst.BaseStatement] = []
+            if plan.result is not None:
+                body, footer, ret = self._take_return(body, footer, plan.result)
+                after.append(ret)
             commit = self._parse(f"{name}.commit()\n").with_changes(leading_lines=footer)
-            return [assign, _with_body(outer, [*body, commit], ())]
+            return [assign, _with_body(outer, [*body, commit], ()), *after]
         flag = plan.flag
         inner = self._parse(
             f"try:\n    pass\nexcept BaseException:\n    {flag} = True\n    raise\n"
@@ -232,6 +239,25 @@ class SessionCodemod(cst.CSTTransformer):
         outer = self._parse(f"try:\n    pass\n{rollback}{close}")
         inner = _with_body(inner, body, footer)
         return [assign, self._parse(f"{flag} = False\n"), _with_body(outer, [inner], ())]
+
+    def _take_return(
+        self, body: list[cst.BaseStatement], footer: Sequence[cst.EmptyLine], result: str
+    ) -> tuple[list[cst.BaseStatement], Sequence[cst.EmptyLine], cst.BaseStatement]:
+        """Split a final ``return VALUE`` into ``result = VALUE`` and a ``return result``."""
+        line = body[-1]
+        assert isinstance(line, cst.SimpleStatementLine)
+        ret = line.body[-1]
+        assert isinstance(ret, cst.Return)
+        if ret.value is None:
+            final = self._parse("return\n").with_changes(
+                trailing_whitespace=line.trailing_whitespace
+            )
+            if len(line.body) == 1:  # the line goes; its comments stay before the commit
+                return body[:-1], [*line.leading_lines, *footer], final
+            return [*body[:-1], line.with_changes(body=line.body[:-1])], footer, final
+        keep = cst.Assign(targets=[cst.AssignTarget(cst.Name(result))], value=ret.value)
+        line = line.with_changes(body=[*line.body[:-1], keep])
+        return [*body[:-1], line], footer, self._parse(f"return {result}\n")
 
 
 def _statements(body: cst.BaseSuite) -> tuple[list[cst.BaseStatement], Sequence[cst.EmptyLine]]:

@@ -52,11 +52,12 @@ class DeprecatedDbSession(PythonRule):
     The fix (`steeringsync check --fix`) is safe: it keeps what the context manager did.
     It commits when the block ends normally, rolls back when any exception escapes (also
     when `commit()` fails) and always closes (`commit-on-exit = true`, the default; with
-    `false` it is a plain `try`/`finally`). A `return`, `break` or `continue` that leaves
-    the block skips a commit placed after it, and committing before each exit would
-    evaluate a returned value after the commit; so such a block gets an inner
-    `try`/`except`/`finally` that sets `session_failed = True` when an exception escapes
-    and commits in its `finally` otherwise. `with a, OLD() as s, b:` is split into the
+    `false` it is a plain `try`/`finally`). A block whose only exit is its final
+    `return VALUE` computes `result = VALUE` before the commit and returns it after.
+    Any other `return`, `break` or `continue` that leaves the block would skip a commit
+    placed after it, and committing before each exit would evaluate a returned value
+    after the commit; so such a block gets an inner `try`/`except`/`finally` that sets
+    `session_failed = True` when an exception escapes and commits in its `finally`. `with a, OLD() as s, b:` is split into the
     nested blocks it means; a `with` without `as` gets a name unused in its function.
     `self.unified_session_manager` becomes `self.db_manager` when the class sets that
     attribute, else the module's `db_manager`. `replacement-import` is added only when

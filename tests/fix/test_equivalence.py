@@ -51,6 +51,9 @@ SCENARIO: list[tuple[str, tuple[Any, ...]]] = [
     ("several_items", ("u",)),
     ("repository", ("v",)),
     ("repository", ("a",)),
+    ("two_exits", ("none",)),
+    ("two_exits", ("x",)),
+    ("two_exits", ("a",)),
 ]
 
 
