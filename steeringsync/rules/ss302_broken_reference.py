@@ -10,7 +10,7 @@ from urllib.parse import unquote
 from steeringsync.project import Project
 from steeringsync.rules.base import DocRule, Invalid
 from steeringsync.steering import document
-from steeringsync.steering.document import Reference, SteeringDoc
+from steeringsync.steering.document import Reference, SteeringDoc, slugify
 from steeringsync.types import Finding, Location
 
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
@@ -126,6 +126,7 @@ def _missing_anchor(fragment: str, doc: SteeringDoc, where: str) -> str | None:
         return None
     anchors = {a.lower() for a in doc.anchors}
     anchors.update(m.group(1).lower() for m in _HTML_ANCHOR_RE.finditer(doc.text))
-    if fragment.lower() in anchors:
+    # emoji variation selectors and the like: writers copy them into fragments, slugs drop them
+    if fragment.lower() in anchors or slugify(fragment) in anchors:
         return None
     return f"no heading `#{fragment}` in {where}"

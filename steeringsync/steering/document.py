@@ -45,7 +45,12 @@ class Heading:
     @property
     def slug(self) -> str:
         """GitHub's anchor for this heading (without the -1, -2 suffix of duplicates)."""
-        return _SLUG_DROP_RE.sub("", self.text.strip().lower()).replace(" ", "-")
+        return slugify(self.text)
+
+
+def slugify(text: str) -> str:
+    """GitHub's heading slug: lower-case, punctuation and emoji dropped, spaces to hyphens."""
+    return _SLUG_DROP_RE.sub("", text.strip().lower()).replace(" ", "-")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,131 @@
+"""SS1xx: rules declared by steering docs: codes, detection, fixes, and their own examples."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from steeringsync import api
+from steeringsync.config import Config
+from steeringsync.project import Project
+from steeringsync.rules import build_rules
+from steeringsync.rules.ss1xx_declared_deprecation import DeclaredDeprecation, declared_rules
+from steeringsync.types import Applicability
+
+Tree = Callable[[dict[str, str]], Path]
+DOC = (
+    "---\ninclusion: always\ndeprecations:\n"
+    "  - pattern: legacy_cache.get_client\n    replacement: legacy_cache.client\n"
+    "    message: Use the pooled client\n"
+    "  - pattern: audit_log.write_event\n    replacement: audit.record\n"
+    "  - pattern: billing.charge_v1\n    replacement: 'billing.charge(version=2)'\n"
+    "---\n# Deprecations\n"
+)
+
+
+@pytest.fixture
+def rules(write_tree: Tree) -> list[DeclaredDeprecation]:
+    root = write_tree({".kiro/steering/deprecations.md": DOC})
+    return declared_rules(Project(root, Config()))
+
+
+def test_codes_names_and_fixability(rules: list[DeclaredDeprecation]) -> None:
+    assert [(r.code, r.name, r.fix_applicability) for r in rules] == [
+        ("SS101", "deprecated-legacy-cache-get-client", Applicability.SAFE),
+        ("SS102", "deprecated-audit-log-write-event", Applicability.SAFE),
+        ("SS103", "deprecated-billing-charge-v1", Applicability.NONE),  # not a plain rename
+    ]
+    assert all(r.origin is not None and r.origin.name == "deprecations.md" for r in rules)
+    assert rules[0].summary == "Use the pooled client"
+
+
+def test_each_declared_rule_passes_its_own_examples(rules: list[DeclaredDeprecation]) -> None:
+    for rule in rules:
+        assert set(rule.doc_sections()) >= {"What it does", "Why is this bad?", "Fix safety"}
+        for text in rule.VALID:
+            assert rule.check_example(text) == []
+        for example in rule.INVALID:
+            findings = rule.check_example(example.source)
+            assert len(findings) == example.count
+            if example.fixed is not None:
+                assert rule.fix_source(example.source, findings) == example.fixed
+
+
+def test_detection_through_aliases_and_attribute_chains(rules: list[DeclaredDeprecation]) -> None:
+    rule = rules[0]
+    text = (
+        "import app.legacy_cache as lc\n"
+        "a = lc.get_client()\n"
+        "b = self.legacy_cache.get_client()\n"
+        "run(legacy_cache.get_client)\n"
+        "c = other.get_client()\n"
+    )
+    findings = rule.check_example(text)
+    assert [(f.location.line, f.location.column) for f in findings] == [(2, 5), (3, 5), (4, 5)]
+    assert "passed as a reference" in findings[2].message
+    assert "declared in deprecations.md" in findings[0].message
+
+
+def test_rename_fix_keeps_receiver_formatting_and_comments(
+    rules: list[DeclaredDeprecation],
+) -> None:
+    rule = rules[0]
+    text = "import app.legacy_cache as lc\nx = lc.get_client(  # keep\n    timeout=3)\n"
+    fixed = rule.fix_source(text, rule.check_example(text))
+    assert fixed == "import app.legacy_cache as lc\nx = lc.client(  # keep\n    timeout=3)\n"
+
+
+def test_receiver_change_is_fixed_only_where_the_new_root_is_bound(
+    rules: list[DeclaredDeprecation],
+) -> None:
+    rule = rules[1]
+    bound = "import audit\naudit_log.write_event(e)\n"
+    unbound = "audit_log.write_event(e)\n"
+    (finding,) = rule.check_example(bound)
+    assert finding.applicability is Applicability.SAFE
+    assert rule.fix_source(bound, [finding]) == "import audit\naudit.record(e)\n"
+    (finding,) = rule.check_example(unbound)
+    assert finding.applicability is Applicability.NONE
+    assert rule.fix_source(unbound, [finding]) == unbound
+
+
+def test_rules_survive_pickling_for_worker_processes(rules: list[DeclaredDeprecation]) -> None:
+    clone = pickle.loads(pickle.dumps(rules[0]))
+    assert (clone.code, clone.name, type(clone).__doc__) == (
+        rules[0].code,
+        rules[0].name,
+        type(rules[0]).__doc__,
+    )
+    assert len(clone.check_example("legacy_cache.get_client()\n")) == 1
+
+
+def test_codes_follow_doc_path_order(write_tree: Tree) -> None:
+    one = "---\ndeprecations:\n  - pattern: a_mod.old\n---\n"
+    two = "---\ndeprecations:\n  - pattern: b_mod.old\n  - pattern: a_mod.old\n---\n"
+    root = write_tree({".kiro/steering/z.md": one, ".kiro/steering/a/b.md": two})
+    rules = [r for r in build_rules(Project(root, Config())) if isinstance(r, DeclaredDeprecation)]
+    assert [(r.code, r.declaration.pattern, r.declaration.doc.name) for r in rules] == [
+        ("SS101", "b_mod.old", "b.md"),
+        ("SS102", "a_mod.old", "b.md"),
+    ]
+
+
+def test_at_most_99_declared_rules_with_a_notice(write_tree: Tree) -> None:
+    entries = "".join(f"  - pattern: mod.old_{n}\n" for n in range(105))
+    root = write_tree({".kiro/steering/many.md": f"---\ndeprecations:\n{entries}---\n"})
+    project = Project(root, Config())
+    rules = declared_rules(project)
+    assert len(rules) == 99 and rules[-1].code == "SS199"
+    assert project.notices == ["6 doc-declared deprecations beyond SS199 ignored"]
+
+
+def test_check_reports_declared_rules_on_code(write_tree: Tree) -> None:
+    root = write_tree(
+        {".kiro/steering/deprecations.md": DOC, "app/x.py": "legacy_cache.get_client()\n"}
+    )
+    project = Project(root, Config())
+    report = api.check(project, api.CheckOptions(paths=(root,), select=("SS1",)))
+    assert [(f.code, f.path.name, f.location.line) for f in report.active] == [("SS101", "x.py", 1)]

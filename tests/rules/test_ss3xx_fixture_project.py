@@ -1,0 +1,88 @@
+"""Doc rules over a fixture project of real-world-shaped steering docs.
+
+Every ``expect: CODE`` annotation (in an HTML comment, a YAML comment or a code comment) is
+one finding on that line; ``expect: CODE@N`` is one on line N of the same file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from steeringsync import api
+from steeringsync.cli import main
+from steeringsync.config import Config
+from steeringsync.project import Project
+
+ROOT = Path(__file__).parent.parent / "fixtures" / "steering" / "project"
+EXPECT_RE = re.compile(r"expect: ((?:SS\d{3}(?:@\d+)?\s*)+)")
+MY_CODES = ("SS1", "SS3")
+
+
+def expected(root: Path) -> Counter[tuple[str, int, str]]:
+    found: Counter[tuple[str, int, str]] = Counter()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".md", ".py")):
+        rel = path.relative_to(root).as_posix()
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            match = EXPECT_RE.search(line)
+            for item in match.group(1).split() if match else ():
+                code, _, at = item.partition("@")
+                found[(rel, int(at) if at else lineno, code)] += 1
+    return found
+
+
+@pytest.fixture(scope="module")
+def report() -> api.CheckReport:
+    project = Project(ROOT.resolve(), Config())
+    return api.check(project, api.CheckOptions(paths=(ROOT.resolve(),), select=MY_CODES))
+
+
+def test_findings_match_annotations(report: api.CheckReport) -> None:
+    root = ROOT.resolve()
+    actual = Counter(
+        (f.path.relative_to(root).as_posix(), f.location.line, f.code) for f in report.active
+    )
+    assert actual == expected(ROOT)
+
+
+def test_every_doc_rule_fires_somewhere_in_the_fixtures(report: api.CheckReport) -> None:
+    codes = {f.code for f in report.findings}
+    assert {"SS300", "SS301", "SS302", "SS303", "SS304", "SS305", "SS101", "SS102"} <= codes
+
+
+def test_cli_check_over_every_doc_shape_reports_without_internal_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(ROOT)
+    code = main(["check", "--select", "SS1,SS3", "--format", "json", "."])
+    out, err = capsys.readouterr()
+    assert code == 1, err
+    assert "internal error" not in err and '"SS302"' in out
+
+
+def test_cli_rules_lists_doc_declared_rules_with_their_doc(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    declared = [line for line in lines if line.startswith("SS1")]
+    assert len(declared) == 3
+    assert declared[0].startswith("SS101  deprecated-legacy-cache-get-client")
+    assert "fix" in declared[0] and "Use the pooled client" in declared[0]
+    assert all(line.endswith("(declared in .kiro/steering/migration.md)") for line in declared)
+    assert any(line.startswith("SS303  deprecated-pattern-in-docs") for line in lines)
+
+
+def test_cli_rule_shows_the_docs_of_a_declared_rule(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    assert main(["rule", "SS103"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# SS103 (deprecated-metrics-client-send-metric)")
+    assert "Before/After example at line" in out and "`migration.md`" in out
