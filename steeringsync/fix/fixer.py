@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import tokenize
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +22,11 @@ from steeringsync.python.source import (
 from steeringsync.types import Finding
 
 Position = tuple[int, int]
+
+
+def _comments(text: str) -> Counter[str]:
+    tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+    return Counter(t.string for t in tokens if t.type == tokenize.COMMENT)
 
 
 @dataclass
@@ -66,6 +74,8 @@ def fix_file(
         new = new_text.encode(source.encoding)
         if new_text != source.text:
             verify(new, path)
+            if not _comments(source.text) <= _comments(new_text):
+                raise UnsafeResult("the rewrite would drop a comment")
     except (cst.ParserSyntaxError, UnicodeEncodeError, UnsafeResult) as exc:
         result.error = f"not fixed: {exc}"
         return result

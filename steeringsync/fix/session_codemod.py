@@ -163,7 +163,13 @@ class SessionCodemod(cst.CSTTransformer):
         if not marks:
             return updated_node
         stmts = self._split(updated_node, list(updated_node.items), updated_node.body, marks)
-        first = stmts[0].with_changes(leading_lines=updated_node.leading_lines)
+        first = stmts[0]
+        kept = list(updated_node.leading_lines)
+        if len(marks) == len(updated_node.items):  # the parentheses go too
+            parens = (updated_node.lpar, updated_node.rpar)
+            kept += _comment_lines([p for p in parens if isinstance(p, cst.CSTNode)])
+        if isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            first = first.with_changes(leading_lines=[*kept, *first.leading_lines])
         return cst.FlattenSentinel([first, *stmts[1:]])
 
     def _done(self, key: Position, plan: SitePlan) -> None:
@@ -198,6 +204,12 @@ class SessionCodemod(cst.CSTTransformer):
             inner, footer = _statements(body)
         header = body.header if isinstance(body, cst.IndentedBlock) else None
         rewrite = self._rewrite(plan, inner, footer)
+        # comments written inside the removed item move above its replacement
+        notes = _comment_lines([items[k]])
+        if notes:
+            head = rewrite[0]
+            assert isinstance(head, cst.SimpleStatementLine)
+            rewrite[0] = head.with_changes(leading_lines=[*notes, *head.leading_lines])
         if k > 0:  # the `with` line stays, and so does its comment
             block = cst.IndentedBlock(body=rewrite, header=header or cst.TrailingWhitespace())
             return [_with(node, items[:k], block)]
@@ -268,6 +280,19 @@ def _statements(body: cst.BaseSuite) -> tuple[list[cst.BaseStatement], Sequence[
     assert isinstance(body, cst.SimpleStatementSuite)
     line = cst.SimpleStatementLine(body=body.body, trailing_whitespace=body.trailing_whitespace)
     return [line], ()
+
+
+def _comment_lines(nodes: Sequence[cst.CSTNode]) -> list[cst.EmptyLine]:
+    """Every comment under ``nodes``, as own-line comments."""
+    found: list[cst.Comment] = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_Comment(self, node: cst.Comment) -> None:
+            found.append(node)
+
+    for node in nodes:
+        node.visit(Collect())
+    return [cst.EmptyLine(comment=c) for c in found]
 
 
 def _ends_with_raise(body: Sequence[cst.BaseStatement]) -> bool:
