@@ -53,7 +53,7 @@ from reference_impl.redis_client import RedisClient, build_client, redact_url
 from reference_impl.settings import Settings, load_settings
 from reference_impl.stores.base import SessionRecord, SessionStore
 from reference_impl.stores.database import DatabaseSessionStore, record_of
-from reference_impl.stores.redis import RedisSessionTier
+from reference_impl.stores.redis import HIT_SYNC_DUE, TOMBSTONED, RedisSessionTier
 from reference_impl.timeutil import from_ms, to_ms, utcnow
 
 log = logging.getLogger("reference_impl.sessions")
@@ -286,22 +286,20 @@ class RedisSessionManager(SessionStore):
         if self._redis_ready():
             now_ms = _now_ms()
             try:
-                read = self.redis.read(session_id, now_ms)
+                record, outcome = self.redis.read(session_id, now_ms)
             except REDIS_DOWN as exc:
                 self._redis_failed("get", exc)
             except ResponseError:
-                codec.security_log.warning(
-                    "session in redis has the wrong shape; treated as absent"
-                )
+                codec.security_log.warning("session in redis has the wrong type; treated as absent")
                 self.metrics.incr("corrupt_payloads")
                 return None
             else:
                 self.breaker.record_success()
-                if read.record is not None:
-                    if read.sync_due:
-                        self._sync_expiry(read.record, now_ms)
-                    return read.record
-                if read.tombstoned or not self.uses_db:
+                if record is not None:
+                    if outcome == HIT_SYNC_DUE:
+                        self._sync_expiry(record, now_ms)
+                    return record
+                if outcome == TOMBSTONED or not self.uses_db:
                     return None
                 return self._read_through(session_id, now_ms)
         return self._fallback("get", lambda: self.database.get_session(session_id))
@@ -321,9 +319,12 @@ class RedisSessionManager(SessionStore):
             pass
 
     def _read_through(self, session_id: str, now_ms: int) -> SessionRecord | None:
-        """A Redis miss: load from the database and refill Redis, tolerating refill errors."""
+        """A Redis miss: load from the database and refill Redis, tolerating refill errors.
+
+        The refill carries the *remaining* lifetime: a cache miss grants no extra time.
+        """
         try:
-            record = self.database.get_session(session_id)
+            record = self.database.get_session(session_id, slide=False)
         except SQLAlchemyError:
             self.metrics.incr("db_errors")
             return None

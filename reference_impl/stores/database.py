@@ -121,16 +121,16 @@ class DatabaseSessionStore(SessionStore):
             return session_id
         raise SessionIdCollision("could not allocate a unique session id")
 
-    def get_session(self, session_id: str) -> SessionRecord | None:
+    def get_session(self, session_id: str, *, slide: bool = True) -> SessionRecord | None:
+        """Return the live session; ``slide=False`` reads without refreshing the expiry."""
         if not self._valid(session_id):
             return None
         with self.db.session_scope() as session:
             row = session.scalars(self._live(session_id)).one_or_none()
             if row is None:
                 return None
-            now = utcnow()
-            slid = self._slid(now, row.max_expires_at)
-            if (slid - row.expires_at).total_seconds() >= self.touch_interval:
+            slid = self._slid(utcnow(), row.max_expires_at)
+            if slide and (slid - row.expires_at).total_seconds() >= self.touch_interval:
                 row.expires_at = slid
             return record_of(row)
 
