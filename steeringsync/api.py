@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from steeringsync.cache import Cache, run_key
 from steeringsync.discovery import python_files
-from steeringsync.engine import FileJob, analyze_file
+from steeringsync.engine import FileJob
+from steeringsync.parallel import analyze_many
 from steeringsync.project import Project
 from steeringsync.rules import build_rules, selected
 from steeringsync.rules.base import DocRule, FactCollector, ProjectRule, PythonRule, Rule
@@ -73,9 +74,29 @@ def file_job(project: Project, rules: Sequence[Rule], options: CheckOptions) -> 
     )
 
 
-def analyze_files(paths: Iterable[Path], job: FileJob) -> Iterator[FileResult]:
-    for path in paths:
-        yield analyze_file(path, job)
+def analyze_files(
+    paths: Iterable[Path], job: FileJob, *, jobs: int | None = None, cache: Cache | None = None
+) -> Iterator[FileResult]:
+    """Results in the order of ``paths``: from the cache, the pre-filter, or a parse
+    (across ``jobs`` processes when there are enough files to parse)."""
+    return analyze_many(paths, job, jobs=jobs, cache=cache)
+
+
+def open_cache(project: Project, job: FileJob, options: CheckOptions) -> Cache | None:
+    """The cache for this run configuration; None with ``--no-cache`` or when the rules'
+    settings cannot be fingerprinted (then nothing is cached rather than risk staleness)."""
+    if not options.cache:
+        return None
+    docs = [(project.relative(p), _read_or_none(p)) for p in project.doc_paths]
+    key = run_key((job, project.config, docs))
+    return None if key is None else Cache(project.root, key)
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def project_facts(
@@ -108,13 +129,18 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
     report = CheckReport(rules=rules)
     facts: dict[str, list[tuple[Path, Any]]] = {}
     scanned: set[Path] = set()
-    for result in analyze_files(python_files(options.paths, project.selector), job):
+    cache = open_cache(project, job, options)
+    files = python_files(options.paths, project.selector)
+    for result in analyze_files(files, job, jobs=options.jobs, cache=cache):
         scanned.add(result.path)
         report.files_checked += 1
         report.findings.extend(result.findings)
         for name, items in result.facts.items():
             facts.setdefault(name, []).extend((result.path, item) for item in items)
-    unscanned = project_facts(project, job, options, scanned, facts)
+    unscanned = project_facts(project, job, options, scanned, facts, cache)
+    if cache is not None:
+        whole = any(p.resolve() == project.root for p in options.paths)
+        cache.save(prune_unseen=whole or bool(unscanned))
     if options.fix or options.diff:
         from steeringsync.fix.apply import apply_fixes  # LibCST only loads in fix mode
 

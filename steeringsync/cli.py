@@ -57,6 +57,13 @@ def cli() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file (testing).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes for parsing (default: one per CPU; small runs stay in-process).",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .steeringsync_cache/.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes, then report what remains.")
 @click.option("--diff", is_flag=True, help="Print the diff --fix would apply; write nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix/--diff, apply unsafe fixes too.")
@@ -70,6 +77,8 @@ def check(
     exit_zero: bool,
     quiet: bool,
     no_prefilter: bool,
+    jobs: int | None,
+    no_cache: bool,
     fix: bool,
     diff: bool,
     unsafe_fixes: bool,
@@ -87,6 +96,8 @@ def check(
         select=_codes(select) or None,
         ignore=_codes(ignore),
         prefilter=not no_prefilter,
+        jobs=jobs,
+        cache=not no_cache,
         fix=fix,
         diff=diff,
         unsafe_fixes=unsafe_fixes,

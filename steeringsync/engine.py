@@ -49,13 +49,23 @@ def _relevant(data: bytes, triggers: Sequence[bytes]) -> bool:
 
 
 def analyze_file(path: Path, job: FileJob) -> FileResult:
-    result = FileResult(path)
     try:
         data = read_bytes(path, job.max_file_size)
     except UnreadableSource as exc:
-        if job.report_unreadable:
-            result.findings.append(UNREADABLE.finding(path, Location.point(1), str(exc)))
-        return result
+        return unreadable_result(path, job, exc)
+    return analyze_bytes(path, data, job)
+
+
+def unreadable_result(path: Path, job: FileJob, exc: UnreadableSource) -> FileResult:
+    result = FileResult(path)
+    if job.report_unreadable:
+        result.findings.append(UNREADABLE.finding(path, Location.point(1), str(exc)))
+    return result
+
+
+def analyze_bytes(path: Path, data: bytes, job: FileJob) -> FileResult:
+    """Check ``data`` as the contents of ``path`` (the cache hashes exactly these bytes)."""
+    result = FileResult(path)
     rules = [r for r in job.rules if _relevant(data, r.triggers)]
     collectors = [c for c in job.collectors if _relevant(data, c.triggers)]
     relevant = bool(rules or collectors)

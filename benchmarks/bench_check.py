@@ -1,0 +1,206 @@
+"""Time ``steeringsync check`` cold, warm and after ten edits, next to grep and ast-grep.
+
+Usage: ``python benchmarks/bench_check.py [--files N] [--reps R] [--corpus DIR]``
+
+The corpus is rebuilt only when missing or built for another size: this interpreter's
+standard library and installed packages (.py files, sorted, so the same machine gives the
+same corpus), plus one generated application file per 50 with the deprecated
+``with unified_session_manager.get_db_session() as session:`` (two sites each) and
+``os.getenv`` settings, and a ``.kiro/steering/tech.md`` documenting some of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+GENERATED_EVERY = 50  # one generated file per this many files
+SITES_PER_FILE = 2
+STEERING = """\
+# Tech stack
+
+Sessions live in Redis; database work goes through `db_manager`.
+
+```env
+REDIS_SESSION_TIMEOUT=3600
+SESSION_COOKIE_NAME=sid
+DB_POOL_SIZE=10
+```
+"""
+GENERATED = '''\
+"""Generated module {n} for the steeringsync benchmark."""
+
+import os
+
+from app.session import unified_session_manager
+
+TIMEOUT = int(os.getenv("REDIS_SESSION_TIMEOUT", "3600"))
+POOL = int(os.getenv("DB_POOL_SIZE", "{pool}"))
+
+
+def load_{n}(model):
+    with unified_session_manager.get_db_session() as session:
+        return session.query(model).all()
+
+
+def count_{n}(model):
+    with unified_session_manager.get_db_session() as session:
+        return session.query(model).count()
+'''
+AST_GREP_PATTERN = "with unified_session_manager.get_db_session() as $S: $$$BODY"
+
+
+def source_files() -> list[Path]:
+    """Real .py files: the stdlib (with its site-packages), then this venv's packages."""
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    purelib = Path(sysconfig.get_paths()["purelib"])
+    found: list[Path] = []
+    for base in (stdlib, purelib):
+        for directory, dirs, files in os.walk(base):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            found.extend(Path(directory, f) for f in sorted(files) if f.endswith(".py"))
+    return found
+
+
+def build_corpus(root: Path, total: int) -> int:
+    """Create the corpus unless it exists for ``total``; returns the generated file count."""
+    generated = total // GENERATED_EVERY
+    stamp = root / "CORPUS"
+    if stamp.exists() and stamp.read_text() == f"{total}\n":
+        return generated
+    shutil.rmtree(root, ignore_errors=True)
+    real = source_files()[: total - generated]
+    if len(real) < total - generated:
+        sys.exit(f"only {len(real)} .py files available; use --files {len(real) + generated}")
+    for i, src in enumerate(real):
+        dest = root / "vendor" / f"{i // 500:03d}" / f"{i:05d}_{src.name}"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+    for n in range(generated):
+        dest = root / "app" / f"{n // 100:02d}" / f"module_{n:04d}.py"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(GENERATED.format(n=n, pool=10 + n % 3))
+    (root / ".kiro" / "steering").mkdir(parents=True)
+    (root / ".kiro" / "steering" / "tech.md").write_text(STEERING)
+    (root / "pyproject.toml").write_text('[project]\nname = "corpus"\n')
+    old = time.time() - 3600  # settled files, as in a real checkout
+    for directory, _, files in os.walk(root):
+        for name in files:
+            os.utime(os.path.join(directory, name), (old, old))
+    stamp.write_text(f"{total}\n")
+    return generated
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, int, bytes]:
+    """Wall seconds, peak RSS in KiB of the process tree, and stdout."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = proc.stdout.read() if proc.stdout else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{' '.join(cmd)} exited {proc.returncode}")
+    return wall, usage.ru_maxrss, out
+
+
+def findings(out: bytes) -> list[tuple[str, str, str]]:
+    """(code, path, the whole finding as canonical JSON), sorted."""
+    items = json.loads(out)
+    return sorted((f["code"], f["path"], json.dumps(f, sort_keys=True)) for f in items)
+
+
+def touch_changed(root: Path, rep: int) -> None:
+    """Edit ten generated files (a real content change), as a pre-commit run would see."""
+    for n in range(10):
+        path = root / "app" / "00" / f"module_{n:04d}.py"
+        text = path.read_text().split("\n# edit", 1)[0]
+        path.write_text(f"{text}\n# edit {rep}\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--corpus", type=Path)
+    args = parser.parse_args()
+    root = args.corpus or Path(tempfile.gettempdir()) / f"steeringsync-bench-{args.files}"
+    generated = build_corpus(root.resolve(), args.files)
+    cache = root / ".steeringsync_cache"
+    ss = [str(BIN / "steeringsync"), "check", ".", "--format", "json", "--exit-zero"]
+    ast_grep = [str(BIN / "ast-grep"), "run", "-l", "python", "-p", AST_GREP_PATTERN, "."]
+    grep = ["grep", "-rn", "--include=*.py", "get_db_session", "."]
+    rows: dict[str, list[float]] = {}
+    rss: dict[str, int] = {}
+    outs: dict[str, list[tuple[str, str, str]]] = {}
+
+    def timed(name: str, cmd: list[str], reps: int, before: object = None) -> None:
+        for rep in range(reps):
+            if callable(before):
+                before(rep)
+            wall, peak, out = run(cmd, root)
+            rows.setdefault(name, []).append(wall)
+            rss[name] = max(rss.get(name, 0), peak)
+            if cmd[0].endswith("steeringsync"):
+                outs.setdefault(name, findings(out))
+
+    run(grep, root)  # warm the page cache once so every tool reads from memory
+    timed("grep -r (with-pattern)", grep, args.reps)
+    timed("ast-grep (with-pattern)", ast_grep, max(3, args.reps // 2))
+    timed("check cold", ss, args.reps, lambda _: shutil.rmtree(cache, ignore_errors=True))
+    timed("check warm", ss, args.reps)
+    timed("check 10 changed, warm", ss, args.reps, lambda rep: touch_changed(root, rep))
+    touch_changed(root, -1)
+    timed("check --jobs 1 --no-cache", [*ss, "--jobs", "1", "--no-cache"], 1)
+    timed("check --no-prefilter --no-cache", [*ss, "--no-prefilter", "--no-cache"], 1)
+    report(rows, rss, args.files, generated)
+    check_equal(outs, generated)
+
+
+def report(rows: dict[str, list[float]], rss: dict[str, int], files: int, generated: int) -> None:
+    base = statistics.median(rows["ast-grep (with-pattern)"])
+    print(
+        f"\n{files} files ({generated} generated, {generated * SITES_PER_FILE} sites), "
+        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}\n"
+    )
+    print("| run | median s | vs ast-grep | peak RSS MiB |")
+    print("|---|---:|---:|---:|")
+    for name, walls in rows.items():
+        med = statistics.median(walls)
+        peak = f"{rss[name] / 1024:.0f}" if "check" in name else ""
+        print(f"| {name} | {med:.3f} | {med / base:.2f} | {peak} |")
+    cold = statistics.median(rows["check cold"])
+    warm = statistics.median(rows["check warm"])
+    changed = statistics.median(rows["check 10 changed, warm"])
+    print("\nTargets:")
+    print(f"  cold <= 1/4 ast-grep ({base / 4:.3f} s): {cold:.3f} s {_ok(cold <= base / 4)}")
+    print(f"  warm <= 0.3 s: {warm:.3f} s {_ok(warm <= 0.3)}")
+    print(f"  10 changed <= 0.5 s: {changed:.3f} s {_ok(changed <= 0.5)}")
+
+
+def _ok(passed: bool) -> str:
+    return "ok" if passed else "MISSED"
+
+
+def check_equal(outs: dict[str, list[tuple[str, str, str]]], generated: int) -> None:
+    reference = outs["check cold"]
+    for name, found in outs.items():
+        assert found == reference, f"findings differ: {name} vs check cold"
+    sites = sum(1 for f in reference if f[0] == "SS001" and f[1].startswith("app/"))
+    assert sites == generated * SITES_PER_FILE, f"expected {generated * 2} SS001, got {sites}"
+    print(f"  findings identical across {len(outs)} configurations ({len(reference)} findings)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,218 @@
+"""The persistent per-file result cache under ``<root>/.steeringsync_cache/`` (like ruff's).
+
+One file per run configuration holds every file's entry, so a warm run costs one read.
+An entry is reused only when the file's stat stamp matches and is old enough not to be
+"racy" (a same-size edit within the filesystem's timestamp granularity), or else when the
+content hash matches; anything unreadable or malformed is a miss, never a stale result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from steeringsync import __version__
+from steeringsync.fingerprint import canonical
+from steeringsync.types import FileResult, Finding
+
+CACHE_DIR = ".steeringsync_cache"
+FORMAT = 1
+MAGIC = b"SSCACHE1"
+# A stamp newer than this (before the run started) may hide a same-size edit made within
+# the same timestamp tick (FAT has 2 s ticks), so such entries are re-validated by hash.
+RACY_NS = 2_000_000_000
+KEEP_FILES = 8  # run configurations kept per tool version
+
+Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+
+
+def stamp_of(st: os.stat_result) -> Stamp:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.sha1(data, usedforsecurity=False).digest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    stamp: Stamp
+    trusted: bool  # the stamp alone may validate the entry
+    digest: bytes
+    payload: Any  # None (nothing found, not parsed) or (parsed, findings, facts)
+
+
+def encode_result(result: FileResult) -> Any:
+    if not result.findings and not result.facts and not result.parsed:
+        return None
+    findings = [f.to_dict() for f in result.findings]
+    return (result.parsed, findings, dict(result.facts))
+
+
+def decode_result(path: Path, payload: Any) -> FileResult:
+    """Raises (KeyError, TypeError, ValueError) on a malformed payload."""
+    if payload is None:
+        return FileResult(path)
+    parsed, findings, facts = payload
+    if not isinstance(facts, dict):
+        raise TypeError("facts")
+    return FileResult(
+        path,
+        findings=[Finding.from_dict(f) for f in findings],
+        facts={str(k): list(v) for k, v in facts.items()},
+        parsed=bool(parsed),
+    )
+
+
+def code_stamp() -> str:
+    """Size and mtime of the tool's own modules: an edited checkout invalidates the cache."""
+    base = os.path.dirname(os.path.abspath(__file__))
+    parts: list[str] = []
+    for directory, dirs, files in os.walk(base):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                st = os.stat(os.path.join(directory, name))
+                parts.append(f"{directory[len(base) :]}/{name}:{st.st_size}:{st.st_mtime_ns}")
+    return "\n".join(parts)
+
+
+def run_key(parts: Iterable[object]) -> str | None:
+    """A key for everything a file's result depends on besides its bytes; None: uncacheable."""
+    text = canonical(
+        (__version__, sys.version, FORMAT, code_stamp(), *parts),
+    )
+    if text is None:
+        return None
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+class Cache:
+    """The entries of one run configuration; load once, look up, record, save once."""
+
+    def __init__(self, root: Path, key: str) -> None:
+        self.directory = root / CACHE_DIR / __version__
+        self.file = self.directory / f"{key}.bin"
+        self.key = key
+        self.started_ns = time.time_ns()
+        self.entries: dict[str, Any] = {}
+        self.updates: dict[str, Entry] = {}
+        self.seen: set[str] = set()
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            with open(self.file, "rb") as handle:
+                blob = handle.read()
+        except OSError:
+            return
+        body = blob[len(MAGIC) + 20 :]
+        if blob[: len(MAGIC)] != MAGIC or blob[len(MAGIC) : len(MAGIC) + 20] != digest(body):
+            return  # truncated or corrupted: start afresh
+        try:
+            data = marshal.loads(body)
+        except (EOFError, ValueError, TypeError):
+            return
+        if isinstance(data, dict) and data.get("key") == self.key:
+            entries = data.get("entries")
+            if isinstance(entries, dict):
+                self.entries = entries
+
+    def get(self, path: str) -> Entry | None:
+        self.seen.add(path)
+        raw = self.entries.get(path)
+        if raw is None:
+            return None
+        try:
+            stamp, trusted, sha, payload = raw
+            if len(stamp) != 4 or not isinstance(sha, bytes):
+                return None
+            return Entry(tuple(stamp), bool(trusted), sha, payload)
+        except (TypeError, ValueError):
+            return None
+
+    def lookup(self, path: str, stamp: Stamp) -> FileResult | None:
+        """The cached result when the stat stamp alone proves the file unchanged."""
+        entry = self.get(path)
+        if entry is None or not entry.trusted or entry.stamp != stamp:
+            return None
+        return self.decode(path, entry)
+
+    def decode(self, path: str, entry: Entry) -> FileResult | None:
+        try:
+            return decode_result(Path(path), entry.payload)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+    def record(self, path: str, stamp: Stamp, sha: bytes, result: FileResult) -> None:
+        trusted = max(stamp[1], stamp[2]) < self.started_ns - RACY_NS
+        self.updates[path] = Entry(stamp, trusted, sha, encode_result(result))
+
+    def save(self, prune_unseen: bool = False) -> None:
+        """Write atomically (temp file + rename); a concurrent run's write simply wins."""
+        if not self.updates and not (prune_unseen and self.entries.keys() - self.seen):
+            return
+        entries = (
+            {k: v for k, v in self.entries.items() if k in self.seen}
+            if prune_unseen
+            else dict(self.entries)
+        )
+        for path, e in self.updates.items():
+            entries[path] = (e.stamp, e.trusted, e.digest, e.payload)
+        try:
+            body = marshal.dumps({"key": self.key, "entries": entries})
+        except ValueError:
+            return  # a collector produced facts that are not plain data: do not cache
+        try:
+            _ensure_dir(self.directory.parent)
+            self.directory.mkdir(exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".bin")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(MAGIC + digest(body) + body)
+                os.replace(tmp, self.file)
+            except BaseException:
+                _unlink(tmp)
+                raise
+            _prune(self.directory, keep=self.file)
+        except OSError:
+            pass  # a read-only checkout still gets its findings, just uncached
+
+
+def _ensure_dir(directory: Path) -> None:
+    directory.mkdir(exist_ok=True)
+    ignore = directory / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# Automatically created by steeringsync.\n*\n", encoding="utf-8")
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _prune(directory: Path, keep: Path) -> None:
+    """Drop the oldest run configurations beyond KEEP_FILES, and stale temp files."""
+    now = time.time()
+    found: list[tuple[float, str]] = []
+    for entry in os.scandir(directory):
+        try:
+            mtime = entry.stat().st_mtime
+        except OSError:
+            continue
+        if entry.name.startswith(".tmp-"):
+            if now - mtime > 3600:
+                _unlink(entry.path)
+        elif entry.name.endswith(".bin") and entry.path != str(keep):
+            found.append((mtime, entry.path))
+    for _, path in sorted(found, reverse=True)[KEEP_FILES - 1 :]:
+        _unlink(path)
