@@ -86,3 +86,13 @@ def test_replacement_import_from_config_is_added(project: Path) -> None:
     text = (project / "app/manual.py").read_text()
     assert text.startswith("from app.database import db_manager\n\n\n")
     assert "unified_session_manager" not in text  # its import was no longer used
+
+
+def test_a_result_that_would_not_compile_is_not_written(project: Path, capsys) -> None:
+    # `await` outside a function parses, but does not compile: nor would the fixed file
+    target = project / "app/fixable.py"
+    target.write_text(FIXABLE + "await later()\n")
+    before = target.read_bytes()
+    assert main(["check", "--fix", "app/fixable.py"]) == 1
+    assert "not fixed: the rewritten file would not compile" in capsys.readouterr().err
+    assert target.read_bytes() == before
