@@ -164,7 +164,7 @@ class SitePlanner:
         elif isinstance(item.optional_vars, ast.Name):
             name = item.optional_vars.id
             others = [i for i in stmt.items if i is not item]
-            if name in bound_names(stmt.body) or name in bound_names(others):
+            if rebinds(name, stmt.body) or name in bound_names(others):
                 reason = f"the block rebinds `{name}`; commit/close would see another object"
                 return SitePlan(reason)
         else:
@@ -265,6 +265,23 @@ def identifiers(root: ast.AST) -> set[str]:
 
 def _body(fn: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> list[ast.AST]:
     return [fn.body] if isinstance(fn, ast.Lambda) else list(fn.body)
+
+
+def rebinds(name: str, body: Sequence[ast.stmt]) -> bool:
+    """Whether ``body`` may rebind ``name``: conservative (walrus, ``nonlocal``, del too)."""
+    for node in ast.walk(ast.Module(body=list(body), type_ignores=[])):
+        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            return True
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return True
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and name in bound_names([node]):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if node.name == name:
+                return True
+        if isinstance(node, ast.ExceptHandler) and node.name == name:
+            return True
+    return False
 
 
 def leaves_early(body: Sequence[ast.stmt]) -> bool:

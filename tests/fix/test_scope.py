@@ -78,3 +78,37 @@ def test_rebinding_the_session_in_a_nested_with_target_is_manual() -> None:
     )
     [plan] = plans(text)
     assert plan.reason is not None and "rebinds `s`" in plan.reason
+
+
+@pytest.mark.parametrize(
+    "rebinding",
+    [
+        "s = other()",
+        "del s",
+        "[s := x for x in y]",
+        "def g():\n            nonlocal s\n            s = 1",
+        "for s in rows:\n            pass",
+        "import s",
+    ],
+)
+def test_a_block_that_may_rebind_the_session_is_left_for_manual_migration(rebinding: str) -> None:
+    text = (
+        "from x import db_manager\n\n"
+        "def f():\n"
+        "    with unified_session_manager.get_db_session() as s:\n"
+        f"        {rebinding}\n"
+    )
+    [plan] = plans(text)
+    assert plan.reason is not None and "rebinds `s`" in plan.reason
+
+
+def test_a_nested_function_with_its_own_local_of_that_name_is_fine() -> None:
+    text = (
+        "from x import db_manager\n\n"
+        "def f():\n"
+        "    with unified_session_manager.get_db_session() as s:\n"
+        "        def g(s):\n"
+        "            return s\n"
+    )
+    [plan] = plans(text)
+    assert plan.fixable
