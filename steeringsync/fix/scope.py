@@ -276,10 +276,8 @@ def rebinds(name: str, body: Sequence[ast.stmt]) -> bool:
             return True
         if isinstance(node, (ast.Import, ast.ImportFrom)) and name in bound_names([node]):
             return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            if node.name == name:
-                return True
-        if isinstance(node, ast.ExceptHandler) and node.name == name:
+        defines = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler)
+        if isinstance(node, defines) and node.name == name:
             return True
     return False
 
