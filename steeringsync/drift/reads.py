@@ -45,5 +45,10 @@ class CodeRead:
 
 def code_reads(facts: dict[str, list[tuple[Path, Any]]]) -> list[CodeRead]:
     """The collector's facts from every file, back as typed values, in file and line order."""
-    reads = [CodeRead(path, CodeSetting.from_fact(fact)) for path, fact in facts.get(COLLECTOR, [])]
+    reads = []
+    for path, fact in facts.get(COLLECTOR, []):
+        try:
+            reads.append(CodeRead(path, CodeSetting.from_fact(fact)))
+        except TypeError:  # a fact of another shape (a cache from another version): skip it
+            continue
     return sorted(reads, key=lambda r: (r.path.as_posix(), r.setting.line, r.setting.column))
