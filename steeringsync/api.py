@@ -147,6 +147,9 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
         write = options.fix and not options.diff
         max_size = project.config.max_file_size
         apply_fixes(report, rules, job, write=write, unsafe=options.unsafe_fixes, max_size=max_size)
+        from steeringsync.fix.declared import apply_declared_fixes  # doc-declared SS1xx renames
+
+        apply_declared_fixes(report, rules, job, write=write, max_size=max_size)
     for rule in rules:
         if isinstance(rule, DocRule):
             for doc in project.docs:
