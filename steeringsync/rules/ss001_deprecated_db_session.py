@@ -57,8 +57,9 @@ class DeprecatedDbSession(PythonRule):
     Any other `return`, `break` or `continue` that leaves the block would skip a commit
     placed after it, and committing before each exit would evaluate a returned value
     after the commit; so such a block gets an inner `try`/`except`/`finally` that sets
-    `session_failed = True` when an exception escapes and commits in its `finally`. `with a, OLD() as s, b:` is split into the
-    nested blocks it means; a `with` without `as` gets a name unused in its function.
+    `session_failed = True` when an exception escapes and commits in its `finally`.
+    `with a, OLD() as s, b:` is split into the nested blocks it means; a `with`
+    without `as` gets a name unused in its function.
     `self.unified_session_manager` becomes `self.db_manager` when the class sets that
     attribute, else the module's `db_manager`. `replacement-import` is added only when
     the name is unbound, and the old import is removed only when nothing uses it.
@@ -86,9 +87,13 @@ class DeprecatedDbSession(PythonRule):
     )
     INVALID = (
         Invalid("with unified_session_manager.get_db_session() as s:\n    s.query(M).all()\n"),
-        Invalid("def f(self):\n    with self.unified_session_manager.get_db_session():\n        pass\n"),
+        Invalid(
+            "def f(self):\n    with self.unified_session_manager.get_db_session():\n        pass\n"
+        ),
         Invalid("import app.unified_session_manager as usm\nusm.get_db_session()\n"),
-        Invalid("legacy = getattr(app, 'unified_session_manager', None)\nrun(legacy.get_db_session)\n"),
+        Invalid(
+            "legacy = getattr(app, 'unified_session_manager', None)\nrun(legacy.get_db_session)\n"
+        ),
     )
 
     def __init__(self, migration: SessionMigration | None = None, style: str | None = None) -> None:
@@ -127,5 +132,8 @@ class DeprecatedDbSession(PythonRule):
             elif plan is not None:
                 message += f" (not fixed automatically: {plan.reason})"
             if use.shape is Shape.REFERENCE:
-                message = f"`{called}` is deprecated (passed as a reference): use `{replacement}.get_session`"
+                message = (
+                    f"`{called}` is deprecated (passed as a reference): "
+                    f"use `{replacement}.get_session`"
+                )
             yield self.finding(source.path, loc, message, applicability=applicability)
