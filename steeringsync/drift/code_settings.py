@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from steeringsync.drift.constants import Constants
 from steeringsync.drift.reads import COLLECTOR, LITERAL, NONE, UNKNOWN, CodeSetting
 from steeringsync.drift.values import python_literal
 from steeringsync.python.noqa import suppressed_codes
@@ -57,9 +58,11 @@ class _Finder:
         self.base_names: set[str] = {"BaseSettings"}
         # `getenv("K") or "default"`: the call's id -> the fallback expression
         self.fallbacks: dict[int, ast.expr] = {}
+        self.constants = Constants(ast.Module([], []))
 
     def find(self) -> Iterator[CodeSetting]:
         tree = self.source.tree
+        self.constants = Constants(tree)
         nodes = list(ast.walk(tree))
         for node in nodes:
             self._imports(node)
@@ -70,9 +73,12 @@ class _Finder:
         for node in nodes:
             if isinstance(node, ast.Call):
                 yield from self._call(node)
-            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
-                key = _string(node.slice)
-                if key is not None and self._is_environ(node.value):
+            elif (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.ctx, ast.Load)
+                and self._is_environ(node.value)
+            ):
+                for key in self.constants.keys(node.slice):
                     yield self._setting(key, NONE, None, node)
         yield from _SettingsClasses(self).find(tree)
 
@@ -117,14 +123,13 @@ class _Finder:
         if not (is_getenv or is_environ_get):
             return
         key_node = call.args[0] if call.args else _keyword(call, "key")
-        key = _string(key_node)
-        if key is None:
-            return
+        keys = self.constants.keys(key_node)
         default = call.args[1] if len(call.args) > 1 else _keyword(call, "default")
         if default is None or (isinstance(default, ast.Constant) and default.value is None):
             default = self.fallbacks.get(id(call), default)
         state, value = _default(default)
-        yield self._setting(key, state, value, call)
+        for key in keys:
+            yield self._setting(key, state, value, call)
 
     def _setting(self, key: str, state: str, value: str | None, node: ast.expr) -> CodeSetting:
         loc = self.source.location(node)

@@ -121,3 +121,22 @@ def test_base_settings_imported_under_another_name() -> None:
         "    host: str = 'h'\n"
     )
     assert reads(code) == [("HOST", "literal", "h"), ("PORT", "literal", "80")]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import os\nfor name in ('A', 'B'):\n    os.getenv(name, '1')\n",
+        "import os\nNAMES = ['A', 'B']\nvalues = [os.environ.get(n, '1') for n in NAMES]\n",
+        "import os\nENV = {'a': 'A', 'b': 'B'}\nfor kind, var in ENV.items():\n"
+        "    os.getenv(var, '1')\n",
+        "import os\nENV = {'a': 'A', 'b': 'B'}\ndef f(kind):\n"
+        "    return os.getenv(ENV[kind], '1')\n",
+    ],
+)
+def test_names_from_literal_collections(code: str) -> None:
+    assert reads(code) == [("A", "literal", "1"), ("B", "literal", "1")]
+
+
+def test_unresolvable_names_are_not_guessed() -> None:
+    assert reads("import os\nfor name in load():\n    os.getenv(name)\n") == []
