@@ -30,6 +30,8 @@ HEADERS = (
     "with unified_session_manager.get_db_session():",
     "with self.unified_session_manager.get_db_session() as session:",
 )
+# every tenth site passes an argument: it must be reported for manual migration, untouched
+MANUAL = "with unified_session_manager.get_db_session(readonly=True) as session:"
 
 
 def inject(path: Path, nth: int) -> bool:
@@ -47,6 +49,8 @@ def inject(path: Path, nth: int) -> bool:
             continue
         is_method = node.args.args[:1] and node.args.args[0].arg == "self"
         header = HEADERS[nth % 3] if is_method else HEADERS[nth % 2]
+        if nth % 10 == 9:
+            header = MANUAL
         indent = " " * first.col_offset
         start, end = first.lineno - 1, node.end_lineno
         body = ["    " + line if line.strip() else line for line in lines[start:end]]
