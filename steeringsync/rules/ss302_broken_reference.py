@@ -73,12 +73,15 @@ class BrokenReference(DocRule):
     )
 
     def check_doc(self, doc: SteeringDoc, project: Project) -> Iterable[Finding]:
+        anchors = _Anchors(doc, project)
         for ref in doc.references:
-            problem = self._problem(ref, doc, project)
+            problem = self._problem(ref, doc, project, anchors)
             if problem is not None:
                 yield self.finding(doc.path, Location.point(ref.line, ref.column), problem)
 
-    def _problem(self, ref: Reference, doc: SteeringDoc, project: Project) -> str | None:
+    def _problem(
+        self, ref: Reference, doc: SteeringDoc, project: Project, anchors: _Anchors
+    ) -> str | None:
         target = ref.target.strip()
         if ref.kind == "file":
             if not target:
@@ -92,13 +95,13 @@ class BrokenReference(DocRule):
         path_part = unquote(path_part.split("?", 1)[0])
         fragment = unquote(fragment)
         if not path_part:
-            return _missing_anchor(fragment, doc, "this doc")
+            return _missing_anchor(fragment, anchors.of(doc.path), "this doc")
         base = project.root if path_part.startswith("/") else doc.path.parent
         resolved = base / path_part.lstrip("/")
         if not _exists(resolved):
             return f"link target `{path_part}` does not exist"
         if fragment and resolved.suffix.lower() in _MARKDOWN_SUFFIXES and resolved.is_file():
-            return _missing_anchor(fragment, _load(resolved, doc, project), f"`{path_part}`")
+            return _missing_anchor(fragment, anchors.of(resolved), f"`{path_part}`")
         return None
 
 
@@ -109,23 +112,36 @@ def _exists(path: Path) -> bool:
         return False
 
 
-def _load(path: Path, doc: SteeringDoc, project: Project) -> SteeringDoc:
-    if path.resolve() == doc.path.resolve():
-        return doc
-    for other in project.docs:
-        if other.path.resolve() == path.resolve():
-            return other
-    try:
-        return document.load(path)
-    except OSError:
-        return document.parse_text(path, "")
+class _Anchors:
+    """Anchor sets of the docs one doc links to, each computed once (long docs link a lot)."""
+
+    def __init__(self, doc: SteeringDoc, project: Project) -> None:
+        self.doc = doc
+        self.project = project
+        self.cache: dict[Path, set[str]] = {}
+
+    def of(self, path: Path) -> set[str]:
+        key = path.resolve()
+        if key not in self.cache:
+            target = self._load(key)
+            anchors = {a.lower() for a in target.anchors}
+            anchors.update(m.group(1).lower() for m in _HTML_ANCHOR_RE.finditer(target.text))
+            self.cache[key] = anchors
+        return self.cache[key]
+
+    def _load(self, path: Path) -> SteeringDoc:
+        for known in (self.doc, *self.project.docs):
+            if known.path.resolve() == path:
+                return known
+        try:
+            return document.load(path)
+        except OSError:
+            return document.parse_text(path, "")
 
 
-def _missing_anchor(fragment: str, doc: SteeringDoc, where: str) -> str | None:
+def _missing_anchor(fragment: str, anchors: set[str], where: str) -> str | None:
     if not fragment:
         return None
-    anchors = {a.lower() for a in doc.anchors}
-    anchors.update(m.group(1).lower() for m in _HTML_ANCHOR_RE.finditer(doc.text))
     # emoji variation selectors and the like: writers copy them into fragments, slugs drop them
     if fragment.lower() in anchors or slugify(fragment) in anchors:
         return None
