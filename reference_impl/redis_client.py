@@ -78,7 +78,6 @@ def build_client(url: str, socket_timeout: float) -> RedisClient:
             startup_nodes=nodes,
             password=password,
             username=username,
-            cluster_error_retry_attempts=1,
             **common,
         )
     return redis.Redis.from_url(url, **common)

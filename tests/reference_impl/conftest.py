@@ -22,6 +22,10 @@ from reference_impl.settings import Settings
 DB_ENV = {"postgresql": "TEST_POSTGRES_URL", "mariadb": "TEST_MARIADB_URL"}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: real multi-process Redis set-ups (run by default)")
+
+
 def _db_params() -> list[Any]:
     params = [pytest.param("sqlite", id="sqlite")]
     for kind, env in DB_ENV.items():
