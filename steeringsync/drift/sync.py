@@ -60,19 +60,33 @@ def code_model(project: Project) -> DriftModel:
     return build(project, facts)
 
 
-def targets_from_code(model: DriftModel) -> dict[str, str | None]:
-    """key -> the value docs should say; None when the code's default is not one literal."""
-    targets: dict[str, str | None] = {}
+# key -> the value the docs should say, or the reason no value can be given
+Targets = dict[str, "str | Skip"]
+
+
+@dataclass(frozen=True)
+class Skip:
+    reason: str
+
+
+def targets_from_code(model: DriftModel) -> Targets:
+    """Settings without any default (``os.environ["K"]``) are absent: nothing to say."""
+    targets: Targets = {}
     for key, reads in model.by_key().items():
-        computed = any(r.setting.state == UNKNOWN for r in reads)
-        targets[key] = None if computed else model.code_default(key)
+        default = model.code_default(key)
+        if any(r.setting.state == UNKNOWN for r in reads):
+            targets[key] = Skip("the code computes its default")
+        elif default is not None:
+            targets[key] = default
+        elif model.literal_defaults(key):
+            targets[key] = Skip("the code defaults it differently in two places (SS204)")
     return targets
 
 
-def targets_from_env_file(project: Project, path: Path) -> dict[str, str | None]:
+def targets_from_env_file(project: Project, path: Path) -> Targets:
     config = project.config
     return {
-        s.key: s.value
+        s.key: Skip(f"{path.name} sets it with a shell expansion") if s.value is None else s.value
         for s in read_env_file(path)
         if in_scope(s.key, config.drift_include, config.drift_exclude)
     }
@@ -94,7 +108,7 @@ def sync(project: Project, env_file: Path | None = None, *, write: bool = True) 
 def _sync_doc(
     project: Project,
     doc: SteeringDoc,
-    targets: dict[str, str | None],
+    targets: Targets,
     report: SyncReport,
     write: bool,
 ) -> None:
@@ -104,8 +118,8 @@ def _sync_doc(
     original = doc_lines(raw[len(bom) :].decode("utf-8"))
     lines = list(original)
     changed: dict[int, str] = {}
-    for setting in _changes(project, doc, targets, report):
-        new = _render(setting, targets[setting.key] or "")
+    for setting, target in _changes(project, doc, targets, report):
+        new = _render(setting, target)
         line = original[setting.line - 1] if setting.line <= len(original) else ""
         if new is None or line[setting.value_start : setting.value_end] != setting.value:
             report.notes.append(
@@ -150,8 +164,8 @@ def _keepends(lines: list[str]) -> list[str]:
 
 
 def _changes(
-    project: Project, doc: SteeringDoc, targets: dict[str, str | None], report: SyncReport
-) -> Iterator[DocSetting]:
+    project: Project, doc: SteeringDoc, targets: Targets, report: SyncReport
+) -> Iterator[tuple[DocSetting, str]]:
     config = project.config
     for setting in extract(doc):
         if setting.value is None or setting.key not in targets:
@@ -159,14 +173,13 @@ def _changes(
         if not in_scope(setting.key, config.drift_include, config.drift_exclude):
             continue
         target = targets[setting.key]
-        if target is None:
+        if isinstance(target, Skip):
             report.notes.append(
                 f"{project.relative(doc.path)}:{setting.line}: `{setting.key}` left alone: "
-                "its default is computed or differs between reads"
+                f"{target.reason}"
             )
-            continue
-        if normalize(target) != normalize(setting.value):
-            yield setting
+        elif normalize(target) != normalize(setting.value):
+            yield setting, target
 
 
 def _render(setting: DocSetting, value: str) -> str | None:

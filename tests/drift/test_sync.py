@@ -130,19 +130,30 @@ def test_values_are_written_in_the_docs_style(
 
 
 @pytest.mark.parametrize(
-    "code",
+    ("code", "note"),
     [
-        "import os\nT = os.getenv('TIMEOUT', compute())\n",  # unknown default
-        "import os\nT = os.environ['TIMEOUT']\n",  # no default at all
-        "import os\nT = os.getenv('TIMEOUT', '30')\nU = os.getenv('TIMEOUT', '60')\n",
-        "import os\nT = os.getenv('TIMEOUT', '30')\nU = os.getenv('TIMEOUT', x)\n",
+        ("import os\nT = os.getenv('TIMEOUT', compute())\n", "the code computes its default"),
+        ("import os\nT = os.environ['TIMEOUT']\n", None),  # no default: nothing to say
+        (
+            "import os\nT = os.getenv('TIMEOUT', '30')\nU = os.getenv('TIMEOUT', '60')\n",
+            "differently in two places (SS204)",
+        ),
+        (
+            "import os\nT = os.getenv('TIMEOUT', '30')\nU = os.getenv('TIMEOUT', x)\n",
+            "the code computes its default",
+        ),
     ],
 )
-def test_never_invents_a_value(write_tree: Tree, capsys, code: str) -> None:
+def test_never_invents_a_value(write_tree: Tree, capsys, code: str, note: str | None) -> None:
     root = write_tree({DOC: "```bash\nTIMEOUT=10\n```\n", "app.py": code})
     assert run(capsys, "sync", "--check", str(root))[0] == 0
-    assert run(capsys, "sync", str(root))[0] == 0
+    code_, _, err = run(capsys, "sync", str(root))
+    assert code_ == 0
     assert (root / DOC).read_text() == "```bash\nTIMEOUT=10\n```\n"
+    if note is None:
+        assert "left alone" not in err
+    else:
+        assert f"{DOC}:2: `TIMEOUT` left alone: " in err and note in err
 
 
 def test_from_env_file(write_tree: Tree, capsys) -> None:
