@@ -17,7 +17,8 @@ Tree = Callable[[dict[str, str]], Path]
 
 @pytest.fixture
 def project(write_tree: Tree, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = write_tree({"app/views.py": DEPRECATED, "app/clean.py": "x = 1\n"})
+    views = "from app.database import db_manager\n\n" + DEPRECATED
+    root = write_tree({"app/views.py": views, "app/clean.py": "x = 1\n"})
     monkeypatch.chdir(root)
     return root
 
@@ -32,7 +33,7 @@ def test_findings_exit_1_with_location_and_summary(project: Path, capsys) -> Non
     code, out, _ = run(capsys, "check")
     assert code == 1
     assert out.splitlines() == [
-        "app/views.py:1:6: SS001 [*] `unified_session_manager.get_db_session()` is deprecated: "
+        "app/views.py:3:6: SS001 [*] `unified_session_manager.get_db_session()` is deprecated: "
         "use `db_manager.get_session()` and `db_manager.close_session(session)`",
         "Found 1 finding (1 fixable with `steeringsync check --fix`).",
     ]
@@ -44,6 +45,15 @@ def test_clean_tree_says_only_all_checks_passed(write_tree: Tree, monkeypatch, c
     assert (code, out, err) == (0, "All checks passed.\n", "")
 
 
+def test_site_without_replacement_in_scope_says_why_it_is_not_fixable(
+    project: Path, capsys
+) -> None:
+    (project / "app/views.py").write_text(DEPRECATED)
+    code, out, _ = run(capsys, "check", "--quiet")
+    assert code == 1 and "[*]" not in out
+    assert "not fixed automatically: `db_manager` is not defined in this module" in out
+
+
 def test_exit_zero_and_quiet(project: Path, capsys) -> None:
     code, out, _ = run(capsys, "check", "--exit-zero", "--quiet")
     assert code == 0
@@ -53,7 +63,7 @@ def test_exit_zero_and_quiet(project: Path, capsys) -> None:
 def test_paths_are_relative_to_the_working_directory(project: Path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(project / "app")
     _, out, _ = run(capsys, "check", "--quiet", ".")
-    assert out.startswith("views.py:1:6: SS001")
+    assert out.startswith("views.py:3:6: SS001")
 
 
 def test_missing_path_is_a_one_line_usage_error(project: Path, capsys) -> None:
@@ -173,4 +183,4 @@ def test_installed_entry_point_and_module(project: Path) -> None:
             [*argv, "check", "--quiet"], capture_output=True, text=True, cwd=project
         )
         assert proc.returncode == 1, proc.stderr
-        assert proc.stdout.startswith("app/views.py:1:6: SS001")
+        assert proc.stdout.startswith("app/views.py:3:6: SS001")
