@@ -147,7 +147,7 @@ def start_cluster(workdir: Path, masters: int = 3) -> list[RedisServer]:
         ),
         timeout=20,
     )
-    for master, replica in zip(nodes[:masters], nodes[masters:]):
+    for master, replica in zip(nodes[:masters], nodes[masters:], strict=True):
         master_id = master.client().execute_command("CLUSTER", "MYID").decode()
         assert wait_until(
             lambda r=replica, m=master_id: r.client().execute_command("CLUSTER", "REPLICATE", m),
