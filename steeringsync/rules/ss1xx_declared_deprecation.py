@@ -127,7 +127,8 @@ def _module_names(tree: ast.Module) -> set[str]:
 def make_rule(declaration: Declaration, code: str) -> DeclaredDeprecation:
     """The rule for one declaration: a subclass carrying its own code, name and docs."""
     call = declaration.call
-    fixable = is_dotted(declaration.replacement)
+    # a replacement equal to the pattern would "fix" forever without changing anything
+    fixable = is_dotted(declaration.replacement) and declaration.replacement != declaration.pattern
     example = f"result = {call.receiver}.{call.method}()"
     fixed: str | None = None
     if fixable and declaration.replacement:

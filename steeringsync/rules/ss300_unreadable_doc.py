@@ -42,4 +42,4 @@ class UnreadableSteeringDoc(DocRule):
         if doc.decode_error is None:
             return
         location = Location.point(doc.decode_error_line)
-        yield self.finding(doc.path, location, f"steering doc {doc.decode_error}")
+        yield self.finding(doc.path, location, f"steering doc: {doc.decode_error}")

