@@ -15,6 +15,7 @@ from steeringsync.parallel import analyze_many
 from steeringsync.project import Project
 from steeringsync.rules import build_rules, selected
 from steeringsync.rules.base import DocRule, FactCollector, ProjectRule, PythonRule, Rule
+from steeringsync.steering.suppress import mark_suppressed
 from steeringsync.types import FileResult, Finding
 
 
@@ -153,7 +154,7 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
     for rule in rules:
         if isinstance(rule, DocRule):
             for doc in project.docs:
-                report.findings.extend(rule.check_doc(doc, project))
+                report.findings.extend(mark_suppressed(doc, rule.check_doc(doc, project)))
         elif isinstance(rule, ProjectRule):
             found = rule.check_project(project, facts)
             report.findings.extend(f for f in found if f.path not in unscanned)
