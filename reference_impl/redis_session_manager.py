@@ -233,6 +233,8 @@ class RedisSessionManager(SessionStore):
 
     def _sync_failed(self, operation: str, session_id: str | None, exc: BaseException) -> None:
         self.metrics.incr("db_sync_failures")
+        if self.audit is not None and operation != "touch":
+            self.metrics.incr("audit_failures")  # the event's audit row was not written either
         if session_id is not None:
             with self._backlog_lock:
                 if len(self._backlog) < _BACKLOG_LIMIT:

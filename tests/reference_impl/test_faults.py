@@ -244,7 +244,7 @@ def test_database_down_while_redis_up(own_redis, make_manager, fragile_db, caplo
     assert manager.update_session(sid, {"v": 2})
     assert manager.get_session(created).data == {"v": "new"}  # type: ignore[union-attr]
     assert manager.metrics.get("db_sync_failures") >= 2
-    assert manager.metrics.get("audit_failures") >= 0
+    assert manager.metrics.get("audit_failures") >= 2  # counted, never raised
     assert manager.health()["database"] == "down"
     assert fragile_db.manager.checked_out() == 0
     fragile_db.up()

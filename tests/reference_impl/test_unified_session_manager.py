@@ -25,10 +25,9 @@ def test_get_db_session_warns_commits_and_closes(legacy: UnifiedSessionManager) 
 
 def test_get_db_session_rolls_back_on_error(legacy: UnifiedSessionManager) -> None:
     sid = legacy.create_session("u1", {"a": 1})
-    with pytest.warns(DeprecationWarning), pytest.raises(KeyError):
-        with legacy.get_db_session() as s:
-            s.get(UserSession, sid).data = '{"a":2}'  # type: ignore[union-attr]
-            raise KeyError("boom")
+    with pytest.warns(DeprecationWarning), pytest.raises(KeyError), legacy.get_db_session() as s:
+        s.get(UserSession, sid).data = '{"a":2}'  # type: ignore[union-attr]
+        raise KeyError("boom")
     assert legacy.get_session(sid).data == {"a": 1}  # type: ignore[union-attr]
     assert legacy.db.checked_out() == 0
 
