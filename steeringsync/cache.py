@@ -140,16 +140,20 @@ class Cache:
         except (TypeError, ValueError):
             return None
 
-    def lookup(self, path: str, stamp: Stamp) -> FileResult | None:
+    def lookup(self, path: Path, key: str, stamp: Stamp) -> FileResult | None:
         """The cached result when the stat stamp alone proves the file unchanged."""
-        entry = self.get(path)
-        if entry is None or not entry.trusted or entry.stamp != stamp:
+        self.seen.add(key)
+        raw = self.entries.get(key)
+        if raw is None or type(raw) is not tuple or len(raw) != 4:
             return None
-        return self.decode(path, entry)
+        old, trusted, _, payload = raw
+        if not trusted or old != stamp:
+            return None
+        return self.decode(path, payload)
 
-    def decode(self, path: str, entry: Entry) -> FileResult | None:
+    def decode(self, path: Path, payload: Any) -> FileResult | None:
         try:
-            return decode_result(Path(path), entry.payload)
+            return decode_result(path, payload)
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
 

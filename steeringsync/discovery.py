@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -11,7 +12,9 @@ import pathspec
 from steeringsync.config import Config
 from steeringsync.errors import UsageError
 
-Ignores = list[tuple[Path, pathspec.GitIgnoreSpec]]
+# (directory path with a trailing separator, its .gitignore)
+Ignores = list[tuple[str, pathspec.GitIgnoreSpec]]
+_SIMPLE_SUFFIX = re.compile(r"^\*(\.[A-Za-z0-9_]+)$")
 
 ROOT_MARKERS = ("pyproject.toml", ".git", ".kiro")
 # Directories no user wants scanned; like ruff's default excludes.
@@ -49,6 +52,11 @@ class FileSelector:
         self.config = config
         self._include = config.include_spec()
         self._exclude = config.exclude_spec()
+        root_text = str(root)
+        self._prefix = root_text if root_text.endswith(os.sep) else root_text + os.sep
+        # `*.py`-style includes: a suffix test gives the same answer as the gitignore match
+        simple = [_SIMPLE_SUFFIX.match(p) for p in config.include]
+        self._suffixes = tuple(m.group(1) for m in simple if m) if all(simple) else None
 
     def excluded(self, path: Path) -> bool:
         rel = _relative(path, self.root)
@@ -68,32 +76,51 @@ class FileSelector:
                     continue
                 spec = _read_gitignore(parent)
                 if spec is not None:
-                    ignores.append((parent, spec))
-        yield from self._walk(top, ignores)
+                    ignores.append((_with_sep(str(parent)), spec))
+        yield from self._walk(str(top), ignores)
 
-    def _walk(self, directory: Path, ignores: Ignores) -> Iterator[Path]:
+    def _rel(self, path: str) -> str | None:
+        if not path.startswith(self._prefix):
+            return None
+        rel = path[len(self._prefix) :]
+        return rel if os.sep == "/" else rel.replace(os.sep, "/")
+
+    def _included_rel(self, rel: str) -> bool:
+        if self._suffixes is None:
+            return self._include.match_file(rel)
+        # like the gitignore match: a file inside a directory named `x.py` matches too
+        return rel.endswith(self._suffixes) or any(
+            part.endswith(self._suffixes) for part in rel.split("/")
+        )
+
+    def _walk(self, directory: str, ignores: Ignores) -> Iterator[Path]:
+        # plain strings on this path: building Paths costs more than the matching itself
         if self.config.respect_gitignore:
-            spec = _read_gitignore(directory)
+            spec = _read_gitignore(Path(directory))
             if spec is not None:
-                ignores = [*ignores, (directory, spec)]
+                ignores = [*ignores, (_with_sep(directory), spec)]
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError:
             return
+        excludes = bool(self.config.exclude)
         for entry in entries:
-            path = Path(entry.path)
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
                 continue
             if is_dir and entry.name in ALWAYS_SKIPPED:
                 continue
-            if _gitignored(path, is_dir, ignores) or (is_dir and self.excluded(path)):
+            path = entry.path
+            if ignores and _gitignored(path, is_dir, ignores):
                 continue
+            rel = self._rel(path)
+            excluded = excludes and rel is not None and self._exclude.match_file(rel)
             if is_dir:
-                yield from self._walk(path, ignores)
-            elif entry.is_file() and self.included(path):
-                yield path
+                if not excluded:
+                    yield from self._walk(path, ignores)
+            elif not excluded and entry.is_file() and self._included_rel(rel or entry.name):
+                yield Path(path)
 
 
 def _read_gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
@@ -104,11 +131,16 @@ def _read_gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
     return pathspec.GitIgnoreSpec.from_lines(lines.splitlines())
 
 
-def _gitignored(path: Path, is_dir: bool, ignores: Ignores) -> bool:
+def _with_sep(directory: str) -> str:
+    return directory if directory.endswith(os.sep) else directory + os.sep
+
+
+def _gitignored(path: str, is_dir: bool, ignores: Ignores) -> bool:
     for base, spec in ignores:
-        rel = _relative(path, base)
-        if rel is not None and spec.match_file(rel + "/" if is_dir else rel):
-            return True
+        if path.startswith(base):
+            rel = path[len(base) :].replace(os.sep, "/")
+            if spec.match_file(rel + "/" if is_dir else rel):
+                return True
     return False
 
 

@@ -9,24 +9,28 @@ chunks in flight so memory stays flat. Results come back in the order of ``paths
 
 from __future__ import annotations
 
-import multiprocessing
+import gc
 import os
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
-from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from steeringsync.cache import Cache, Stamp, digest, stamp_of
 from steeringsync.engine import FileJob, analyze_bytes, unreadable_result
 from steeringsync.python.source import UnreadableSource, read_bytes
 from steeringsync.types import FileResult
 
+if TYPE_CHECKING:  # multiprocessing is imported only when a pool is started
+    from multiprocessing.pool import AsyncResult, Pool
+
 # Files needing a parse below which no pool is started: forking workers costs ~20 ms,
 # a parse ~3 ms, and pre-commit typically passes a handful of files.
 SERIAL_LIMIT = 24
 CHUNK = 8
 INFLIGHT_PER_WORKER = 4
+GC_THRESHOLD = (20_000, 20, 20)
 
 Task = tuple[int, str, bytes]
 
@@ -43,6 +47,10 @@ def default_jobs() -> int:
 def _init_worker(job: FileJob) -> None:
     global _JOB
     _JOB = job
+    # ASTs are acyclic and freed by refcount; scanning the inherited heap on every young
+    # collection made parsing ~25% slower
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
 
 
 def _parse_chunk(chunk: list[Task]) -> list[tuple[int, FileResult]]:
@@ -79,7 +87,12 @@ class _Parser:
 
     def finish(self) -> list[tuple[int, FileResult]]:
         if self.pool is None:
-            return [(i, analyze_bytes(Path(p), data, self.job)) for i, p, data in self.buffer]
+            saved = gc.get_threshold()
+            gc.set_threshold(*GC_THRESHOLD)
+            try:
+                return [(i, analyze_bytes(Path(p), d, self.job)) for i, p, d in self.buffer]
+            finally:
+                gc.set_threshold(*saved)
         try:
             self._flush()
             while self.inflight:
@@ -90,6 +103,8 @@ class _Parser:
 
 
 def _start_pool(job: FileJob, jobs: int) -> Pool:
+    import multiprocessing
+
     # fork is cheapest (no re-import) where it is safe; macOS and Windows use spawn
     method = "fork" if sys.platform.startswith("linux") else None
     context = multiprocessing.get_context(method)
@@ -111,7 +126,7 @@ def analyze_many(
         except OSError:
             stamp = None
         if cache is not None and stamp is not None:
-            hit = cache.lookup(key, stamp)
+            hit = cache.lookup(path, key, stamp)
             if hit is not None:
                 results.append(hit)
                 continue
@@ -129,7 +144,7 @@ def analyze_many(
         sha = digest(data) if cache is not None else b""
         if cache is not None and stamp is not None:
             entry = cache.get(key)
-            reused = cache.decode(key, entry) if entry and entry.digest == sha else None
+            reused = cache.decode(path, entry.payload) if entry and entry.digest == sha else None
             if reused is not None:
                 cache.record(key, stamp, sha, reused)
                 results.append(reused)

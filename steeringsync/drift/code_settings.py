@@ -62,8 +62,8 @@ class _Finder:
 
     def find(self) -> Iterator[CodeSetting]:
         tree = self.source.tree
-        self.constants = Constants(tree)
-        nodes = list(ast.walk(tree))
+        nodes = self.source.nodes
+        self.constants = Constants(tree, nodes)
         for node in nodes:
             self._imports(node)
             if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
@@ -149,7 +149,7 @@ class _SettingsClasses:
         self.known: dict[str, tuple[str, bool]] = {}
 
     def find(self, tree: ast.Module) -> Iterator[CodeSetting]:
-        classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+        classes = [n for n in self.finder.source.nodes if isinstance(n, ast.ClassDef)]
         for cls in sorted(classes, key=lambda c: c.lineno):
             inherited = self._inherited(cls)
             if inherited is None:

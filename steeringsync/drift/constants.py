@@ -30,11 +30,11 @@ class Constants:
     module-level ``SETTINGS = (...)`` followed by a loop or comprehension.
     """
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, nodes: list[ast.AST] | None = None) -> None:
         self.sequences: dict[str, list[str]] = {}
         self.dicts: dict[str, tuple[list[str], list[str]]] = {}
         self.loops: dict[str, list[str]] = {}
-        nodes = list(ast.walk(tree))
+        nodes = list(ast.walk(tree)) if nodes is None else nodes
         for node in nodes:
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target = node.targets[0]
