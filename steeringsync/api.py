@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from steeringsync.cache import Cache, run_key
 from steeringsync.discovery import python_files
@@ -17,6 +18,9 @@ from steeringsync.rules import build_rules, selected
 from steeringsync.rules.base import DocRule, FactCollector, ProjectRule, PythonRule, Rule
 from steeringsync.steering.suppress import mark_suppressed
 from steeringsync.types import FileResult, Finding
+
+if TYPE_CHECKING:
+    from steeringsync.fix.pipeline import FixMode
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,16 @@ def file_job(project: Project, rules: Sequence[Rule], options: CheckOptions) -> 
         prefilter=options.prefilter,
         report_syntax="SS900" in codes,
         report_unreadable="SS901" in codes,
+        fix=_fix_mode(options),
     )
+
+
+def _fix_mode(options: CheckOptions) -> FixMode | None:
+    if not (options.fix or options.diff):
+        return None
+    from steeringsync.fix.pipeline import FixMode
+
+    return FixMode(write=options.fix and not options.diff, unsafe=options.unsafe_fixes)
 
 
 def analyze_files(
@@ -86,8 +99,8 @@ def analyze_files(
 def open_cache(project: Project, job: FileJob, options: CheckOptions) -> Cache | None:
     """The cache for this run configuration; None with ``--no-cache`` or when the rules'
     settings cannot be fingerprinted (then nothing is cached rather than risk staleness)."""
-    if not options.cache:
-        return None
+    if not options.cache or job.fix is not None:
+        return None  # a fix run rewrites files; its results must not answer a later check
     docs = [(project.relative(p), _read_or_none(p)) for p in project.doc_paths]
     key = run_key((job, project.config, docs))
     return None if key is None else Cache(project.root, key)
@@ -117,8 +130,10 @@ def project_facts(
     if not job.collectors or all(p.resolve() == project.root for p in options.paths):
         return set()
     rest = [p for p in python_files((project.root,), project.selector) if p not in scanned]
-    # the full run's job, so a full run's cache answers; findings here are dropped
-    for result in analyze_files(rest, job, jobs=options.jobs, cache=cache):
+    # the full run's job, so a full run's cache answers; findings here are dropped, and
+    # files outside the given paths are never fixed
+    facts_job = dataclasses.replace(job, fix=None)
+    for result in analyze_files(rest, facts_job, jobs=options.jobs, cache=cache):
         for name, items in result.facts.items():
             facts.setdefault(name, []).extend((result.path, item) for item in items)
     return set(rest)
@@ -136,21 +151,17 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
         scanned.add(result.path)
         report.files_checked += 1
         report.findings.extend(result.findings)
+        report.notices.extend(result.notices)
+        if result.fixed:
+            report.fixed_files.append(result.path)
+        if result.diff:
+            report.diffs.append(result.diff)
         for name, items in result.facts.items():
             facts.setdefault(name, []).extend((result.path, item) for item in items)
     unscanned = project_facts(project, job, options, scanned, facts, cache)
     if cache is not None:
         whole = any(p.resolve() == project.root for p in options.paths)
         cache.save(prune_unseen=whole or bool(unscanned))
-    if options.fix or options.diff:
-        from steeringsync.fix.apply import apply_fixes  # LibCST only loads in fix mode
-
-        write = options.fix and not options.diff
-        max_size = project.config.max_file_size
-        apply_fixes(report, rules, job, write=write, unsafe=options.unsafe_fixes, max_size=max_size)
-        from steeringsync.fix.declared import apply_declared_fixes  # doc-declared SS1xx renames
-
-        apply_declared_fixes(report, rules, job, write=write, max_size=max_size)
     for rule in rules:
         if isinstance(rule, DocRule):
             for doc in project.docs:

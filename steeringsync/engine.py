@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from steeringsync.python.noqa import is_suppressed
 from steeringsync.python.source import (
@@ -21,6 +22,9 @@ from steeringsync.python.source import (
 from steeringsync.rules.base import FactCollector, PythonRule
 from steeringsync.rules.ss900_engine import SyntaxErrorRule, UnreadableFileRule
 from steeringsync.types import FileResult, Finding, Location
+
+if TYPE_CHECKING:
+    from steeringsync.fix.pipeline import FixMode
 
 SYNTAX = SyntaxErrorRule()
 UNREADABLE = UnreadableFileRule()
@@ -36,6 +40,7 @@ class FileJob:
     prefilter: bool = True
     report_syntax: bool = True
     report_unreadable: bool = True
+    fix: FixMode | None = None  # --fix / --diff: fix files right after checking them
 
     @property
     def triggers(self) -> tuple[bytes, ...]:
@@ -94,6 +99,10 @@ def analyze_bytes(path: Path, data: bytes, job: FileJob) -> FileResult:
         facts = collector.collect(source)
         if facts:
             result.facts[collector.name] = facts
+    if job.fix is not None and any(job.fix.allows(f) for f in result.findings):
+        from steeringsync.fix.pipeline import apply_fix  # LibCST loads only when fixing
+
+        return apply_fix(source, result, job)
     return result
 
 

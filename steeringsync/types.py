@@ -103,3 +103,7 @@ class FileResult:
     # collector name -> JSON-safe facts (e.g. settings read by the code), for project rules
     facts: dict[str, list[Any]] = field(default_factory=dict)
     parsed: bool = False
+    # fix mode only (never cached): the file was rewritten / the diff --fix would apply
+    fixed: bool = False
+    diff: str = ""
+    notices: list[str] = field(default_factory=list)

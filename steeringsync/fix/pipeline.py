@@ -1,0 +1,103 @@
+"""Fix one file inside the check pass: reuse its parse, apply every fixer, verify, then write.
+
+The check has already read, decoded and parsed the file and found its fixable sites; the
+fixers work from that same source. All fixes to a file land in one verified write (or one
+diff), and the written file is checked again so the remaining findings have current
+positions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from steeringsync.fix.declared import fix_text
+from steeringsync.fix.diff import unified_diff
+from steeringsync.fix.fixer import fix_session
+from steeringsync.fix.writer import UnsafeResult, verify, write_atomic
+from steeringsync.python.source import PythonSource
+from steeringsync.rules.base import PythonRule
+from steeringsync.rules.ss001_deprecated_db_session import DeprecatedDbSession
+from steeringsync.rules.ss1xx_declared_deprecation import DeclaredDeprecation
+from steeringsync.types import Applicability, FileResult, Finding
+
+if TYPE_CHECKING:
+    from steeringsync.engine import FileJob
+
+
+@dataclass(frozen=True)
+class FixMode:
+    """How ``check --fix`` / ``--diff`` treat fixable findings; picklable for workers."""
+
+    write: bool  # False: only produce a diff (--diff)
+    unsafe: bool = False  # also apply fixes marked unsafe (--unsafe-fixes)
+
+    def allows(self, finding: Finding) -> bool:
+        allowed = (
+            (Applicability.SAFE, Applicability.UNSAFE) if self.unsafe else (Applicability.SAFE,)
+        )
+        return not finding.suppressed and finding.applicability in allowed
+
+
+def display_path(path: Path) -> str:
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+
+
+def fixed_text(
+    source: PythonSource, findings: Sequence[Finding], rules: Sequence[PythonRule]
+) -> tuple[str, list[str]]:
+    """The source's text with every given finding fixed, and notices for sites left alone."""
+    text, notices = source.text, []
+    codes = {f.code for f in findings}
+    for rule in rules:
+        if isinstance(rule, DeprecatedDbSession) and rule.code in codes:
+            mine = [f for f in findings if f.code == rule.code]
+            fix = fix_session(source, mine, rule.migration, rule.style)
+            if fix.error:
+                notices.append(f"{display_path(source.path)}: {fix.error}")
+            elif fix.new_text:
+                text = fix.new_text
+    declared = [r for r in rules if isinstance(r, DeclaredDeprecation) and r.code in codes]
+    if declared:
+        text = fix_text(source.path, text, declared)
+    return text, notices
+
+
+def apply_fix(source: PythonSource, result: FileResult, job: FileJob) -> FileResult:
+    """Fix (or diff) ``source`` per ``job.fix``; returns the result to report for the file."""
+    assert job.fix is not None
+    wanted = [f for f in result.findings if job.fix.allows(f)]
+    if not wanted:
+        return result
+    text, notices = fixed_text(source, wanted, job.rules)
+    result.notices.extend(notices)
+    if text == source.text:
+        return result
+    try:
+        new = text.encode(source.encoding)  # "utf-8-sig" keeps a BOM
+        verify(new, source.path)
+    except (UnicodeEncodeError, UnsafeResult) as exc:
+        result.notices.append(f"{display_path(source.path)}: not fixed: {exc}")
+        return result
+    if not job.fix.write:
+        result.diff = unified_diff(source.text, text, display_path(source.path))
+        return result
+    try:
+        write_atomic(source.path, new)
+    except OSError as exc:
+        reason = exc.strerror or exc
+        result.notices.append(f"{display_path(source.path)}: not fixed: cannot write: {reason}")
+        return result
+    from steeringsync.engine import analyze_bytes
+
+    rechecked = analyze_bytes(source.path, new, dataclasses.replace(job, fix=None))
+    rechecked.fixed = True
+    rechecked.notices = result.notices
+    return rechecked
