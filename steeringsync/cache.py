@@ -13,7 +13,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -179,6 +178,8 @@ class Cache:
         try:
             _ensure_dir(self.directory.parent)
             self.directory.mkdir(exist_ok=True)
+            import tempfile  # only when writing: it costs a few ms of start-up
+
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".bin")
             try:
                 with os.fdopen(fd, "wb") as handle:

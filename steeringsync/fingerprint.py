@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import pickle
 import re
 import types
 from pathlib import PurePath
@@ -62,6 +61,8 @@ def _text(obj: object, depth: int, active: set[int]) -> str:
     if state is not None:
         fields = ", ".join(f"{k}={_text(v, depth + 1, active)}" for k, v in sorted(state.items()))
         return f"{_name(obj)}({fields})"
+    import pickle  # the rare fallback; not loaded on every run
+
     try:
         return f"{_name(obj)}<{pickle.dumps(obj, protocol=4).hex()}>"
     except Exception as exc:  # pickling raises whatever the object's reducer raises

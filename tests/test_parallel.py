@@ -1,0 +1,88 @@
+"""The process pool: only for runs with enough files to parse, results in input order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from steeringsync import api, parallel
+from steeringsync.cli import main
+from steeringsync.project import Project
+
+Tree = Callable[[dict[str, str]], Path]
+DEPRECATED = "def f{i}():\n    with unified_session_manager.get_db_session() as s:\n        pass\n"
+
+
+def corpus(write_tree: Tree, relevant: int, plain: int = 10) -> tuple[Project, list[Path]]:
+    files = {f"app/r{i:03d}.py": DEPRECATED.format(i=i) for i in range(relevant)}
+    files.update({f"app/p{i:03d}.py": f"x = {i}\n" for i in range(plain)})
+    files["app/broken.py"] = "unified_session_manager.get_db_session(\n"
+    root = write_tree(files)
+    project = Project.discover(root)
+    # the walk is sorted; reverse it to prove results follow the input order, not the walk
+    paths = sorted((root / "app").glob("*.py"), reverse=True)
+    return project, paths
+
+
+def results(project: Project, paths: list[Path], jobs: int) -> list[tuple[str, list[str]]]:
+    options = api.CheckOptions(cache=False, jobs=jobs)
+    job = api.file_job(project, api.enabled_rules(project, options), options)
+    return [
+        (r.path.name, [f"{f.code}:{f.location.line}" for f in r.findings])
+        for r in api.analyze_files(paths, job, jobs=jobs)
+    ]
+
+
+@pytest.fixture
+def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    started: list[int] = []
+    real = parallel._start_pool
+
+    def spy(job: object, jobs: int) -> object:
+        started.append(jobs)
+        return real(job, jobs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "_start_pool", spy)
+    return started
+
+
+def test_pool_results_match_serial_in_input_order(write_tree: Tree, pools: list[int]) -> None:
+    project, paths = corpus(write_tree, relevant=parallel.SERIAL_LIMIT * 2 + 3)
+    serial = results(project, paths, jobs=1)
+    assert pools == []
+    pooled = results(project, paths, jobs=2)
+    assert pools == [2]
+    assert pooled == serial
+    assert [name for name, _ in pooled] == [p.name for p in paths]
+    assert dict(pooled)["broken.py"] == ["SS900:1"]
+    assert dict(pooled)["r000.py"] == ["SS001:2"]
+
+
+def test_small_runs_start_no_pool(write_tree: Tree, pools: list[int]) -> None:
+    project, paths = corpus(write_tree, relevant=3, plain=200)
+    found = results(project, paths, jobs=8)
+    assert pools == []  # 200 files, but only 4 contain a trigger
+    assert sum(len(f) for _, f in found) == 4
+
+
+def test_cli_jobs_option(write_tree: Tree, monkeypatch, capsys, pools: list[int]) -> None:
+    project, _ = corpus(write_tree, relevant=parallel.SERIAL_LIMIT + 1)
+    monkeypatch.chdir(project.root)
+    assert main(["check", "-q", "--no-cache", "--jobs", "2"]) == 1
+    assert pools == [2]
+    pooled = capsys.readouterr().out
+    assert main(["check", "-q", "--no-cache", "--jobs", "1"]) == 1
+    assert capsys.readouterr().out == pooled
+    assert pools == [2]
+
+
+def test_jobs_must_be_positive(write_tree: Tree, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(write_tree({"a.py": "x = 1\n"}))
+    assert main(["check", "--jobs", "0"]) == 2
+    assert "--jobs" in capsys.readouterr().err
+
+
+def test_default_jobs_is_at_least_one() -> None:
+    assert parallel.default_jobs() >= 1

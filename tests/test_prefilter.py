@@ -1,0 +1,137 @@
+"""The trigger pre-filter, the cache and the pool never change what check reports."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from steeringsync import parallel
+from steeringsync.cli import main
+
+STDLIB_PACKAGES = ("email", "json", "logging", "http", "importlib", "asyncio", "ctypes")
+GENERATED = {
+    "with.py": "with unified_session_manager.get_db_session() as s:\n    s.query(1)\n",
+    "alias.py": "import app.unified_session_manager as usm\nusm.get_db_session()\n",
+    "self.py": (
+        "class A:\n    def f(self):\n"
+        "        with self.unified_session_manager.get_db_session():\n            pass\n"
+    ),
+    "comment_only.py": "# unified_session_manager.get_db_session() is gone\nx = 1\n",
+    "string_only.py": "HELP = 'use unified_session_manager.get_db_session() no more'\n",
+    "getenv.py": "import os\nT = int(os.getenv('REDIS_SESSION_TIMEOUT', '60'))\n",
+    "environ.py": (
+        "import os\nURL = os.environ.get('DATABASE_URL', 'sqlite://')\n"
+        "K = os.environ['SECRET_KEY']\n"
+    ),
+    "from_os.py": "from os import getenv as ge\nN = ge('SESSION_COOKIE_NAME', 'sid')\n",
+    "pydantic.py": (
+        "from pydantic_settings import BaseSettings\n\n"
+        "class S(BaseSettings):\n    redis_url: str = 'redis://localhost'\n"
+    ),
+    "loop.py": "import os\nfor k in ('A_ONE', 'A_TWO'):\n    os.getenv(k)\n",
+    "noqa.py": "unified_session_manager.get_db_session()  # noqa: SS001\n",
+    "broken_relevant.py": "with unified_session_manager.get_db_session() as s\n    pass\n",
+    "broken_irrelevant.py": "def f(:\n    pass\n",
+    "empty.py": "",
+}
+BINARY = {
+    "latin1_relevant.py": b"x = '\xe9'\nunified_session_manager.get_db_session()\n",
+    "latin1_irrelevant.py": b"x = '\xe9'\n",
+    "nul.py": b"x = 1\0\n",
+}
+DOC = """# Tech
+
+```env
+REDIS_SESSION_TIMEOUT=3600
+SESSION_COOKIE_NAME=sid
+UNUSED_SETTING=1
+```
+"""
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """~300 files: real stdlib modules plus every shape the rules care about."""
+    root = tmp_path_factory.mktemp("corpus")
+    (root / ".git").mkdir()
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    count = 0
+    for package in STDLIB_PACKAGES:
+        for src in sorted((stdlib / package).rglob("*.py")):
+            if "test" in src.parts or count >= 250:
+                continue
+            dest = root / "vendor" / package / src.relative_to(stdlib / package)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
+            count += 1
+    for i in range(3):  # the same shapes at several depths
+        for name, text in GENERATED.items():
+            target = root / "app" / f"d{i}" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
+        for name, data in BINARY.items():
+            (root / "app" / f"d{i}" / name).write_bytes(data)
+    (root / ".kiro" / "steering").mkdir(parents=True)
+    (root / ".kiro" / "steering" / "tech.md").write_text(DOC)
+    return root
+
+
+def check(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> list[dict]:
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        code = main(["check", "--format", "json", *args])
+    finally:
+        os.chdir(cwd)
+    out = capsys.readouterr().out
+    assert code == 1, out
+    return json.loads(out)
+
+
+def test_findings_identical_cold_warm_serial_pooled_and_unfiltered(
+    corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "SERIAL_LIMIT", 4)  # make the pool take part
+    shutil.rmtree(corpus / ".steeringsync_cache", ignore_errors=True)
+    cold = check(corpus, capsys, "--jobs", "2")
+    assert (corpus / ".steeringsync_cache").is_dir()
+    warm = check(corpus, capsys, "--jobs", "2")
+    serial = check(corpus, capsys, "--jobs", "1", "--no-cache")
+    unfiltered = check(corpus, capsys, "--no-prefilter", "--no-cache", "--jobs", "2")
+    check(corpus, capsys, "--no-prefilter")  # fills the unfiltered configuration's cache
+    unfiltered_warm = check(corpus, capsys, "--no-prefilter")
+    assert cold == warm == serial == unfiltered == unfiltered_warm
+    by_path: dict[str, set[str]] = {}
+    for finding in cold:
+        by_path.setdefault(finding["path"], set()).add(finding["code"])
+    # the shapes were found at every depth, so the comparison above is not vacuous
+    for i in range(3):
+        d = f"app/d{i}"
+        for name in ("with.py", "alias.py", "self.py"):
+            assert "SS001" in by_path[f"{d}/{name}"]
+        assert by_path[f"{d}/broken_relevant.py"] == {"SS900"}
+        assert by_path[f"{d}/latin1_relevant.py"] == {"SS900"}
+        assert by_path[f"{d}/nul.py"] == {"SS901"}
+        for quiet in ("comment_only.py", "string_only.py", "broken_irrelevant.py", "empty.py"):
+            assert f"{d}/{quiet}" not in by_path
+    assert {f["code"] for f in cold} > {"SS001", "SS900", "SS901"}  # drift rules too
+
+
+def test_editing_a_file_after_a_warm_run_is_seen(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    check(corpus, capsys)
+    target = corpus / "app" / "d0" / "comment_only.py"
+    original = target.read_text()
+    try:
+        target.write_text("unified_session_manager.get_db_session()\n")
+        found = check(corpus, capsys)
+        assert any(f["path"] == "app/d0/comment_only.py" for f in found)
+    finally:
+        target.write_text(original)
+    assert not any(f["path"] == "app/d0/comment_only.py" for f in check(corpus, capsys))
