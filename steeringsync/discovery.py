@@ -15,6 +15,9 @@ from steeringsync.errors import UsageError
 # (directory path with a trailing separator, its .gitignore)
 Ignores = list[tuple[str, pathspec.GitIgnoreSpec]]
 _SIMPLE_SUFFIX = re.compile(r"^\*(\.[A-Za-z0-9_]+)$")
+# Slash-free patterns of plain characters and `*`: gitignore matches them against every
+# path component (a matching directory includes its files), which a regex on parts can do.
+_PLAIN_GLOB = re.compile(r"^[A-Za-z0-9_.*-]+$")
 
 ROOT_MARKERS = ("pyproject.toml", ".git", ".kiro")
 # Directories no user wants scanned; like ruff's default excludes.
@@ -57,6 +60,7 @@ class FileSelector:
         # `*.py`-style includes: a suffix test gives the same answer as the gitignore match
         simple = [_SIMPLE_SUFFIX.match(p) for p in config.include]
         self._suffixes = tuple(m.group(1) for m in simple if m) if all(simple) else None
+        self._parts_re = _component_regex(config.include)
 
     def excluded(self, path: Path) -> bool:
         rel = _relative(path, self.root)
@@ -87,6 +91,9 @@ class FileSelector:
 
     def _included_rel(self, rel: str) -> bool:
         if self._suffixes is None:
+            if self._parts_re is not None:
+                match = self._parts_re.match
+                return any(match(part) for part in rel.split("/"))
             return self._include.match_file(rel)
         # like the gitignore match: a file inside a directory named `x.py` matches too
         return rel.endswith(self._suffixes) or any(
@@ -129,6 +136,13 @@ def _read_gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
     except OSError:
         return None
     return pathspec.GitIgnoreSpec.from_lines(lines.splitlines())
+
+
+def _component_regex(patterns: Sequence[str]) -> re.Pattern[str] | None:
+    if not patterns or not all(_PLAIN_GLOB.match(p) for p in patterns):
+        return None
+    globs = ("[^/]*".join(re.escape(chunk) for chunk in p.split("*")) for p in patterns)
+    return re.compile("(?:" + "|".join(globs) + r")\Z")
 
 
 def _with_sep(directory: str) -> str:

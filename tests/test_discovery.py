@@ -63,3 +63,27 @@ def test_explicit_files_are_checked_unless_excluded(write_tree: Tree) -> None:
 def test_duplicate_paths_checked_once(write_tree: Tree) -> None:
     root = write_tree({"a.py": ""}).resolve()
     assert names(root, Config(), root, root / "a.py") == ["a.py"]
+
+
+def test_fast_include_matching_agrees_with_gitignore_semantics(write_tree: Tree) -> None:
+    """The walk's suffix and per-component shortcuts select what pathspec itself would."""
+    import dataclasses
+
+    import pathspec
+
+    root = write_tree(
+        {
+            rel: ""
+            for rel in (
+                "a.py", ".py", "x/b.py", "x.py/inner.txt", "c.pyc", "d.py.txt", "e.PY",
+                ".env", ".env.example", "cfg/x.env", "cfg/.env.local", "a.env/f.txt",
+                "envs/.envrc", "q-x/z", "aXb",
+            )
+        }
+    )  # fmt: skip
+    for include in (("*.py",), ("*.py", "*.pyi"), Config().env_files, ("a*b", "*-x*")):
+        config = dataclasses.replace(Config(), include=include)
+        spec = pathspec.GitIgnoreSpec.from_lines(include)
+        every = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+        expected = [rel for rel in every if ".git/" not in rel and spec.match_file(rel)]
+        assert sorted(names(root, config)) == expected, include
