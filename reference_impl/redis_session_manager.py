@@ -32,7 +32,6 @@ DB_SESSION_SYNC off
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -50,11 +49,12 @@ from reference_impl.errors import SessionIdCollision, SessionStoreUnavailable
 from reference_impl.ids import TokenFactory, check_user_id, default_token, user_tag
 from reference_impl.metrics import Metrics
 from reference_impl.redis_client import RedisClient, build_client, redact_url
+from reference_impl.resync import SyncBacklog, push_outage_writes, state_for
 from reference_impl.settings import Settings, load_settings
 from reference_impl.stores.base import SessionRecord, SessionStore
-from reference_impl.stores.database import DatabaseSessionStore, record_of
+from reference_impl.stores.database import DatabaseSessionStore
 from reference_impl.stores.redis import HIT_SYNC_DUE, TOMBSTONED, RedisSessionTier
-from reference_impl.timeutil import from_ms, to_ms, utcnow
+from reference_impl.timeutil import from_ms
 
 log = logging.getLogger("reference_impl.sessions")
 T = TypeVar("T")
@@ -73,28 +73,7 @@ REDIS_WRITE_FAILED: tuple[type[BaseException], ...] = (*REDIS_DOWN, ResponseErro
 _ANY_FAILURE: tuple[type[BaseException], ...] = (*REDIS_WRITE_FAILED, SQLAlchemyError)
 _ID_ATTEMPTS = 5
 _RESYNC_WAIT = 1.0
-_RESYNC_BATCH = 500
 _BACKLOG_LIMIT = 10_000
-
-
-class _ResyncState:
-    """Process-wide per (Redis, prefix, database): is Redis behind the database?"""
-
-    def __init__(self) -> None:
-        self.needs_resync = True  # a restart may follow an outage: check once
-        self.generation = 0  # bumped by every database-only write; resync must see it settle
-        self.retry_after = 0.0
-        self.fallback_announced = False
-        self.lock = threading.Lock()
-
-
-_states: dict[tuple[str, str, str], _ResyncState] = {}
-_states_lock = threading.Lock()
-
-
-def _state_for(key: tuple[str, str, str]) -> _ResyncState:
-    with _states_lock:
-        return _states.setdefault(key, _ResyncState())
 
 
 def _now_ms() -> int:
@@ -142,11 +121,10 @@ class RedisSessionManager(SessionStore):
             s.redis_url, s.redis_breaker_threshold, s.redis_breaker_reset
         )
         self.token_factory = token_factory
-        self._state = _state_for((s.redis_url, s.redis_session_prefix, self.db.url))
+        self._state = state_for((s.redis_url, s.redis_session_prefix, self.db.url))
         if not self.uses_db:
             self._state.needs_resync = False
-        self._backlog: set[str] = set()
-        self._backlog_lock = threading.Lock()
+        self._backlog = SyncBacklog(_BACKLOG_LIMIT)
 
     def __repr__(self) -> str:
         return (
@@ -235,12 +213,8 @@ class RedisSessionManager(SessionStore):
         self.metrics.incr("db_sync_failures")
         if self.audit is not None and operation != "touch":
             self.metrics.incr("audit_failures")  # the event's audit row was not written either
-        if session_id is not None:
-            with self._backlog_lock:
-                if len(self._backlog) < _BACKLOG_LIMIT:
-                    self._backlog.add(session_id)
-                else:
-                    self.metrics.incr("sync_backlog_dropped")
+        if session_id is not None and not self._backlog.add(session_id):
+            self.metrics.incr("sync_backlog_dropped")
         log.warning("database sync of %s failed (%s); queued", operation, type(exc).__name__)
 
     # contract ---------------------------------------------------------------------------------
@@ -518,45 +492,11 @@ class RedisSessionManager(SessionStore):
         return count
 
     def _resync(self) -> int:
-        self.redis.ping()  # an empty resync must still prove Redis is back
-        count = 0
-        for revocation in self.database.dirty_revocations():
-            self.redis.revoke_user(revocation.user_id, user_tag(revocation.user_id))
-            self.database.mark_revocation_clean(revocation.id)
-            count += 1
-        for _ in range(100):
-            rows = self.database.dirty_rows(_RESYNC_BATCH)
-            now = utcnow()
-            for row in rows:
-                dead = row.revoked_at is not None or row.expires_at <= now
-                if dead:
-                    self.redis.destroy(row.session_id)
-                else:
-                    record = record_of(row)
-                    if record is not None:
-                        self.redis.refill(record, to_ms(now))
-                self.database.mark_clean(row.session_id, row.version, drop=dead)
-                count += 1
-            if len(rows) < _RESYNC_BATCH:
-                break
+        count = push_outage_writes(self.database, self.redis)
         if count:
             self.metrics.incr("resynced", count)
         return count
 
     def flush_sync_backlog(self) -> int:
         """Replay database syncs that failed while Redis was up; return how many succeeded."""
-        with self._backlog_lock:
-            pending, self._backlog = self._backlog, set()
-        done = 0
-        for session_id in pending:
-            try:
-                record = self.redis.peek(session_id)
-                if record is None:
-                    self.database.destroy_session(session_id, reason="sync backlog")
-                else:
-                    self.database.save(record)
-                done += 1
-            except _ANY_FAILURE:
-                with self._backlog_lock:
-                    self._backlog.add(session_id)
-        return done
+        return self._backlog.replay(self.database, self.redis, _ANY_FAILURE)
