@@ -158,7 +158,10 @@ class Cache:
 
     def record(self, path: str, stamp: Stamp, sha: bytes, result: FileResult) -> None:
         trusted = max(stamp[1], stamp[2]) < self.started_ns - RACY_NS
-        self.updates[path] = Entry(stamp, trusted, sha, encode_result(result))
+        payload = encode_result(result)
+        if self.entries.get(path) == (stamp, trusted, sha, payload):
+            return  # a recent file re-validated by hash: nothing new to write
+        self.updates[path] = Entry(stamp, trusted, sha, payload)
 
     def save(self, prune_unseen: bool = False) -> None:
         """Write atomically (temp file + rename); a concurrent run's write simply wins."""

@@ -1,0 +1,51 @@
+"""Start-up cost: a plain check loads no heavy library (LibCST, SQLAlchemy, multiprocessing)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+Tree = Callable[[dict[str, str]], Path]
+PROBE = """
+import sys
+from steeringsync.cli import main
+code = main(sys.argv[1:])
+heavy = ("libcst", "sqlalchemy", "redis", "multiprocessing", "tempfile", "pickle")
+print(sorted(m for m in heavy if m in sys.modules))
+"""
+
+
+def loaded(root: Path, *args: str) -> list[str]:
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, "check", "-q", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1].replace("'", '"'))
+
+
+def test_warm_check_imports_nothing_heavy(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            "app/views.py": "with unified_session_manager.get_db_session() as s:\n    pass\n",
+            ".kiro/steering/tech.md": "# Tech\n\n```env\nA=1\n```\n",
+        }
+    )
+    assert "tempfile" in loaded(root)  # the cold run writes the cache
+    assert loaded(root) == []  # a warm run only reads it
+
+
+def test_fix_mode_is_what_loads_libcst(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            "app/views.py": "from app.db import db_manager\n\n\ndef f():\n"
+            "    with unified_session_manager.get_db_session() as s:\n        s.add(1)\n"
+        }
+    )
+    assert "libcst" not in loaded(root, "--no-cache")
+    assert "libcst" in loaded(root, "--no-cache", "--diff")  # the probe does see it
