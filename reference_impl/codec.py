@@ -2,7 +2,9 @@
 
 Nothing here (or anywhere in ``reference_impl``) unpickles: a planted pickle payload is
 just malformed JSON, logged on the ``reference_impl.security`` logger and treated as an
-absent session, as Django does with ``SuspiciousSession``.
+absent session, as Django does with ``SuspiciousSession``. Payloads are not signed: they
+never leave the server (the client holds only the id), and a JSON decoder has no code path
+to execute, so there is no decode step for an HMAC to guard.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ No stale read after recovery
     never resurrects a revoked one. A process that never saw the outage may serve a Redis
     value written before it for at most ``REDIS_BREAKER_RESET`` seconds (the time until the
     process that did see it probes and resyncs); call ``resync()`` from a job to shorten it.
+    If the database is unreachable when a resync is due, Redis is served as it is (it is the
+    only tier left) and the resync is retried ``REDIS_BREAKER_RESET`` seconds later.
 
 Failures
     Redis errors are logged and counted, never raised to the caller when fallback is on;
@@ -204,9 +206,7 @@ class RedisSessionManager(SessionStore):
                 operation, f"Redis and the database are both unreachable ({type(exc).__name__})"
             ) from None
         if operation != "get":
-            # Redis is now behind the database: it must not be trusted before a resync.
-            self._state.generation += 1
-            self._state.needs_resync = True
+            self._state.mark_behind()
         return result
 
     def _sync_failed(self, operation: str, session_id: str | None, exc: BaseException) -> None:

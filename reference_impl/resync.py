@@ -8,6 +8,7 @@ wins), and clears each row only if it was not rewritten meanwhile.
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 from reference_impl.ids import user_tag
@@ -25,9 +26,15 @@ class ResyncState:
     def __init__(self) -> None:
         self.needs_resync = True  # a restart may follow an outage: check once
         self.generation = 0  # bumped by every database-only write; resync must see it settle
+        self._counter = itertools.count(1)
         self.retry_after = 0.0
         self.fallback_announced = False
         self.lock = threading.Lock()
+
+    def mark_behind(self) -> None:
+        """Record a database-only write: Redis must not be trusted before the next resync."""
+        self.generation = next(self._counter)  # atomic, unlike ``+= 1`` across threads
+        self.needs_resync = True
 
 
 _states: dict[tuple[str, str, str], ResyncState] = {}

@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlalchemy import and_, delete, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from reference_impl import codec
 from reference_impl.audit import AuditEntry, AuditLog
@@ -427,7 +426,3 @@ class DatabaseSessionStore(SessionStore):
                 .values(dirty=False)
                 .execution_options(synchronize_session=False)
             )
-
-    def orm_session(self) -> Session:
-        """A raw ORM session on this store's database (caller closes it)."""
-        return self.db.get_session()

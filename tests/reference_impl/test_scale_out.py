@@ -109,7 +109,18 @@ def test_cluster_serves_full_contract_and_survives_master_failover(cluster, scal
     _exercise_contract(manager)
     sid = manager.create_session("failover-user", {"v": 1})
     assert manager.update_session(sid, {"v": 2})
-    owner = manager.redis.client.get_node_from_key(manager.redis.session_key(sid))
+    client = manager.redis.client
+    # One hash tag for a session, its tombstone and its user's index: scripts stay on one slot.
+    slots = {
+        client.keyslot(key)
+        for key in (
+            manager.redis.session_key(sid),
+            manager.redis.tombstone_key(sid),
+            manager.redis.index_key(sid, "failover-user"),
+        )
+    }
+    assert len(slots) == 1
+    owner = client.get_node_from_key(manager.redis.session_key(sid))
     victim = next(n for n in cluster if n.port == owner.port)
     recovered = _failover(manager, sid, victim.kill)
     assert recovered < 20
