@@ -14,6 +14,8 @@ from steeringsync.python.noqa import suppressed_codes
 from steeringsync.python.source import PythonSource
 from steeringsync.rules.base import FactCollector
 
+_IMPORTS = (ast.Import, ast.ImportFrom)
+
 
 def _default(node: ast.expr | None) -> tuple[str, str | None]:
     if node is None:
@@ -65,7 +67,8 @@ class _Finder:
         nodes = self.source.nodes
         self.constants = Constants(tree, nodes)
         for node in nodes:
-            self._imports(node)
+            if isinstance(node, _IMPORTS):  # most nodes are not: skip the call
+                self._imports(node)
             if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
                 first = node.values[0]
                 if isinstance(first, ast.Call) and len(node.values) == 2:

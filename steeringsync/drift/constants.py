@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import ast
 
+# a tuple built once: `A | B` in the loop made a new union object for every node
+_LOOPS = (ast.For, ast.AsyncFor, ast.comprehension)
+
 
 def _strings(node: ast.expr) -> list[str] | None:
     """The strings of a list/tuple/set literal of string constants, else None."""
@@ -35,14 +38,16 @@ class Constants:
         self.dicts: dict[str, tuple[list[str], list[str]]] = {}
         self.loops: dict[str, list[str]] = {}
         nodes = list(ast.walk(tree)) if nodes is None else nodes
-        for node in nodes:
+        loops: list[ast.For | ast.AsyncFor | ast.comprehension] = []
+        for node in nodes:  # one pass: loops are resolved after every binding is known
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target = node.targets[0]
                 if isinstance(target, ast.Name):
                     self._bind(target.id, node.value)
-        for node in nodes:
-            if isinstance(node, ast.For | ast.AsyncFor | ast.comprehension):
-                self._loop(node.target, node.iter)
+            elif isinstance(node, _LOOPS):
+                loops.append(node)
+        for loop in loops:
+            self._loop(loop.target, loop.iter)
 
     def _bind(self, name: str, value: ast.expr) -> None:
         strings, mapping = _strings(value), _dict(value)
