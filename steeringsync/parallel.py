@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from steeringsync.cache import Cache, Stamp, digest, stamp_of
-from steeringsync.engine import FileJob, analyze_bytes, unreadable_result
+from steeringsync.engine import FileJob, analyze_bytes, contains_trigger, unreadable_result
 from steeringsync.python.source import BINARY_SNIFF, UnreadableSource, read_bytes
 from steeringsync.types import FileResult
 
@@ -129,7 +129,7 @@ def analyze_many(
     paths: Iterable[Path], job: FileJob, *, jobs: int | None = None, cache: Cache | None = None
 ) -> Iterator[FileResult]:
     """Results for ``paths`` in order; cache hits and non-matching files never reach a parser."""
-    triggers = job.triggers
+    plain, words = job.trigger_sets()
     parser = _Parser(job, default_jobs() if jobs is None else max(1, jobs))
     results: list[FileResult | None] = []
     stamps: dict[int, tuple[Stamp, bytes]] = {}
@@ -149,7 +149,7 @@ def analyze_many(
         except UnreadableSource as exc:
             results.append(unreadable_result(path, job, exc))  # transient: not cached
             continue
-        if job.prefilter and not any(token in data for token in triggers):
+        if job.prefilter and not contains_trigger(data, plain, words):
             result = FileResult(path)
             if cache is not None and stamp is not None:
                 cache.record(key, stamp, b"", result)

@@ -12,6 +12,7 @@ import pytest
 
 from steeringsync import parallel
 from steeringsync.cli import main
+from steeringsync.engine import contains_trigger
 
 STDLIB_PACKAGES = ("email", "json", "logging", "http", "importlib", "asyncio", "ctypes")
 GENERATED = {
@@ -38,6 +39,9 @@ GENERATED = {
     "broken_relevant.py": "with unified_session_manager.get_db_session() as s\n    pass\n",
     "broken_irrelevant.py": "def f(:\n    pass\n",
     "empty.py": "",
+    # the settings collector's triggers are whole words: `environment` is not `environ`
+    "environment_broken.py": "# set up the environment\ndef f(:\n    pass\n",
+    "environ_broken.py": "import os\nos.environ[\n",
 }
 BINARY = {
     "latin1_relevant.py": b"x = '\xe9'\nunified_session_manager.get_db_session()\n",
@@ -117,8 +121,10 @@ def test_findings_identical_cold_warm_serial_pooled_and_unfiltered(
         assert by_path[f"{d}/broken_relevant.py"] == {"SS900"}
         assert by_path[f"{d}/latin1_relevant.py"] == {"SS900"}
         assert by_path[f"{d}/nul.py"] == {"SS901"}
-        for quiet in ("comment_only.py", "string_only.py", "broken_irrelevant.py", "empty.py"):
-            assert f"{d}/{quiet}" not in by_path
+        assert by_path[f"{d}/environ_broken.py"] == {"SS900"}
+        quiet = ("comment_only.py", "string_only.py", "broken_irrelevant.py", "empty.py")
+        for name in (*quiet, "environment_broken.py"):
+            assert f"{d}/{name}" not in by_path
     assert {f["code"] for f in cold} > {"SS001", "SS900", "SS901"}  # drift rules too
 
 
@@ -135,3 +141,13 @@ def test_editing_a_file_after_a_warm_run_is_seen(
     finally:
         target.write_text(original)
     assert not any(f["path"] == "app/d0/comment_only.py" for f in check(corpus, capsys))
+
+
+def test_whole_word_triggers() -> None:
+    words = (b"environ",)
+    assert contains_trigger(b"os.environ['A']", (), words)
+    assert contains_trigger(b"x = environ", (), words)  # at the very end
+    assert not contains_trigger(b"the environment", (), words)
+    assert not contains_trigger(b"environ_x = 1", (), words)
+    assert contains_trigger(b"the environment", (b"environ",), ())  # plain: substring
+    assert contains_trigger(b"environment; os.environ.get('A')", (), words)  # a later hit

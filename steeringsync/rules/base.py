@@ -100,6 +100,10 @@ class Rule:
 class PythonRule(Rule):
     """A rule over one Python file's stdlib ``ast``; runs only on files containing a trigger."""
 
+    # True when the rule matches whole names only: then a trigger counts only where no
+    # identifier character follows it (`environ`, not `environment`), parsing fewer files
+    whole_word_triggers: ClassVar[bool] = False
+
     @property
     def triggers(self) -> tuple[bytes, ...]:
         """Byte strings one of which a file must contain for this rule to possibly match."""
@@ -143,6 +147,7 @@ class FactCollector:
     """Collects JSON-safe facts from each Python file for project rules (cached per file)."""
 
     name: ClassVar[str]
+    whole_word_triggers: ClassVar[bool] = False  # as for PythonRule
 
     @property
     def triggers(self) -> tuple[bytes, ...]:
