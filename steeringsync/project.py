@@ -19,6 +19,9 @@ class Project:
     config: Config
     # notices for the user that are not findings (e.g. "no steering directory")
     notices: list[str] = field(default_factory=list)
+    # relative() resolves symlinks (a syscall per path component); project rules ask for
+    # the same few paths over and over
+    _relative: dict[Path, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def discover(cls, start: Path, config_file: Path | None = None) -> Project:
@@ -60,7 +63,11 @@ class Project:
         return docs
 
     def relative(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        known = self._relative.get(path)
+        if known is None:
+            try:
+                known = path.resolve().relative_to(self.root).as_posix()
+            except ValueError:
+                known = path.as_posix()
+            self._relative[path] = known
+        return known
