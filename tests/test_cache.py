@@ -183,3 +183,28 @@ def test_unreadable_cache_directory_does_not_fail_the_run(
 ) -> None:
     (project / ".steeringsync_cache").write_text("a file where the directory should be")
     assert [f["code"] for f in run(project, monkeypatch, capsys)].count("SS001") == 1
+
+
+def test_run_key_is_stable_across_processes_and_hash_seeds(project: Path) -> None:
+    probe = (
+        "from pathlib import Path\n"
+        "from steeringsync import api\n"
+        "from steeringsync.project import Project\n"
+        "p = Project.discover(Path('.'))\n"
+        "o = api.CheckOptions()\n"
+        "job = api.file_job(p, api.enabled_rules(p, o), o)\n"
+        "print(api.open_cache(p, job, o).key)\n"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", probe],
+            cwd=project,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2", "3")
+    }
+    assert len(keys) == 1 and len(keys.pop()) == 32
