@@ -22,8 +22,8 @@ from steeringsync.engine import FileJob, analyze_bytes, contains_trigger, unread
 from steeringsync.python.source import BINARY_SNIFF, UnreadableSource, read_bytes
 from steeringsync.types import FileResult
 
-if TYPE_CHECKING:  # multiprocessing is imported only when a pool is started
-    from multiprocessing.pool import AsyncResult, Pool
+if TYPE_CHECKING:  # the pool's modules are imported only when a pool is started
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 # Files needing a parse below which no pool is started: forking workers costs ~20 ms,
 # a parse ~3 ms, and pre-commit typically passes a handful of files.
@@ -63,8 +63,8 @@ class _Parser:
         self.job = job
         self.jobs = jobs
         self.buffer: list[Task] = []
-        self.pool: Pool | None = None
-        self.inflight: deque[AsyncResult[list[tuple[int, FileResult]]]] = deque()
+        self.pool: ProcessPoolExecutor | None = None
+        self.inflight: deque[Future[list[tuple[int, FileResult]]]] = deque()
         self.done: list[tuple[int, FileResult]] = []
 
     def submit(self, task: Task) -> None:
@@ -78,10 +78,10 @@ class _Parser:
         assert self.pool is not None
         for start in range(0, len(self.buffer), CHUNK):
             chunk = self.buffer[start : start + CHUNK]
-            self.inflight.append(self.pool.apply_async(_parse_chunk, (chunk,)))
+            self.inflight.append(self.pool.submit(_parse_chunk, chunk))
         self.buffer = []
         while len(self.inflight) > self.jobs * INFLIGHT_PER_WORKER:
-            self.done.extend(self.inflight.popleft().get())
+            self.done.extend(self.inflight.popleft().result())
 
     def finish(self) -> list[tuple[int, FileResult]]:
         if self.pool is None:
@@ -91,28 +91,36 @@ class _Parser:
                 return [(i, analyze_bytes(Path(p), d, self.job)) for i, p, d in self.buffer]
             finally:
                 gc.set_threshold(*saved)
-        try:
-            self._flush()
-            while self.inflight:
-                self.done.extend(self.inflight.popleft().get())
-        finally:
-            self.pool.terminate()
+        self._flush()
+        while self.inflight:
+            # a worker that dies (killed for memory, say) raises BrokenProcessPool here
+            # instead of leaving the run waiting forever
+            self.done.extend(self.inflight.popleft().result())
         return self.done
 
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
-def _start_pool(job: FileJob, jobs: int) -> Pool:
+
+def _start_pool(job: FileJob, jobs: int) -> ProcessPoolExecutor:
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     # fork is cheapest (no re-import) where it is safe; macOS and Windows use spawn
     method = "fork" if sys.platform.startswith("linux") else None
     context = multiprocessing.get_context(method)
-    # Frozen before the fork, the inherited heap is never scanned by a worker's collector
-    # (which would also copy every page it touches); unfrozen again for this process.
+    pool = ProcessPoolExecutor(jobs, context, initializer=_init_worker, initargs=(job,))
+    # With fork, the first submit starts every worker. Frozen around it, the inherited
+    # heap is never scanned by a worker's collector (which would also copy every page it
+    # touches); unfrozen again for this process.
     gc.freeze()
     try:
-        return context.Pool(jobs, initializer=_init_worker, initargs=(job,))
+        pool.submit(os.getpid)
     finally:
         gc.unfreeze()
+    return pool
 
 
 def _read(path: Path, key: str, stamp: Stamp | None, max_size: int) -> bytes:
@@ -137,44 +145,48 @@ def analyze_many(
     parser = _Parser(job, default_jobs() if jobs is None else max(1, jobs))
     results: list[FileResult | None] = []
     stamps: dict[int, tuple[Stamp, bytes]] = {}
-    for index, path in enumerate(paths):
-        key = str(path)
-        try:
-            stamp = stamp_of(os.stat(key))
-        except OSError:
-            stamp = None
-        if cache is not None and stamp is not None:
-            hit = cache.lookup(path, key, stamp)
-            if hit is not None:
-                results.append(hit)
-                continue
-        try:
-            data = _read(path, key, stamp, job.max_file_size)
-        except UnreadableSource as exc:
-            results.append(unreadable_result(path, job, exc))  # transient: not cached
-            continue
-        if job.prefilter and not contains_trigger(data, plain, words):
-            result = FileResult(path)
+    try:
+        for index, path in enumerate(paths):
+            key = str(path)
+            try:
+                stamp = stamp_of(os.stat(key))
+            except OSError:
+                stamp = None
             if cache is not None and stamp is not None:
-                cache.record(key, stamp, b"", result)
-            results.append(result)
-            continue
-        sha = digest(data) if cache is not None else b""
-        if cache is not None and stamp is not None:
-            entry = cache.get(key)
-            reused = cache.decode(path, entry.payload) if entry and entry.digest == sha else None
-            if reused is not None:
-                cache.record(key, stamp, sha, reused)
-                results.append(reused)
+                hit = cache.lookup(path, key, stamp)
+                if hit is not None:
+                    results.append(hit)
+                    continue
+            try:
+                data = _read(path, key, stamp, job.max_file_size)
+            except UnreadableSource as exc:
+                results.append(unreadable_result(path, job, exc))  # transient: not cached
                 continue
-            stamps[index] = (stamp, sha)
-        results.append(None)
-        parser.submit((index, key, data))
-    for index, result in parser.finish():
-        results[index] = result
-        if cache is not None and index in stamps:
-            stamp, sha = stamps[index]
-            cache.record(str(result.path), stamp, sha, result)
+            if job.prefilter and not contains_trigger(data, plain, words):
+                result = FileResult(path)
+                if cache is not None and stamp is not None:
+                    cache.record(key, stamp, b"", result)
+                results.append(result)
+                continue
+            sha = digest(data) if cache is not None else b""
+            if cache is not None and stamp is not None:
+                entry = cache.get(key)
+                same = entry is not None and entry.digest == sha
+                reused = cache.decode(path, entry.payload) if entry and same else None
+                if reused is not None:
+                    cache.record(key, stamp, sha, reused)
+                    results.append(reused)
+                    continue
+                stamps[index] = (stamp, sha)
+            results.append(None)
+            parser.submit((index, key, data))
+        for index, result in parser.finish():
+            results[index] = result
+            if cache is not None and index in stamps:
+                stamp, sha = stamps[index]
+                cache.record(str(result.path), stamp, sha, result)
+    finally:
+        parser.close()  # also when interrupted or a rule raises
     for done in results:
         assert done is not None
         yield done

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -86,3 +88,21 @@ def test_jobs_must_be_positive(write_tree: Tree, monkeypatch, capsys) -> None:
 
 def test_default_jobs_is_at_least_one() -> None:
     assert parallel.default_jobs() >= 1
+
+
+def _die(chunk: object) -> None:
+    os._exit(3)  # a worker killed mid-run, as the kernel's OOM killer would
+
+
+def test_a_dead_worker_fails_the_run_instead_of_hanging(
+    write_tree: Tree, monkeypatch, capsys
+) -> None:
+    project, _ = corpus(write_tree, relevant=parallel.SERIAL_LIMIT + 1)
+    monkeypatch.setattr(parallel, "_parse_chunk", _die)
+    monkeypatch.chdir(project.root)
+    signal.alarm(60)  # a hang fails the test instead of the whole suite
+    try:
+        assert main(["check", "--no-cache", "--jobs", "2"]) == 2
+    finally:
+        signal.alarm(0)
+    assert "internal error: BrokenProcessPool" in capsys.readouterr().err
