@@ -1,4 +1,4 @@
-"""A real tree: 1,000+ standard-library files with the deprecated pattern injected at known places."""
+"""A real tree: 1,000+ standard-library files, the deprecated pattern injected at known places."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from pathlib import Path
 
 from steeringsync.cli import main
 
-INJECTED = '''
+INJECTED = """
 
 def _steeringsync_injected_{n}(unified_session_manager, Model):
     with unified_session_manager.get_db_session() as session:
         return session.query(Model).all()
-'''
+"""
 
 
 def build_corpus(dest: Path, count: int = 1100, every: int = 7) -> int:
@@ -49,7 +49,8 @@ def test_every_injected_use_is_found_and_nothing_else(tmp_path: Path, capsys, mo
     corpus = tmp_path / "corpus"
     (corpus / ".git").mkdir(parents=True)
     injected = build_corpus(corpus)
-    shutil.copy(Path(__file__).parent / "fixtures" / "corpus_pyproject.toml", corpus / "pyproject.toml")
+    config = Path(__file__).parent / "fixtures" / "corpus_pyproject.toml"
+    shutil.copy(config, corpus / "pyproject.toml")
     monkeypatch.chdir(corpus)
     code = main(["check", "--select", "SS0,SS9", "--statistics"])
     out = capsys.readouterr().out
