@@ -46,15 +46,9 @@ class UnifiedSessionManager(DatabaseSessionStore):
             DeprecationWarning,
             stacklevel=3,
         )
-        session = self.db.get_session()
-        try:
+        # the same transaction semantics new code gets from db_manager.session_scope()
+        with self.db.session_scope() as session:
             yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            self.db.close_session(session)
 
 
 def __getattr__(name: str) -> UnifiedSessionManager:

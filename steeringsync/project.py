@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from steeringsync import config as config_mod
 from steeringsync.config import Config
 from steeringsync.discovery import FileSelector, find_root
 from steeringsync.steering import document
 from steeringsync.steering.document import SteeringDoc
+
+if TYPE_CHECKING:
+    from steeringsync.steering.declarations import Declaration
 
 
 @dataclass
@@ -61,6 +65,20 @@ class Project:
                 doc.decode_error = f"cannot read: {exc.strerror or exc}"
                 docs.append(doc)
         return docs
+
+    @cached_property
+    def repo_files(self) -> tuple[str, ...]:
+        """Every file in the repository (for fileMatch patterns), walked once."""
+        from steeringsync.steering.globs import walk_repo_files
+
+        return walk_repo_files(self)
+
+    @cached_property
+    def declarations(self) -> tuple[Declaration, ...]:
+        """The deprecations the steering docs declare, read once."""
+        from steeringsync.steering.declarations import scan_declarations
+
+        return scan_declarations(self)
 
     def relative(self, path: Path) -> str:
         known = self._relative.get(path)

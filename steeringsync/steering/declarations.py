@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from steeringsync.project import Project
 
 ENTRY_KEYS = ("pattern", "replacement", "message")
-_CACHE_KEY = "_steeringsync_declarations"
 
 
 @dataclass(frozen=True)
@@ -164,11 +163,13 @@ def declared_in(doc: SteeringDoc) -> list[Declaration]:
 def collect(project: Project) -> list[Declaration]:
     """Every doc-declared deprecation, once per call pattern, in doc-path order.
 
-    The configured session pattern is left out (SS001 covers it). Cached on the project.
+    The configured session pattern is left out (SS001 covers it). Computed once per
+    project (``Project.declarations``).
     """
-    cached = project.__dict__.get(_CACHE_KEY)
-    if cached is not None:
-        return list(cached)
+    return list(project.declarations)
+
+
+def scan_declarations(project: Project) -> tuple[Declaration, ...]:
     session = DeprecatedCall.parse(project.config.session_migration.deprecated)
     seen = {session}
     result = []
@@ -177,5 +178,4 @@ def collect(project: Project) -> list[Declaration]:
             if declaration.call not in seen:
                 seen.add(declaration.call)
                 result.append(declaration)
-    project.__dict__[_CACHE_KEY] = tuple(result)
-    return result
+    return tuple(result)

@@ -12,7 +12,6 @@ from steeringsync.discovery import FileSelector
 if TYPE_CHECKING:
     from steeringsync.project import Project
 
-_CACHE_KEY = "_steeringsync_repo_files"
 MAX_EXPANSIONS = 256  # `{a,b}{c,d}…` grows exponentially; real patterns stay tiny
 
 
@@ -118,14 +117,13 @@ def matches(pattern: str, rel_path: str) -> bool:
 def repo_files(project: Project) -> list[str]:
     """Every file in the repository (posix, relative to the root), honouring .gitignore.
 
-    Walked once per project and cached on it: every fileMatch doc reuses the list.
+    Walked once per project (``Project.repo_files``): every fileMatch doc reuses the list.
     """
-    cached = project.__dict__.get(_CACHE_KEY)
-    if cached is not None:
-        return list(cached)
+    return list(project.repo_files)
+
+
+def walk_repo_files(project: Project) -> tuple[str, ...]:
     # fileMatch applies to the whole workspace, not only to the files steeringsync checks
     config = dataclasses.replace(project.config, include=("*",), exclude=())
     selector = FileSelector(project.root, config)
-    files = tuple(path.relative_to(project.root).as_posix() for path in selector.walk(project.root))
-    project.__dict__[_CACHE_KEY] = files
-    return list(files)
+    return tuple(path.relative_to(project.root).as_posix() for path in selector.walk(project.root))
