@@ -7,9 +7,6 @@ and its result can be cached.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +29,10 @@ SYNTAX = SyntaxErrorRule()
 UNREADABLE = UnreadableFileRule()
 
 
+# (plain tokens, whole-word tokens) for the pre-filter
+Triggers = tuple[tuple[bytes, ...], tuple[bytes, ...]]
+
+
 @dataclass(frozen=True)
 class FileJob:
     """Everything a worker needs to check a file; picklable."""
@@ -50,7 +51,7 @@ class FileJob:
         tokens.update(t for c in self.collectors for t in c.triggers)
         return tuple(sorted(tokens))
 
-    def trigger_sets(self) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+    def trigger_sets(self) -> Triggers:
         """(plain tokens, whole-word tokens) of every rule and collector, for the pre-filter."""
         plain: set[bytes] = set()
         words: set[bytes] = set()
@@ -58,24 +59,6 @@ class FileJob:
         for owner in owners:
             (words if owner.whole_word_triggers else plain).update(owner.triggers)
         return tuple(sorted(plain)), tuple(sorted(words - plain))
-
-
-def contains_trigger(data: bytes, plain: Sequence[bytes], words: Sequence[bytes]) -> bool:
-    if any(token in data for token in plain):
-        return True
-    return any(token in data and _word(token).search(data) is not None for token in words)
-
-
-@functools.cache
-def _word(token: bytes) -> re.Pattern[bytes]:
-    # bytes >= 0x80 may start a non-ASCII identifier character: they do not end a word
-    return re.compile(re.escape(token) + rb"(?![A-Za-z0-9_\x80-\xff])")
-
-
-def _relevant(data: bytes, owner: PythonRule | FactCollector) -> bool:
-    if owner.whole_word_triggers:
-        return contains_trigger(data, (), owner.triggers)
-    return contains_trigger(data, owner.triggers, ())
 
 
 def analyze_file(path: Path, job: FileJob) -> FileResult:
@@ -96,8 +79,8 @@ def unreadable_result(path: Path, job: FileJob, exc: UnreadableSource) -> FileRe
 def analyze_bytes(path: Path, data: bytes, job: FileJob) -> FileResult:
     """Check ``data`` as the contents of ``path`` (the cache hashes exactly these bytes)."""
     result = FileResult(path)
-    rules = [r for r in job.rules if _relevant(data, r)]
-    collectors = [c for c in job.collectors if _relevant(data, c)]
+    rules = [r for r in job.rules if r.relevant(data)]
+    collectors = [c for c in job.collectors if c.relevant(data)]
     relevant = bool(rules or collectors)
     if job.prefilter and not relevant:
         return result

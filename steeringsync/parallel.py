@@ -1,10 +1,12 @@
-"""Check many files: cache look-ups and the trigger pre-filter here, parsing across a process pool.
+"""Check many files: cache look-ups here, reading, pre-filtering and parsing where cheapest.
 
-The main process stats every file, answers what it can from the cache, and reads and
-pre-filters the rest; only files that contain a trigger are parsed. Those are parsed in
-this process when there are few of them (a pool's start-up would cost more than it
-saves), and otherwise in a pool of worker processes, in chunks, with a bounded number of
-chunks in flight so memory stays flat. Results come back in the order of ``paths``.
+The main process stats every file and answers what it can from the cache. The rest are
+read and pre-filtered; only files that contain a trigger are parsed. With few files to
+read (a warm cache, pre-commit's handful), this process reads them and parses the few
+that need it, starting a pool only when enough do. With many (a cold cache), the workers
+read, filter and parse whole files themselves, so both cores share all of the work. Work
+goes out in chunks, a bounded number in flight, so memory stays flat; results come back
+in the order of ``paths``.
 """
 
 from __future__ import annotations
@@ -14,12 +16,20 @@ import os
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from steeringsync.cache import Cache, Stamp, digest, stamp_of
-from steeringsync.engine import FileJob, analyze_bytes, contains_trigger, unreadable_result
+from steeringsync.engine import (
+    FileJob,
+    Triggers,
+    analyze_bytes,
+    analyze_file,
+    unreadable_result,
+)
 from steeringsync.python.source import BINARY_SNIFF, UnreadableSource, read_bytes
+from steeringsync.triggers import contains_trigger
 from steeringsync.types import FileResult
 
 if TYPE_CHECKING:  # the pool's modules are imported only when a pool is started
@@ -29,6 +39,10 @@ if TYPE_CHECKING:  # the pool's modules are imported only when a pool is started
 # a parse ~3 ms, and pre-commit typically passes a handful of files.
 SERIAL_LIMIT = 24
 CHUNK = 8
+# Files to read at or above which the workers read them too: reading and pre-filtering
+# costs ~30 us a file, so below this a pool would cost more than it saves.
+READ_POOL_LIMIT = 1000
+READ_CHUNK = 64
 INFLIGHT_PER_WORKER = 4
 GC_THRESHOLD = (20_000, 20, 20)
 
@@ -137,56 +151,174 @@ def _read(path: Path, key: str, stamp: Stamp | None, max_size: int) -> bytes:
     return read_bytes(path, max_size)
 
 
+@dataclass(frozen=True)
+class Miss:
+    """A file the cache could not answer from its stat stamp alone."""
+
+    index: int
+    key: str  # the path as given, as a string
+    stamp: Stamp | None  # None: the stat failed
+    known: bytes | None  # the digest of the file's cache entry, if it has one
+
+
+# What reading a file can settle without parsing it, instead of a result:
+SKIPPED = "skipped"  # no trigger in it: nothing found, nothing parsed
+REUSED = "reused"  # its bytes are the cached entry's: that result holds
+# (result or marker, the digest to cache it under; None: not cacheable)
+Outcome = tuple[FileResult | str, bytes | None]
+
+
+def _prepare(miss: Miss, job: FileJob, triggers: Triggers, hashing: bool) -> Outcome | bytes:
+    """Read and pre-filter one file: its outcome when that settles it, else its bytes."""
+    path = Path(miss.key)
+    try:
+        data = _read(path, miss.key, miss.stamp, job.max_file_size)
+    except UnreadableSource as exc:
+        return unreadable_result(path, job, exc), None  # transient: not cached
+    if job.prefilter and not contains_trigger(data, *triggers):
+        return SKIPPED, b""
+    if not hashing:
+        return data
+    sha = digest(data)
+    return (REUSED, sha) if sha == miss.known else data
+
+
+def _check_chunk(chunk: list[Miss], hashing: bool) -> list[Outcome]:
+    """Read, pre-filter and parse files in a worker (runs with many files to read)."""
+    assert _JOB is not None, "worker not initialised"
+    triggers = _JOB.trigger_sets()
+    outcomes: list[Outcome] = []
+    for miss in chunk:
+        prepared = _prepare(miss, _JOB, triggers, hashing)
+        if isinstance(prepared, bytes):
+            sha = digest(prepared) if hashing else None
+            prepared = analyze_bytes(Path(miss.key), prepared, _JOB), sha
+        outcomes.append(prepared)
+    return outcomes
+
+
+def _check_here(misses: list[Miss], job: FileJob, jobs: int, hashing: bool) -> list[Outcome]:
+    """Read and pre-filter in this process; parse here, or in a pool once enough need it."""
+    triggers = job.trigger_sets()
+    outcomes: list[Outcome | None] = []
+    digests: dict[int, bytes | None] = {}
+    parser = _Parser(job, jobs)
+    try:
+        for position, miss in enumerate(misses):
+            prepared = _prepare(miss, job, triggers, hashing)
+            if isinstance(prepared, bytes):
+                digests[position] = digest(prepared) if hashing else None
+                parser.submit((position, miss.key, prepared))
+                outcomes.append(None)
+            else:
+                outcomes.append(prepared)
+        for position, result in parser.finish():
+            outcomes[position] = result, digests[position]
+    finally:
+        parser.close()  # also when interrupted or a rule raises
+    assert None not in outcomes, "a parse result is missing"
+    return outcomes  # type: ignore[return-value]
+
+
+class _Readers:
+    """Workers that read, pre-filter and parse whole files, fed while the walk goes on.
+
+    Reading and pre-filtering 10,000 files is itself about a third of a cold run: too much
+    to leave to this one process while the other cores wait.
+    """
+
+    def __init__(self, job: FileJob, jobs: int, hashing: bool) -> None:
+        self.jobs = jobs
+        self.hashing = hashing
+        self.pool = _start_pool(job, jobs)
+        self.pending: list[Miss] = []
+        self.inflight: deque[Future[list[Outcome]]] = deque()
+        self.outcomes: list[Outcome] = []
+
+    def submit(self, misses: list[Miss]) -> None:
+        self.pending.extend(misses)
+        if len(self.pending) >= READ_CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        for start in range(0, len(self.pending), READ_CHUNK):
+            chunk = self.pending[start : start + READ_CHUNK]
+            self.inflight.append(self.pool.submit(_check_chunk, chunk, self.hashing))
+        self.pending = []
+        while len(self.inflight) > self.jobs * INFLIGHT_PER_WORKER:
+            self.outcomes.extend(self.inflight.popleft().result())
+
+    def finish(self) -> list[Outcome]:
+        self._flush()
+        while self.inflight:
+            self.outcomes.extend(self.inflight.popleft().result())
+        return self.outcomes
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def analyze_many(
     paths: Iterable[Path], job: FileJob, *, jobs: int | None = None, cache: Cache | None = None
 ) -> Iterator[FileResult]:
     """Results for ``paths`` in order; cache hits and non-matching files never reach a parser."""
-    plain, words = job.trigger_sets()
-    parser = _Parser(job, default_jobs() if jobs is None else max(1, jobs))
+    workers = default_jobs() if jobs is None else max(1, jobs)
+    hashing = cache is not None
     results: list[FileResult | None] = []
-    stamps: dict[int, tuple[Stamp, bytes]] = {}
+    misses: list[Miss] = []
+    paths_given: list[Path] = []
+    readers: _Readers | None = None
     try:
         for index, path in enumerate(paths):
+            paths_given.append(path)
             key = str(path)
             try:
-                stamp = stamp_of(os.stat(key))
+                stamp: Stamp | None = stamp_of(os.stat(key))
             except OSError:
                 stamp = None
+            hit = known = None
             if cache is not None and stamp is not None:
                 hit = cache.lookup(path, key, stamp)
-                if hit is not None:
-                    results.append(hit)
-                    continue
-            try:
-                data = _read(path, key, stamp, job.max_file_size)
-            except UnreadableSource as exc:
-                results.append(unreadable_result(path, job, exc))  # transient: not cached
+                entry = cache.get(key) if hit is None else None
+                known = entry.digest if entry is not None else None
+            results.append(hit)
+            if hit is not None:
                 continue
-            if job.prefilter and not contains_trigger(data, plain, words):
-                result = FileResult(path)
-                if cache is not None and stamp is not None:
-                    cache.record(key, stamp, b"", result)
-                results.append(result)
-                continue
-            sha = digest(data) if cache is not None else b""
-            if cache is not None and stamp is not None:
-                entry = cache.get(key)
-                same = entry is not None and entry.digest == sha
-                reused = cache.decode(path, entry.payload) if entry and same else None
-                if reused is not None:
-                    cache.record(key, stamp, sha, reused)
-                    results.append(reused)
-                    continue
-                stamps[index] = (stamp, sha)
-            results.append(None)
-            parser.submit((index, key, data))
-        for index, result in parser.finish():
-            results[index] = result
-            if cache is not None and index in stamps:
-                stamp, sha = stamps[index]
-                cache.record(str(result.path), stamp, sha, result)
+            misses.append(Miss(index, key, stamp, known))
+            if readers is not None:
+                readers.submit(misses[-1:])
+            elif workers > 1 and len(misses) >= READ_POOL_LIMIT:
+                readers = _Readers(job, workers, hashing)
+                readers.submit(misses)
+        if readers is not None:
+            outcomes = readers.finish()
+        else:
+            outcomes = _check_here(misses, job, workers, hashing)
     finally:
-        parser.close()  # also when interrupted or a rule raises
+        if readers is not None:
+            readers.close()  # also when interrupted or a rule raises
+    for miss, outcome in zip(misses, outcomes, strict=True):
+        results[miss.index] = _settle(paths_given[miss.index], miss, outcome, job, cache)
     for done in results:
         assert done is not None
         yield done
+
+
+def _settle(
+    path: Path, miss: Miss, outcome: Outcome, job: FileJob, cache: Cache | None
+) -> FileResult:
+    """The file's result from its outcome, recorded in the cache."""
+    found, sha = outcome
+    result: FileResult | None
+    if found == REUSED:
+        entry = cache.get(miss.key) if cache is not None else None
+        result = cache.decode(path, entry.payload) if cache and entry else None
+        if result is None:  # the entry is malformed after all: check the file again
+            result, sha = analyze_file(path, job), None
+    elif isinstance(found, FileResult):
+        result = found
+    else:
+        result = FileResult(path)
+    if cache is not None and miss.stamp is not None and sha is not None:
+        cache.record(miss.key, miss.stamp, sha, result)
+    return result

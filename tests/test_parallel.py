@@ -90,7 +90,7 @@ def test_default_jobs_is_at_least_one() -> None:
     assert parallel.default_jobs() >= 1
 
 
-def _die(chunk: object) -> None:
+def _die(*args: object) -> None:
     os._exit(3)  # a worker killed mid-run, as the kernel's OOM killer would
 
 
@@ -101,6 +101,66 @@ def test_a_dead_worker_fails_the_run_instead_of_hanging(
     monkeypatch.setattr(parallel, "_parse_chunk", _die)
     monkeypatch.chdir(project.root)
     signal.alarm(60)  # a hang fails the test instead of the whole suite
+    try:
+        assert main(["check", "--no-cache", "--jobs", "2"]) == 2
+    finally:
+        signal.alarm(0)
+    assert "internal error: BrokenProcessPool" in capsys.readouterr().err
+
+
+@pytest.fixture
+def read_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make runs of a few dozen files hand whole files to the workers, as 10,000 would."""
+    monkeypatch.setattr(parallel, "READ_POOL_LIMIT", 20)
+
+
+def test_workers_reading_files_give_the_serial_results(
+    write_tree: Tree, pools: list[int], read_pool: None
+) -> None:
+    project, paths = corpus(write_tree, relevant=30, plain=30)
+    (project.root / "app" / "nul.py").write_bytes(b"x = 1\0\n")
+    paths.append(project.root / "app" / "nul.py")
+    serial = results(project, paths, jobs=1)
+    assert pools == []
+    pooled = results(project, paths, jobs=2)
+    assert pools == [2]
+    assert pooled == serial
+    assert [name for name, _ in pooled] == [p.name for p in paths]
+    assert dict(pooled)["nul.py"] == ["SS901:1"]
+    assert dict(pooled)["broken.py"] == ["SS900:1"]
+
+
+def test_workers_reuse_cached_results_of_files_whose_bytes_did_not_change(
+    write_tree: Tree, read_pool: None, monkeypatch, capsys, tmp_path: Path
+) -> None:
+    project, paths = corpus(write_tree, relevant=30, plain=30)
+    monkeypatch.chdir(project.root)
+    assert main(["check", "--format", "json", "--jobs", "2"]) == 1
+    cold = capsys.readouterr().out
+    # a fresh checkout: every stat stamp changes, no byte does
+    for path in paths:
+        path.write_bytes(path.read_bytes())
+    log = tmp_path / "parsed.log"
+    real = parallel.analyze_bytes
+
+    def spy(path: Path, data: bytes, job: object) -> object:
+        with open(log, "a") as handle:  # the workers are forked: the spy goes with them
+            handle.write(f"{path.name}\n")
+        return real(path, data, job)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "analyze_bytes", spy)
+    assert main(["check", "--format", "json", "--jobs", "2"]) == 1
+    assert capsys.readouterr().out == cold
+    assert not log.exists()  # every file was matched to its cache entry by its digest
+
+
+def test_a_dead_reading_worker_fails_the_run(
+    write_tree: Tree, read_pool: None, monkeypatch, capsys
+) -> None:
+    project, _ = corpus(write_tree, relevant=30, plain=30)
+    monkeypatch.setattr(parallel, "_check_chunk", _die)
+    monkeypatch.chdir(project.root)
+    signal.alarm(60)
     try:
         assert main(["check", "--no-cache", "--jobs", "2"]) == 2
     finally:

@@ -12,7 +12,8 @@ import pytest
 
 from steeringsync import parallel
 from steeringsync.cli import main
-from steeringsync.engine import contains_trigger
+from steeringsync.drift.code_settings import SettingsCollector
+from steeringsync.triggers import contains_trigger
 
 STDLIB_PACKAGES = ("email", "json", "logging", "http", "importlib", "asyncio", "ctypes")
 GENERATED = {
@@ -42,6 +43,9 @@ GENERATED = {
     # the settings collector's triggers are whole words: `environment` is not `environ`
     "environment_broken.py": "# set up the environment\ndef f(:\n    pass\n",
     "environ_broken.py": "import os\nos.environ[\n",
+    # WSGI's `environ` argument, with no os import, is not a setting read: not parsed
+    "wsgi_broken.py": "def app(environ, start):\n    return environ.get('PATH_INFO'\n",
+    "wsgi.py": "def app(environ, start):\n    return environ['PATH_INFO']\n",
 }
 BINARY = {
     "latin1_relevant.py": b"x = '\xe9'\nunified_session_manager.get_db_session()\n",
@@ -123,7 +127,7 @@ def test_findings_identical_cold_warm_serial_pooled_and_unfiltered(
         assert by_path[f"{d}/nul.py"] == {"SS901"}
         assert by_path[f"{d}/environ_broken.py"] == {"SS900"}
         quiet = ("comment_only.py", "string_only.py", "broken_irrelevant.py", "empty.py")
-        for name in (*quiet, "environment_broken.py"):
+        for name in (*quiet, "environment_broken.py", "wsgi_broken.py", "wsgi.py"):
             assert f"{d}/{name}" not in by_path
     assert {f["code"] for f in cold} > {"SS001", "SS900", "SS901"}  # drift rules too
 
@@ -151,3 +155,13 @@ def test_whole_word_triggers() -> None:
     assert not contains_trigger(b"environ_x = 1", (), words)
     assert contains_trigger(b"the environment", (b"environ",), ())  # plain: substring
     assert contains_trigger(b"environment; os.environ.get('A')", (), words)  # a later hit
+
+
+def test_settings_reads_need_an_os_import() -> None:
+    collector = SettingsCollector()
+    assert not collector.relevant(b"def app(environ, start):\n    return environ['PATH']\n")
+    assert not collector.relevant(b"import pos\npos.environ['A']\n")  # `pos` is not `os`
+    assert collector.relevant(b"import os\nos.environ['A']\n")
+    assert collector.relevant(b"import sys, os as o\no.getenv('A')\n")
+    assert collector.relevant(b"from os import (\n    environ,\n)\n")
+    assert collector.relevant(b"class S(BaseSettings):\n    a: int = 1\n")  # no os needed

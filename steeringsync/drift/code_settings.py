@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
 from steeringsync.drift.constants import Constants
 from steeringsync.drift.reads import COLLECTOR, LITERAL, NONE, UNKNOWN, CodeSetting
 from steeringsync.drift.values import python_literal
 from steeringsync.python.noqa import suppressed_codes
+from steeringsync.python.pruned_walk import lines_with, statements_near, walk_near
 from steeringsync.python.source import PythonSource
 from steeringsync.rules.base import FactCollector
+from steeringsync.triggers import has_word
 
 _IMPORTS = (ast.Import, ast.ImportFrom)
+# every import _Finder._imports acts on spells one of these
+_IMPORTED = ("os", "getenv", "environ", "BaseSettings")
+# `os` as a whole word: no identifier character on either side
+_OS = re.compile(rb"(?<![A-Za-z0-9_\x80-\xff])os(?![A-Za-z0-9_\x80-\xff])")
 
 
 def _default(node: ast.expr | None) -> tuple[str, str | None]:
@@ -60,15 +68,27 @@ class _Finder:
         self.base_names: set[str] = {"BaseSettings"}
         # `getenv("K") or "default"`: the call's id -> the fallback expression
         self.fallbacks: dict[int, ast.expr] = {}
-        self.constants = Constants(ast.Module([], []))
+
+    @cached_property
+    def constants(self) -> Constants:
+        # a full walk: built only for the rare key that is not a string literal
+        return Constants(self.source.tree, self.source.nodes)
+
+    def keys(self, node: ast.expr | None) -> list[str]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return [node.value]
+        return self.constants.keys(node)
 
     def find(self) -> Iterator[CodeSetting]:
-        tree = self.source.tree
-        nodes = self.source.nodes
-        self.constants = Constants(tree, nodes)
+        # Every node that matters spells a name, so only the lines holding one are walked:
+        # first the imports that bind the names, then the reads through them.
+        tree, text = self.source.tree, self.source.text
+        for stmt in statements_near(tree, lines_with(text, _IMPORTED)):
+            if isinstance(stmt, _IMPORTS):
+                self._imports(stmt)
+        words = {"getenv", "environ", *self.getenv_names, *self.environ_names}
+        nodes = walk_near(tree, lines_with(text, words))
         for node in nodes:
-            if isinstance(node, _IMPORTS):  # most nodes are not: skip the call
-                self._imports(node)
             if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
                 first = node.values[0]
                 if isinstance(first, ast.Call) and len(node.values) == 2:
@@ -81,9 +101,9 @@ class _Finder:
                 and isinstance(node.ctx, ast.Load)
                 and self._is_environ(node.value)
             ):
-                for key in self.constants.keys(node.slice):
+                for key in self.keys(node.slice):
                     yield self._setting(key, NONE, None, node)
-        yield from _SettingsClasses(self).find(tree)
+        yield from _SettingsClasses(self).find()
 
     def _imports(self, node: ast.AST) -> None:
         if isinstance(node, ast.Import):
@@ -126,7 +146,7 @@ class _Finder:
         if not (is_getenv or is_environ_get):
             return
         key_node = call.args[0] if call.args else _keyword(call, "key")
-        keys = self.constants.keys(key_node)
+        keys = self.keys(key_node)
         default = call.args[1] if len(call.args) > 1 else _keyword(call, "default")
         if default is None or (isinstance(default, ast.Constant) and default.value is None):
             default = self.fallbacks.get(id(call), default)
@@ -151,15 +171,30 @@ class _SettingsClasses:
         # local settings class -> (env_prefix, case_sensitive), inherited by subclasses
         self.known: dict[str, tuple[str, bool]] = {}
 
-    def find(self, tree: ast.Module) -> Iterator[CodeSetting]:
-        classes = [n for n in self.finder.source.nodes if isinstance(n, ast.ClassDef)]
-        for cls in sorted(classes, key=lambda c: c.lineno):
-            inherited = self._inherited(cls)
-            if inherited is None:
-                continue
-            prefix, case_sensitive = self._config(cls, inherited)
-            self.known[cls.name] = (prefix, case_sensitive)
-            yield from self._fields(cls, prefix, case_sensitive)
+    def find(self) -> Iterator[CodeSetting]:
+        """Settings classes in line order, each inheriting its base's options."""
+        source = self.finder.source
+        names = set(self.finder.base_names)
+        while True:
+            # A settings class spells a base name or an earlier settings class's name: look
+            # at the classes on those lines, until no new settings class turns up.
+            near = statements_near(source.tree, lines_with(source.text, names))
+            classes = sorted((n for n in near if isinstance(n, ast.ClassDef)), key=_line)
+            self.known = {}
+            found = [(cls, self._settings(cls)) for cls in classes]
+            if self.known.keys() <= names:
+                break
+            names.update(self.known)
+        for cls, options in found:
+            if options is not None:
+                yield from self._fields(cls, *options)
+
+    def _settings(self, cls: ast.ClassDef) -> tuple[str, bool] | None:
+        inherited = self._inherited(cls)
+        if inherited is None:
+            return None
+        self.known[cls.name] = options = self._config(cls, inherited)
+        return options
 
     def _inherited(self, cls: ast.ClassDef) -> tuple[str, bool] | None:
         for base in cls.bases:
@@ -218,6 +253,14 @@ class _SettingsClasses:
                 yield self.finder._setting(key, state, default, stmt.target)
 
 
+def _has_os(data: bytes) -> bool:
+    return _OS.search(data) is not None
+
+
+def _line(node: ast.stmt) -> int:
+    return node.lineno
+
+
 def _assigned(stmt: ast.stmt, name: str) -> ast.expr | None:
     if isinstance(stmt, ast.Assign) and any(_name(t) == name for t in stmt.targets):
         return stmt.value
@@ -252,6 +295,13 @@ class SettingsCollector(FactCollector):
     @property
     def triggers(self) -> tuple[bytes, ...]:
         return (b"getenv", b"environ", b"BaseSettings")
+
+    def relevant(self, data: bytes) -> bool:
+        # a getenv or environ read goes through `import os…` or `from os import…`, which
+        # spell `os`: WSGI's `environ` argument alone (no os import) is not a setting
+        if has_word(data, b"BaseSettings"):
+            return True
+        return (has_word(data, b"getenv") or has_word(data, b"environ")) and _has_os(data)
 
     def collect(self, source: PythonSource) -> list[Any]:
         return [setting.to_fact() for setting in _Finder(source).find()]

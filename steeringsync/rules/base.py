@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from steeringsync.triggers import contains_trigger
 from steeringsync.types import Applicability, Finding, Location, Severity
 
 if TYPE_CHECKING:
@@ -97,17 +98,31 @@ class Rule:
         )
 
 
-class PythonRule(Rule):
-    """A rule over one Python file's stdlib ``ast``; runs only on files containing a trigger."""
+class Triggered:
+    """What a file's bytes must contain for a rule or collector to find anything in it."""
 
-    # True when the rule matches whole names only: then a trigger counts only where no
-    # identifier character follows it (`environ`, not `environment`), parsing fewer files
+    # True when matching whole names only: then a trigger counts only where no identifier
+    # character follows it (`environ`, not `environment`), so fewer files are parsed
     whole_word_triggers: ClassVar[bool] = False
 
     @property
     def triggers(self) -> tuple[bytes, ...]:
-        """Byte strings one of which a file must contain for this rule to possibly match."""
+        """Byte strings one of which a file must contain for this to possibly match."""
         raise NotImplementedError
+
+    def relevant(self, data: bytes) -> bool:
+        """Whether ``data`` may hold a match; never False for a file with one (exact).
+
+        The engine's pre-filter has already found one of ``triggers`` in ``data``;
+        override to demand more that every match needs, and parse fewer files.
+        """
+        if self.whole_word_triggers:
+            return contains_trigger(data, (), self.triggers)
+        return contains_trigger(data, self.triggers, ())
+
+
+class PythonRule(Triggered, Rule):
+    """A rule over one Python file's stdlib ``ast``; runs only on files containing a trigger."""
 
     def check_python(self, source: PythonSource) -> Iterable[Finding]:
         raise NotImplementedError
@@ -143,15 +158,10 @@ class DocRule(Rule):
             return [f for doc in project.docs for f in self.check_doc(doc, project)]
 
 
-class FactCollector:
+class FactCollector(Triggered):
     """Collects JSON-safe facts from each Python file for project rules (cached per file)."""
 
     name: ClassVar[str]
-    whole_word_triggers: ClassVar[bool] = False  # as for PythonRule
-
-    @property
-    def triggers(self) -> tuple[bytes, ...]:
-        raise NotImplementedError
 
     def collect(self, source: PythonSource) -> list[Any]:
         raise NotImplementedError
