@@ -22,6 +22,9 @@ from steeringsync.types import FileResult, Finding
 if TYPE_CHECKING:
     from steeringsync.fix.pipeline import FixMode
 
+# collector name -> (file, fact) for every file
+Facts = dict[str, list[tuple[Path, Any]]]
+
 
 @dataclass(frozen=True)
 class CheckOptions:
@@ -89,11 +92,25 @@ def _fix_mode(options: CheckOptions) -> FixMode | None:
 
 
 def analyze_files(
-    paths: Iterable[Path], job: FileJob, *, jobs: int | None = None, cache: Cache | None = None
+    paths: Iterable[str | Path],
+    job: FileJob,
+    *,
+    jobs: int | None = None,
+    cache: Cache | None = None,
 ) -> Iterator[FileResult]:
-    """Results in the order of ``paths``: from the cache, the pre-filter, or a parse
-    (across ``jobs`` processes when there are enough files to parse)."""
-    return analyze_many(paths, job, jobs=jobs, cache=cache)
+    """A result for each of ``paths``, in order: from the cache, the pre-filter, or a
+    parse (across ``jobs`` processes when there are enough files to parse)."""
+    scan = analyze_many(paths, job, jobs=jobs, cache=cache)
+    found = {str(r.path): r for r in scan.results}
+    for path in scan.paths:
+        yield found.get(path) or FileResult(Path(path))
+
+
+def add_facts(facts: Facts, results: Iterable[FileResult]) -> None:
+    """Gather the results' facts by collector, each with the file it came from."""
+    for result in results:
+        for name, items in result.facts.items():
+            facts.setdefault(name, []).extend((result.path, item) for item in items)
 
 
 def open_cache(project: Project, job: FileJob, options: CheckOptions) -> Cache | None:
@@ -117,8 +134,8 @@ def project_facts(
     project: Project,
     job: FileJob,
     options: CheckOptions,
-    scanned: set[Path],
-    facts: dict[str, list[tuple[Path, Any]]],
+    scanned: Iterable[str],
+    facts: Facts,
     cache: Cache | None = None,
 ) -> set[Path]:
     """Complete ``facts`` with the files a partial scan skipped; returns those files.
@@ -129,36 +146,33 @@ def project_facts(
     """
     if not job.collectors or all(p.resolve() == project.root for p in options.paths):
         return set()
-    rest = [p for p in python_files((project.root,), project.selector) if p not in scanned]
+    done = set(scanned)
+    rest = [p for p in python_files((project.root,), project.selector) if p not in done]
     # the full run's job, so a full run's cache answers; findings here are dropped, and
     # files outside the given paths are never fixed
     facts_job = dataclasses.replace(job, fix=None)
-    for result in analyze_files(rest, facts_job, jobs=options.jobs, cache=cache):
-        for name, items in result.facts.items():
-            facts.setdefault(name, []).extend((result.path, item) for item in items)
-    return set(rest)
+    add_facts(facts, analyze_many(rest, facts_job, jobs=options.jobs, cache=cache).results)
+    return {Path(p) for p in rest}
 
 
 def check(project: Project, options: CheckOptions) -> CheckReport:
     rules = enabled_rules(project, options)
     job = file_job(project, rules, options)
     report = CheckReport(rules=rules)
-    facts: dict[str, list[tuple[Path, Any]]] = {}
-    scanned: set[Path] = set()
+    facts: Facts = {}
     cache = open_cache(project, job, options)
     files = python_files(options.paths, project.selector)
-    for result in analyze_files(files, job, jobs=options.jobs, cache=cache):
-        scanned.add(result.path)
-        report.files_checked += 1
+    scan = analyze_many(files, job, jobs=options.jobs, cache=cache)
+    report.files_checked = len(scan.paths)
+    for result in scan.results:
         report.findings.extend(result.findings)
         report.notices.extend(result.notices)
         if result.fixed:
             report.fixed_files.append(result.path)
         if result.diff:
             report.diffs.append(result.diff)
-        for name, items in result.facts.items():
-            facts.setdefault(name, []).extend((result.path, item) for item in items)
-    unscanned = project_facts(project, job, options, scanned, facts, cache)
+    add_facts(facts, scan.results)
+    unscanned = project_facts(project, job, options, scan.paths, facts, cache)
     if cache is not None:
         whole = any(p.resolve() == project.root for p in options.paths)
         cache.save(prune_unseen=whole or bool(unscanned))

@@ -9,6 +9,7 @@ content hash matches; anything unreadable or malformed is a miss, never a stale 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import marshal
 import os
@@ -25,13 +26,14 @@ from steeringsync.types import FileResult, Finding
 
 CACHE_DIR = ".steeringsync_cache"
 FORMAT = 1
-MAGIC = b"SSCACHE1"
+MAGIC = b"SSCACHE2"
 # A stamp newer than this (before the run started) may hide a same-size edit made within
 # the same timestamp tick (FAT has 2 s ticks), so such entries are re-validated by hash.
 RACY_NS = 2_000_000_000
 KEEP_FILES = 8  # run configurations kept per tool version
 
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+MISS = object()  # what lookup returns when the cache cannot answer
 
 
 def stamp_of(st: os.stat_result) -> Stamp:
@@ -64,14 +66,17 @@ def decode_result(path: Path, payload: Any) -> FileResult:
     parsed, findings, facts = payload
     if not isinstance(facts, dict):
         raise TypeError("facts")
+    key = str(path)
     return FileResult(
         path,
-        findings=[Finding.from_dict(f) for f in findings],
+        # a file's findings are in that file: share its Path instead of parsing one each
+        findings=[Finding.from_dict(f, path if f["path"] == key else None) for f in findings],
         facts={str(k): list(v) for k, v in facts.items()},
         parsed=bool(parsed),
     )
 
 
+@functools.cache
 def code_stamp() -> str:
     """Size and mtime of the tool's own modules: an edited checkout invalidates the cache."""
     base = os.path.dirname(os.path.abspath(__file__))
@@ -95,36 +100,70 @@ def run_key(parts: Iterable[object]) -> str | None:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def cache_dir(root: Path) -> Path:
+    """This tool version's folder under the project's cache directory."""
+    return root / CACHE_DIR / __version__
+
+
+def read_blob(file: Path, key: str) -> Any:
+    """The data ``write_blob`` stored under ``key``; None when missing, corrupt or stale."""
+    try:
+        with open(file, "rb") as handle:
+            blob = handle.read()
+    except OSError:
+        return None
+    body = blob[len(MAGIC) + 20 :]
+    if blob[: len(MAGIC)] != MAGIC or blob[len(MAGIC) : len(MAGIC) + 20] != digest(body):
+        return None  # truncated or corrupted: start afresh
+    try:
+        data = marshal.loads(body)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if isinstance(data, dict) and data.get("key") == key:
+        return data.get("data")
+    return None
+
+
+def write_blob(file: Path, key: str, data: Any) -> bool:
+    """Store ``data`` atomically (temp file + rename): a concurrent run's write simply
+    wins, a crash leaves the old file. False when it cannot be stored (not plain data,
+    or a read-only checkout, which still gets its findings, just uncached)."""
+    try:
+        body = marshal.dumps({"key": key, "data": data})
+    except ValueError:
+        return False
+    try:
+        _ensure_dir(file.parent.parent)
+        file.parent.mkdir(exist_ok=True)
+        import tempfile  # only when writing: it costs a few ms of start-up
+
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".bin")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(MAGIC + digest(body) + body)
+            os.replace(tmp, file)
+        except BaseException:
+            _unlink(tmp)
+            raise
+    except OSError:
+        return False
+    return True
+
+
 class Cache:
     """The entries of one run configuration; load once, look up, record, save once."""
 
     def __init__(self, root: Path, key: str) -> None:
-        self.directory = root / CACHE_DIR / __version__
+        self.directory = cache_dir(root)
         self.file = self.directory / f"{key}.bin"
         self.key = key
         self.started_ns = time.time_ns()
         self.entries: dict[str, Any] = {}
         self.updates: dict[str, Entry] = {}
         self.seen: set[str] = set()
-        self._load()
-
-    def _load(self) -> None:
-        try:
-            with open(self.file, "rb") as handle:
-                blob = handle.read()
-        except OSError:
-            return
-        body = blob[len(MAGIC) + 20 :]
-        if blob[: len(MAGIC)] != MAGIC or blob[len(MAGIC) : len(MAGIC) + 20] != digest(body):
-            return  # truncated or corrupted: start afresh
-        try:
-            data = marshal.loads(body)
-        except (EOFError, ValueError, TypeError):
-            return
-        if isinstance(data, dict) and data.get("key") == self.key:
-            entries = data.get("entries")
-            if isinstance(entries, dict):
-                self.entries = entries
+        entries = read_blob(self.file, key)
+        if isinstance(entries, dict):
+            self.entries = entries
 
     def get(self, path: str) -> Entry | None:
         self.seen.add(path)
@@ -139,16 +178,17 @@ class Cache:
         except (TypeError, ValueError):
             return None
 
-    def lookup(self, path: Path, key: str, stamp: Stamp) -> FileResult | None:
-        """The cached result when the stat stamp alone proves the file unchanged."""
+    def lookup(self, key: str, stamp: Stamp) -> Any:
+        """The cached payload (None: nothing found) when the stat stamp alone proves the
+        file unchanged, else MISS. The caller decodes a payload only when there is one."""
         self.seen.add(key)
         raw = self.entries.get(key)
-        if raw is None or type(raw) is not tuple or len(raw) != 4:
-            return None
+        if type(raw) is not tuple or len(raw) != 4:
+            return MISS
         old, trusted, _, payload = raw
         if not trusted or old != stamp:
-            return None
-        return self.decode(path, payload)
+            return MISS
+        return payload
 
     def decode(self, path: Path, payload: Any) -> FileResult | None:
         try:
@@ -156,15 +196,16 @@ class Cache:
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
 
-    def record(self, path: str, stamp: Stamp, sha: bytes, result: FileResult) -> None:
+    def record(self, path: str, stamp: Stamp, sha: bytes, result: FileResult | None) -> None:
+        """Remember ``path``'s result (None: nothing found, nothing parsed)."""
         trusted = max(stamp[1], stamp[2]) < self.started_ns - RACY_NS
-        payload = encode_result(result)
+        payload = None if result is None else encode_result(result)
         if self.entries.get(path) == (stamp, trusted, sha, payload):
             return  # a recent file re-validated by hash: nothing new to write
         self.updates[path] = Entry(stamp, trusted, sha, payload)
 
     def save(self, prune_unseen: bool = False) -> None:
-        """Write atomically (temp file + rename); a concurrent run's write simply wins."""
+        """Write once, atomically; with ``prune_unseen``, drop the files not seen."""
         if not self.updates and not (prune_unseen and self.entries.keys() - self.seen):
             return
         entries = (
@@ -174,26 +215,8 @@ class Cache:
         )
         for path, e in self.updates.items():
             entries[path] = (e.stamp, e.trusted, e.digest, e.payload)
-        try:
-            body = marshal.dumps({"key": self.key, "entries": entries})
-        except ValueError:
-            return  # a collector produced facts that are not plain data: do not cache
-        try:
-            _ensure_dir(self.directory.parent)
-            self.directory.mkdir(exist_ok=True)
-            import tempfile  # only when writing: it costs a few ms of start-up
-
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".bin")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(MAGIC + digest(body) + body)
-                os.replace(tmp, self.file)
-            except BaseException:
-                _unlink(tmp)
-                raise
+        if write_blob(self.file, self.key, entries):
             _prune(self.directory, keep=self.file)
-        except OSError:
-            pass  # a read-only checkout still gets its findings, just uncached
 
 
 def _ensure_dir(directory: Path) -> None:

@@ -90,7 +90,7 @@ def check(
             raise UsageError(f"{path}: no such file or directory")
     if config_file is not None and not config_file.is_file():
         raise UsageError(f"{config_file}: no such configuration file")
-    project = Project.discover(paths[0], config_file)
+    project = Project.discover(paths[0], config_file, cache=not no_cache)
     options = api.CheckOptions(
         paths=paths,
         select=_codes(select) or None,

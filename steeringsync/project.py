@@ -11,6 +11,7 @@ from steeringsync import config as config_mod
 from steeringsync.config import Config
 from steeringsync.discovery import FileSelector, find_root
 from steeringsync.steering import document
+from steeringsync.steering.doc_cache import DocCache
 from steeringsync.steering.document import SteeringDoc
 
 if TYPE_CHECKING:
@@ -26,12 +27,17 @@ class Project:
     # relative() resolves symlinks (a syscall per path component); project rules ask for
     # the same few paths over and over
     _relative: dict[Path, str] = field(default_factory=dict, repr=False, compare=False)
+    _directories: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
+    # parsed docs kept between runs (None: --no-cache, or a library caller's project)
+    doc_cache: DocCache | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def discover(cls, start: Path, config_file: Path | None = None) -> Project:
+    def discover(
+        cls, start: Path, config_file: Path | None = None, *, cache: bool = False
+    ) -> Project:
         root = find_root(start)
         config = config_mod.load_file(config_file) if config_file else config_mod.discover(root)
-        return cls(root, config)
+        return cls(root, config, doc_cache=DocCache(root) if cache else None)
 
     @property
     def steering_dir(self) -> Path:
@@ -56,14 +62,17 @@ class Project:
                 f"no steering directory at {self.config.steering_dir}; only code rules ran"
             )
             return []
+        load = document.load if self.doc_cache is None else self.doc_cache.load
         docs = []
         for path in self.doc_paths:
             try:
-                docs.append(document.load(path))
+                docs.append(load(path))
             except OSError as exc:
                 doc = SteeringDoc(path, "")
                 doc.decode_error = f"cannot read: {exc.strerror or exc}"
                 docs.append(doc)
+        if self.doc_cache is not None:
+            self.doc_cache.save()
         return docs
 
     @cached_property
@@ -81,11 +90,24 @@ class Project:
         return scan_declarations(self)
 
     def relative(self, path: Path) -> str:
+        """``path`` relative to the root, posix-style, symlinks resolved (as given when
+        it resolves outside the root)."""
         known = self._relative.get(path)
         if known is None:
             try:
-                known = path.resolve().relative_to(self.root).as_posix()
+                known = self._resolve(path).relative_to(self.root).as_posix()
             except ValueError:
                 known = path.as_posix()
             self._relative[path] = known
         return known
+
+    def _resolve(self, path: Path) -> Path:
+        # ``path.resolve()`` with each directory resolved once, not once per file in it:
+        # a file that is not a symlink itself resolves to its resolved directory + name
+        name = path.name
+        if name in ("", ".", "..") or not path.is_absolute() or path.is_symlink():
+            return path.resolve()
+        parent = self._directories.get(path.parent)
+        if parent is None:
+            parent = self._directories[path.parent] = path.parent.resolve()
+        return parent / name

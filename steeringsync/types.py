@@ -82,11 +82,12 @@ class Finding:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Finding:
+    def from_dict(cls, data: dict[str, Any], path: Path | None = None) -> Finding:
+        """The finding ``to_dict`` gave; ``path``, when given, is ``Path(data["path"])``."""
         return cls(
             code=data["code"],
             message=data["message"],
-            path=Path(data["path"]),
+            path=Path(data["path"]) if path is None else path,
             location=Location(*data["loc"]),
             severity=Severity(data["severity"]),
             applicability=Applicability(data["applicability"]),
@@ -107,3 +108,8 @@ class FileResult:
     fixed: bool = False
     diff: str = ""
     notices: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to report, fix or hand to project rules."""
+        return not (self.findings or self.facts or self.fixed or self.diff or self.notices)

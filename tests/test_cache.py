@@ -99,7 +99,7 @@ def test_same_size_edit_with_restored_mtime_is_not_stale(
 def test_recent_files_are_revalidated_by_hash(project: Path, monkeypatch, capsys) -> None:
     run(project, monkeypatch, capsys)
     (blob,) = cache_files(project)
-    entries = marshal.loads(blob.read_bytes()[len(cache_mod.MAGIC) + 20 :])["entries"]
+    entries = marshal.loads(blob.read_bytes()[len(cache_mod.MAGIC) + 20 :])["data"]
     # just written: within the racy window, so the stamp alone must not be trusted
     assert not any(trusted for _, trusted, _, _ in entries.values())
 
@@ -130,8 +130,8 @@ def test_malformed_entries_are_misses(project: Path, parses, monkeypatch, capsys
     cold = run(project, monkeypatch, capsys)
     (blob,) = cache_files(project)
     data = marshal.loads(blob.read_bytes()[len(cache_mod.MAGIC) + 20 :])
-    for key in data["entries"]:
-        data["entries"][key] = ("junk", True, b"", ({"no": "finding"},))
+    for key in data["data"]:
+        data["data"][key] = ("junk", True, b"", ({"no": "finding"},))
     body = marshal.dumps(data)
     blob.write_bytes(cache_mod.MAGIC + cache_mod.digest(body) + body)
     parses.clear()
@@ -172,7 +172,7 @@ def test_two_concurrent_runs_agree_and_leave_a_valid_cache(write_tree: Tree) -> 
     assert len(json.loads(outs[0][0])) == 20
     (blob,) = cache_files(root)
     body = blob.read_bytes()[len(cache_mod.MAGIC) + 20 :]
-    assert len(marshal.loads(body)["entries"]) == 60
+    assert len(marshal.loads(body)["data"]) == 60
     assert not list((root / ".steeringsync_cache").rglob(".tmp-*"))
     again = subprocess.run(cmd, cwd=root, capture_output=True, timeout=120)
     assert again.stdout == outs[0][0]

@@ -5,15 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from steeringsync.config import Config
 from steeringsync.discovery import FileSelector, find_root, python_files
+from steeringsync.project import Project
 
 Tree = Callable[[dict[str, str]], Path]
 
 
 def names(root: Path, config: Config, *paths: Path) -> list[str]:
     selector = FileSelector(root, config)
-    return [p.relative_to(root).as_posix() for p in python_files(paths or (root,), selector)]
+    found = python_files(paths or (root,), selector)
+    return [Path(p).relative_to(root).as_posix() for p in found]
 
 
 def test_root_is_nearest_marker(write_tree: Tree) -> None:
@@ -87,3 +92,35 @@ def test_fast_include_matching_agrees_with_gitignore_semantics(write_tree: Tree)
         every = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
         expected = [rel for rel in every if ".git/" not in rel and spec.match_file(rel)]
         assert sorted(names(root, config)) == expected, include
+
+
+SEGMENTS = st.sampled_from(["a", ".env", ".env.example", "x.env", "env", "b.py", ".env.d", "c"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SEGMENTS, min_size=1, max_size=4))
+def test_plain_glob_includes_match_as_gitignore_does(parts: list[str]) -> None:
+    """The one-regex fast path for slash-free globs gives pathspec's gitignore answer."""
+    patterns = (".env.example", ".env.sample", "*.env", ".env.*")
+    selector = FileSelector(Path("/r"), Config(include=patterns))
+    rel = "/".join(parts)
+    assert selector.included_rel(rel) == Config(include=patterns).include_spec().match_file(rel)
+
+
+def test_relative_resolves_symlinks_like_path_resolve(write_tree: Tree, tmp_path: Path) -> None:
+    root = write_tree({"app/real.py": "", "pyproject.toml": ""}).resolve()
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    (outside / "ext.py").write_text("")
+    (root / "app/link.py").symlink_to(root / "app/real.py")
+    (root / "app/out.py").symlink_to(outside / "ext.py")
+    (root / "linked_dir").symlink_to(root / "app")
+    project = Project.discover(root)
+    assert project.relative(root / "app/real.py") == "app/real.py"
+    assert project.relative(root / "app/link.py") == "app/real.py"
+    assert project.relative(root / "linked_dir/real.py") == "app/real.py"
+    assert project.relative(root / "app/../app/real.py") == "app/real.py"
+    out = root / "app/out.py"
+    assert project.relative(out) == out.as_posix()  # outside the root: as given
+    for path in (root / "app/link.py", root / "linked_dir/real.py", root / "app/missing.py"):
+        assert project.relative(path) == path.resolve().relative_to(root).as_posix()

@@ -13,7 +13,8 @@ PROBE = """
 import sys
 from steeringsync.cli import main
 code = main(sys.argv[1:])
-heavy = ("libcst", "sqlalchemy", "redis", "multiprocessing", "tempfile", "pickle")
+heavy = ("libcst", "sqlalchemy", "redis", "multiprocessing", "tempfile", "pickle",
+         "markdown_it", "yaml")
 print(sorted(m for m in heavy if m in sys.modules))
 """
 
@@ -33,11 +34,13 @@ def test_warm_check_imports_nothing_heavy(write_tree: Tree) -> None:
     root = write_tree(
         {
             "app/views.py": "with unified_session_manager.get_db_session() as s:\n    pass\n",
-            ".kiro/steering/tech.md": "# Tech\n\n```env\nA=1\n```\n",
+            ".kiro/steering/tech.md": "---\ninclusion: always\n---\n# Tech\n\n```env\nA=1\n```\n",
         }
     )
-    assert "tempfile" in loaded(root)  # the cold run writes the cache
-    assert loaded(root) == []  # a warm run only reads it
+    cold = loaded(root)
+    assert "tempfile" in cold  # the cold run writes the cache
+    assert {"markdown_it", "yaml"} <= set(cold)  # and parses the docs
+    assert loaded(root) == []  # a warm run only reads it: not even a doc parser
 
 
 def test_fix_mode_is_what_loads_libcst(write_tree: Tree) -> None:

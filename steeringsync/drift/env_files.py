@@ -26,13 +26,11 @@ class EnvSetting:
 def env_file_paths(project: Project) -> list[Path]:
     """The env files under the project root matching ``env-files``, honouring excludes."""
     patterns = project.config.env_files
-    config = dataclasses.replace(project.config, include=patterns)
+    env = FileSelector(project.root, dataclasses.replace(project.config, include=patterns))
     named_exactly = any(p.rstrip("/").rsplit("/", 1)[-1] == REAL_ENV for p in patterns)
-    return [
-        path
-        for path in FileSelector(project.root, config).walk(project.root)
-        if path.name != REAL_ENV or named_exactly
-    ]
+    # picked from the walk that found the Python files: no second walk
+    paths = (Path(p) for p, rel in project.selector.walk_all(project.root) if env.included_rel(rel))
+    return [path for path in paths if path.name != REAL_ENV or named_exactly]
 
 
 def read_env_file(path: Path) -> list[EnvSetting]:

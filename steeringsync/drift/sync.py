@@ -42,9 +42,10 @@ class SyncReport:
 
 def code_model(project: Project) -> DriftModel:
     """Settings read anywhere in the project (the same files ``check`` would analyse)."""
-    from steeringsync.api import analyze_files  # the api's cache and process pool
+    from steeringsync.api import Facts, add_facts
     from steeringsync.discovery import python_files
     from steeringsync.engine import FileJob
+    from steeringsync.parallel import analyze_many  # the api's process pool
 
     job = FileJob(
         rules=(),
@@ -53,10 +54,8 @@ def code_model(project: Project) -> DriftModel:
         report_syntax=False,
         report_unreadable=False,
     )
-    facts: dict[str, list[tuple[Path, object]]] = {}
-    for result in analyze_files(python_files((project.root,), project.selector), job):
-        for name, items in result.facts.items():
-            facts.setdefault(name, []).extend((result.path, item) for item in items)
+    facts: Facts = {}
+    add_facts(facts, analyze_many(python_files((project.root,), project.selector), job).results)
     return build(project, facts)
 
 

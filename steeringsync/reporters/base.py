@@ -17,13 +17,18 @@ class Reporter:
         self.stream = stream
         self.quiet = quiet
         self.cwd = cwd or Path.cwd()
+        self._shown: dict[Path, str] = {}  # a file's findings share its display path
 
     def display_path(self, path: Path) -> str:
         """Posix path relative to the working directory (as users type them)."""
-        try:
-            return Path(os.path.relpath(path, self.cwd)).as_posix()
-        except ValueError:  # another drive on Windows
-            return path.as_posix()
+        shown = self._shown.get(path)
+        if shown is None:
+            try:
+                shown = Path(os.path.relpath(path, self.cwd)).as_posix()
+            except ValueError:  # another drive on Windows
+                shown = path.as_posix()
+            self._shown[path] = shown
+        return shown
 
     def start(self) -> None:
         """Called once before any finding."""

@@ -33,5 +33,31 @@ class JsonReporter(Reporter):
         )
 
     def finish(self, report: CheckReport) -> None:
-        json.dump(self.items, self.stream, indent=2, ensure_ascii=False)
+        self.stream.write(pretty(self.items))
         self.stream.write("\n")
+
+
+def pretty(items: list[dict[str, Any]]) -> str:
+    """``json.dumps(items, indent=2, ensure_ascii=False)`` for flat objects of strings,
+    numbers and booleans, several times faster: with an indent, the json module falls
+    back to its pure-Python encoder, a tenth of a warm run on a big report."""
+    if not items:
+        return "[]"
+    blocks = []
+    for item in items:
+        fields = ",\n".join(f"    {_string(k)}: {_scalar(v)}" for k, v in item.items())
+        blocks.append("  {\n" + fields + "\n  }" if fields else "  {}")
+    return "[\n" + ",\n".join(blocks) + "\n]"
+
+
+_string = json.encoder.encode_basestring  # the C encoder where the interpreter has it
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from steeringsync.config import SessionMigration
-from steeringsync.fix.scope import SitePlanner
 from steeringsync.fix.style import TRY_FINALLY, resolve_style
 from steeringsync.project import Project
 from steeringsync.python.deprecated_calls import DeprecatedCall, Shape
@@ -117,6 +116,8 @@ class DeprecatedDbSession(PythonRule):
         uses = self.detector.find(source.tree)
         plans = {}
         if any(use.shape is Shape.WITH for use in uses):
+            from steeringsync.fix.scope import SitePlanner  # only files with a use need it
+
             plans = SitePlanner(source, self.migration, self.style).plan(uses)
         for use in uses:
             called = f"{use.receiver}.{self.detector.method}"

@@ -8,7 +8,6 @@ from steeringsync.project import Project
 from steeringsync.rules.base import DocRule, Invalid
 from steeringsync.steering import globs
 from steeringsync.steering.document import SteeringDoc
-from steeringsync.steering.frontmatter import key_lines
 from steeringsync.types import Finding, Location, Severity
 
 
@@ -72,7 +71,7 @@ class PatternMatchesNothing(DocRule):
         if not patterns:
             return  # a missing or mistyped pattern is SS301's
         files = globs.repo_files(project)
-        line = key_lines(fm).get("fileMatchPattern", fm.line)
+        line = fm.key_lines.get("fileMatchPattern", fm.line)
         for pattern in patterns:
             if not any(globs.matches(pattern, path) for path in files):
                 message = (

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from steeringsync.python.deprecated_calls import DeprecatedCall
 from steeringsync.steering import markers
 from steeringsync.steering.document import CodeBlock, SteeringDoc
-from steeringsync.steering.frontmatter import Problem, key_lines
+from steeringsync.steering.frontmatter import Problem
 
 if TYPE_CHECKING:
     from steeringsync.project import Project
@@ -53,7 +53,7 @@ def front_matter_problems(doc: SteeringDoc) -> list[Problem]:
     """What is wrong with the doc's ``deprecations:`` list (reported by SS301)."""
     if doc.front_matter is None or "deprecations" not in doc.meta:
         return []
-    line = key_lines(doc.front_matter).get("deprecations", doc.front_matter.line)
+    line = doc.front_matter.key_lines.get("deprecations", doc.front_matter.line)
     entries = doc.meta["deprecations"]
     if not isinstance(entries, list):
         return [Problem("`deprecations` must be a list of {pattern, replacement, message}", line)]
@@ -81,7 +81,7 @@ def _from_front_matter(doc: SteeringDoc) -> Iterator[Declaration]:
     entries = doc.meta.get("deprecations")
     if doc.front_matter is None or not isinstance(entries, list):
         return
-    line = key_lines(doc.front_matter).get("deprecations", doc.front_matter.line)
+    line = doc.front_matter.key_lines.get("deprecations", doc.front_matter.line)
     for entry in entries:
         if not isinstance(entry, dict) or not is_dotted(entry.get("pattern")):
             continue

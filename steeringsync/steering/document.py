@@ -7,23 +7,30 @@ whatever bytes a team commits, the result is a :class:`SteeringDoc`.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.front_matter import front_matter_plugin
+if TYPE_CHECKING:  # markdown-it and PyYAML load on the first parse: a warm run has none
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 FILE_REF_RE = re.compile(r"#\[\[file:([^\]\n]*)\]\]")
 # markdown-it counts lines after normalising CR/CRLF, so the model does the same
 _NEWLINES_RE = re.compile(r"\r\n?")
 _SLUG_DROP_RE = re.compile(r"[^\w\- ]")
 _CODE_SPAN_RE = re.compile(r"(`+).+?\1")
-_MD = MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
+
+
+@functools.cache
+def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    return MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,8 @@ class FrontMatter:
     data: Any = None  # whatever yaml.safe_load returned (validated by SS301)
     error: str | None = None
     error_line: int | None = None
+    # doc line of each top-level key, for findings that point at a key
+    key_lines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,8 @@ class SteeringDoc:
 
 
 def _front_matter(token: Token) -> FrontMatter:
+    import yaml
+
     start, end = (token.map or [0, 1])[0] + 1, (token.map or [0, 1])[1]
     try:
         data = yaml.safe_load(token.content)
@@ -134,7 +145,25 @@ def _front_matter(token: Token) -> FrontMatter:
         return FrontMatter(token.content, start, end, error=str(problem), error_line=line)
     except Exception as exc:  # deeply nested YAML can exhaust the recursion limit
         return FrontMatter(token.content, start, end, error=f"cannot load: {exc}", error_line=start)
-    return FrontMatter(token.content, start, end, data=data)
+    lines = _key_lines(token.content, start) if isinstance(data, dict) else {}
+    return FrontMatter(token.content, start, end, data=data, key_lines=lines)
+
+
+def _key_lines(raw: str, line: int) -> dict[str, int]:
+    """Doc line of each top-level key, from YAML's node marks (no objects are built)."""
+    import yaml
+
+    try:
+        node = yaml.compose(raw, Loader=yaml.SafeLoader)
+    except Exception:  # composing is best effort: lines fall back to the opening `---`
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {
+        str(key.value): line + 1 + key.start_mark.line
+        for key, _ in node.value
+        if isinstance(key, yaml.ScalarNode)
+    }
 
 
 def _plain(token: Token | None) -> str:
@@ -152,7 +181,7 @@ def parse_text(path: Path, text: str) -> SteeringDoc:
     text = _NEWLINES_RE.sub("\n", text.removeprefix("\ufeff"))
     doc = SteeringDoc(path, text)
     try:
-        tokens = _MD.parse(text)
+        tokens = _markdown().parse(text)
     except Exception:  # markdown-it is robust, but a crash must not take the run down
         return doc
     lines = text.split("\n")
@@ -269,7 +298,11 @@ def load(path: Path) -> SteeringDoc:
 
     Raises OSError only (the caller turns that into a doc with ``decode_error``).
     """
-    data = path.read_bytes()
+    return parse_bytes(path, path.read_bytes())
+
+
+def parse_bytes(path: Path, data: bytes) -> SteeringDoc:
+    """Parse a steering doc's bytes; never raises."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -6,9 +6,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
-from steeringsync.steering.document import FrontMatter, SteeringDoc
+from steeringsync.steering.document import SteeringDoc
 
 INCLUSION_MODES = ("always", "fileMatch", "manual", "auto")
 KIRO_KEYS = ("inclusion", "fileMatchPattern", "name", "description")
@@ -36,21 +34,6 @@ ALIASES = {
 class Problem:
     message: str
     line: int
-
-
-def key_lines(fm: FrontMatter) -> dict[str, int]:
-    """Doc line of each top-level key, from YAML's node marks (no objects are built)."""
-    try:
-        node = yaml.compose(fm.raw, Loader=yaml.SafeLoader)
-    except Exception:  # composing is best effort: lines fall back to the opening `---`
-        return {}
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {
-        str(key.value): fm.line + 1 + key.start_mark.line
-        for key, _ in node.value
-        if isinstance(key, yaml.ScalarNode)
-    }
 
 
 def _normalised(key: str) -> str:
@@ -87,7 +70,7 @@ def validate(doc: SteeringDoc) -> list[Problem]:
     if not isinstance(fm.data, dict):
         kind = type(fm.data).__name__
         return [Problem(f"front matter must be a mapping of keys, not a {kind}", fm.line)]
-    lines = key_lines(fm)
+    lines = fm.key_lines
     problems: list[Problem] = []
 
     def add(message: str, key: str | None = None) -> None:

@@ -126,4 +126,4 @@ def walk_repo_files(project: Project) -> tuple[str, ...]:
     # fileMatch applies to the whole workspace, not only to the files steeringsync checks
     config = dataclasses.replace(project.config, include=("*",), exclude=())
     selector = FileSelector(project.root, config)
-    return tuple(path.relative_to(project.root).as_posix() for path in selector.walk(project.root))
+    return tuple(filter(None, map(selector.relative, selector.walk(project.root))))

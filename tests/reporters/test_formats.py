@@ -10,9 +10,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from steeringsync import __version__
 from steeringsync.cli import main
+from steeringsync.reporters.json_reporter import pretty
 
 HERE = Path(__file__).parent.parent / "fixtures" / "reporters"
 PROJECT = HERE / "project"
@@ -96,3 +99,18 @@ def test_github_workflow_command_escaping() -> None:
 
     assert _escape_property("dir:a,b%c") == "dir%3Aa%2Cb%25c"
     assert _escape_data("50%\nnext") == "50%25%0Anext"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(
+            st.text(max_size=8),
+            st.one_of(st.text(max_size=20), st.integers(), st.booleans()),
+            max_size=5,
+        ),
+        max_size=4,
+    )
+)
+def test_json_output_is_what_the_json_module_writes(items: list[dict[str, object]]) -> None:
+    assert pretty(items) == json.dumps(items, indent=2, ensure_ascii=False)  # type: ignore[arg-type]

@@ -1,0 +1,112 @@
+"""Parsed steering docs kept between runs, keyed by their bytes: a warm run parses none.
+
+A doc's model is a pure function of its bytes (and this tool's code, in the key), so a
+hit can never be stale. Parsing is cheap; loading markdown-it and PyYAML to do it is a
+fifth of a warm run, which this avoids. A doc whose front matter holds values marshal
+cannot store (YAML dates) is simply parsed every time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from steeringsync.cache import cache_dir, digest, read_blob, run_key, write_blob
+from steeringsync.steering import document
+from steeringsync.steering.document import (
+    CodeBlock,
+    FrontMatter,
+    Heading,
+    Reference,
+    SteeringDoc,
+    Table,
+    TableRow,
+)
+
+FILE_NAME = "steering-docs.dat"  # not *.bin: those are run configurations, pruned by age
+
+
+class DocCache:
+    """Load docs through the cache; ``save`` once after loading them all."""
+
+    def __init__(self, root: Path) -> None:
+        self.file = cache_dir(root) / FILE_NAME
+        self.key = run_key(("steering docs",)) or ""
+        stored = read_blob(self.file, self.key)
+        self.stored: dict[bytes, Any] = stored if isinstance(stored, dict) else {}
+        self.used: dict[bytes, Any] = {}
+
+    def load(self, path: Path) -> SteeringDoc:
+        """Like :func:`document.load` (raises OSError only)."""
+        data = path.read_bytes()
+        sha = digest(data)
+        encoded = self.stored.get(sha)
+        if encoded is not None:
+            try:
+                doc = decode(path, encoded)
+            except (TypeError, ValueError, IndexError):
+                pass  # malformed: parse instead
+            else:
+                self.used[sha] = encoded
+                return doc
+        doc = document.parse_bytes(path, data)
+        self.used[sha] = encode(doc)
+        return doc
+
+    def save(self) -> None:
+        """Keep the docs this run loaded; write only when that changed anything."""
+        if self.used != self.stored and not write_blob(self.file, self.key, self.used):
+            # a value marshal cannot store: keep the others
+            self.used = {k: v for k, v in self.used.items() if _storable(v)}
+            write_blob(self.file, self.key, self.used)
+
+
+def _storable(value: Any) -> bool:
+    import marshal
+
+    try:
+        marshal.dumps(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _fields(item: Any) -> tuple[Any, ...]:
+    return tuple(getattr(item, f.name) for f in dataclasses.fields(item))
+
+
+def encode(doc: SteeringDoc) -> tuple[Any, ...]:
+    """The doc as plain tuples (its path is not stored: the same bytes may live anywhere)."""
+    fm = doc.front_matter
+    return (
+        doc.text,
+        None if fm is None else _fields(fm),
+        [_fields(h) for h in doc.headings],
+        [_fields(b) for b in doc.code_blocks],
+        [(t.header, [_fields(r) for r in t.rows], t.line) for t in doc.tables],
+        [_fields(r) for r in doc.references],
+        doc.decode_error,
+        doc.decode_error_line,
+        doc.unclosed_front_matter,
+    )
+
+
+def decode(path: Path, data: tuple[Any, ...]) -> SteeringDoc:
+    """The doc ``encode`` gave, at ``path``; raises TypeError/ValueError when malformed."""
+    text, fm, headings, blocks, tables, refs, error, error_line, unclosed = data
+    return SteeringDoc(
+        path,
+        text,
+        front_matter=None if fm is None else FrontMatter(*fm),
+        headings=[Heading(*h) for h in headings],
+        code_blocks=[CodeBlock(*b) for b in blocks],
+        tables=[
+            Table(tuple(header), tuple(TableRow(tuple(c), line) for c, line in rows), line)
+            for header, rows, line in tables
+        ],
+        references=[Reference(*r) for r in refs],
+        decode_error=error,
+        decode_error_line=error_line,
+        unclosed_front_matter=unclosed,
+    )
