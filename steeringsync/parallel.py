@@ -137,7 +137,7 @@ def _start_pool(job: FileJob, jobs: int) -> ProcessPoolExecutor:
     return pool
 
 
-def _read(path: Path, key: str, stamp: Stamp | None, max_size: int) -> bytes:
+def _read(key: str, stamp: Stamp | None, max_size: int) -> bytes:
     """``read_bytes`` without its second stat when ours already shows a small file."""
     if stamp is not None and stamp[0] <= max_size:
         try:
@@ -148,7 +148,7 @@ def _read(path: Path, key: str, stamp: Stamp | None, max_size: int) -> bytes:
         else:
             if len(data) <= max_size and b"\0" not in data[:BINARY_SNIFF]:
                 return data
-    return read_bytes(path, max_size)
+    return read_bytes(Path(key), max_size)
 
 
 @dataclass(frozen=True)
@@ -170,11 +170,10 @@ Outcome = tuple[FileResult | str, bytes | None]
 
 def _prepare(miss: Miss, job: FileJob, triggers: Triggers, hashing: bool) -> Outcome | bytes:
     """Read and pre-filter one file: its outcome when that settles it, else its bytes."""
-    path = Path(miss.key)
     try:
-        data = _read(path, miss.key, miss.stamp, job.max_file_size)
+        data = _read(miss.key, miss.stamp, job.max_file_size)
     except UnreadableSource as exc:
-        return unreadable_result(path, job, exc), None  # transient: not cached
+        return unreadable_result(Path(miss.key), job, exc), None  # transient: not cached
     if job.prefilter and not contains_trigger(data, *triggers):
         return SKIPPED, b""
     if not hashing:

@@ -6,7 +6,6 @@ import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, ClassVar
 
 from steeringsync.drift.constants import Constants
@@ -68,16 +67,21 @@ class _Finder:
         self.base_names: set[str] = {"BaseSettings"}
         # `getenv("K") or "default"`: the call's id -> the fallback expression
         self.fallbacks: dict[int, ast.expr] = {}
-
-    @cached_property
-    def constants(self) -> Constants:
-        # a full walk: built only for the rare key that is not a string literal
-        return Constants(self.source.tree, self.source.nodes)
+        self.constants: dict[str, Constants] = {}  # by the key's variable name
 
     def keys(self, node: ast.expr | None) -> list[str]:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return [node.value]
-        return self.constants.keys(node)
+        name = node.id if isinstance(node, ast.Name) else None
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+            name = node.value.id
+        if name is None:
+            return []
+        constants = self.constants.get(name)
+        if constants is None:  # rare: a key that is not a literal
+            constants = Constants.for_name(self.source.tree, self.source.text, name)
+            self.constants[name] = constants
+        return constants.keys(node)
 
     def find(self) -> Iterator[CodeSetting]:
         # Every node that matters spells a name, so only the lines holding one are walked:

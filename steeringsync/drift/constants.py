@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 
+from steeringsync.python.pruned_walk import lines_with, walk_near
+
 # a tuple built once: `A | B` in the loop made a new union object for every node
 _LOOPS = (ast.For, ast.AsyncFor, ast.comprehension)
 
@@ -16,6 +18,13 @@ def _strings(node: ast.expr) -> list[str] | None:
     if len(values) != len(node.elts) or not all(isinstance(v, str) for v in values):
         return None
     return [str(v) for v in values]
+
+
+def _iterated(iterable: ast.expr) -> str | None:
+    """The collection a loop iterates by name: ``NAMES`` or ``MAPPING.items()``."""
+    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute):
+        iterable = iterable.func.value
+    return iterable.id if isinstance(iterable, ast.Name) else None
 
 
 def _dict(node: ast.expr) -> tuple[list[str], list[str]] | None:
@@ -32,6 +41,19 @@ class Constants:
     Deliberately simple: names are matched without scopes, which is right for the usual
     module-level ``SETTINGS = (...)`` followed by a loop or comprehension.
     """
+
+    @classmethod
+    def for_name(cls, tree: ast.Module, text: str, name: str) -> Constants:
+        """What the module binds to ``name`` (a key variable or a mapping), from the
+        lines that spell it and the collections its loops iterate: the whole tree is
+        not walked. Exact: a binding spells its target, a loop its target and iterable.
+        """
+        near = walk_near(tree, lines_with(text, {name}))
+        iterated = (_iterated(loop.iter) for loop in near if isinstance(loop, _LOOPS))
+        words = {name, *(n for n in iterated if n is not None)}
+        if len(words) > 1:
+            near = walk_near(tree, lines_with(text, words))
+        return cls(tree, near)
 
     def __init__(self, tree: ast.Module, nodes: list[ast.AST] | None = None) -> None:
         self.sequences: dict[str, list[str]] = {}

@@ -107,6 +107,21 @@ def _bindings(node: ast.stmt) -> dict[str, ImportSpec]:
     return specs
 
 
+def parents(nodes: list[ast.AST]) -> dict[int, ast.AST]:
+    """id of each node -> its parent, for the nodes of one tree (``ast.walk`` order)."""
+    found: dict[int, ast.AST] = {}
+    for node in nodes:
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for child in value:
+                    if isinstance(child, ast.AST):
+                        found[id(child)] = node
+            elif isinstance(value, ast.AST):
+                found[id(value)] = node
+    return found
+
+
 class SitePlanner:
     """Plans every ``with`` site of one module; generated names never collide."""
 
@@ -114,12 +129,9 @@ class SitePlanner:
         self.source = source
         self.migration = migration
         self.style = style
-        self.parents: dict[int, ast.AST] = {}
         # names used per scope (id of the function, 0 for the module) plus those we generate
         self.taken: dict[int, set[str]] = {}
-        for node in ast.walk(source.tree):
-            for child in ast.iter_child_nodes(node):
-                self.parents[id(child)] = node
+        self.parents: dict[int, ast.AST] = parents(source.nodes)
         self.module_names = bound_names(source.tree.body)
         self.module_imports: dict[str, ImportSpec] = {}
         for stmt in source.tree.body:

@@ -41,12 +41,15 @@ class DeprecatedCall:
         """Bytes every matching file must contain: the method name."""
         return self.method.encode()
 
-    def find(self, tree: ast.Module) -> list[DeprecatedUse]:
-        aliases = self._aliases(tree)
+    def find(self, tree: ast.Module, nodes: list[ast.AST] | None = None) -> list[DeprecatedUse]:
+        """Every use, in source order; ``nodes`` is ``list(ast.walk(tree))`` when the
+        caller already has it (rules share one walk per file)."""
+        nodes = list(ast.walk(tree)) if nodes is None else nodes
+        aliases = self._aliases(nodes)
         calls: dict[int, ast.Call] = {}
         with_exprs: set[int] = set()
         candidates: list[ast.Attribute] = []
-        for node in ast.walk(tree):
+        for node in nodes:
             if isinstance(node, ast.Call):
                 calls[id(node.func)] = node
             elif isinstance(node, (ast.With, ast.AsyncWith)):
@@ -88,11 +91,11 @@ class DeprecatedCall:
             and node.args[1].value == self.receiver
         )
 
-    def _aliases(self, tree: ast.Module) -> set[str]:
+    def _aliases(self, nodes: list[ast.AST]) -> set[str]:
         """Names bound to the receiver anywhere in the module (imports and assignments)."""
         aliases = {self.receiver}
         assignments: list[tuple[list[ast.expr], ast.expr]] = []
-        for node in ast.walk(tree):
+        for node in nodes:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     last = alias.name.rpartition(".")[2]

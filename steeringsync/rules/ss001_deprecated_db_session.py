@@ -113,7 +113,7 @@ class DeprecatedDbSession(PythonRule):
 
     def check_python(self, source: PythonSource) -> Iterable[Finding]:
         replacement = self.migration.replacement
-        uses = self.detector.find(source.tree)
+        uses = self.detector.find(source.tree, source.nodes)
         plans = {}
         if any(use.shape is Shape.WITH for use in uses):
             from steeringsync.fix.scope import SitePlanner  # only files with a use need it

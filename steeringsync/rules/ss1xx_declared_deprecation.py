@@ -73,7 +73,7 @@ class DeclaredDeprecation(PythonRule):
         bound = (
             _module_names(source.tree) if self.fix_applicability is Applicability.SAFE else set()
         )
-        for use in self.detector.find(source.tree):
+        for use in self.detector.find(source.tree, source.nodes):
             called = f"{use.receiver}.{self.detector.method}"
             message = f"`{called}` is deprecated (declared in {decl.doc.name})"
             if decl.message:
