@@ -9,9 +9,13 @@ from collections.abc import Sequence
 
 def contains_trigger(data: bytes, plain: Sequence[bytes], words: Sequence[bytes]) -> bool:
     """Whether ``data`` contains any of ``plain``, or any of ``words`` as a whole word."""
-    if any(token in data for token in plain):
-        return True
-    return any(has_word(data, token) for token in words)
+    for token in plain:  # plain loops: this runs for every file of a cold run
+        if token in data:
+            return True
+    for token in words:  # noqa: SIM110 - any() over a generator costs more, 10,000 times
+        if token in data and _word(token).search(data) is not None:
+            return True
+    return False
 
 
 def has_word(data: bytes, token: bytes) -> bool:

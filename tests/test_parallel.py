@@ -12,6 +12,7 @@ import pytest
 from steeringsync import api, parallel
 from steeringsync.cli import main
 from steeringsync.project import Project
+from steeringsync.python.source import UnreadableSource
 
 Tree = Callable[[dict[str, str]], Path]
 DEPRECATED = "def f{i}():\n    with unified_session_manager.get_db_session() as s:\n        pass\n"
@@ -166,3 +167,20 @@ def test_a_dead_reading_worker_fails_the_run(
     finally:
         signal.alarm(0)
     assert "internal error: BrokenProcessPool" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("actual", [b"", b"x = 1\n", b"x = 1\n" * 20_000])
+@pytest.mark.parametrize("stat_size", [0, 6, 100])
+def test_a_file_changed_since_its_stat_is_read_whole(
+    tmp_path: Path, actual: bytes, stat_size: int
+) -> None:
+    path = tmp_path / "m.py"
+    path.write_bytes(actual)
+    assert parallel._read(str(path), (stat_size, 0, 0, 0), 4 * 1024 * 1024) == actual
+
+
+def test_a_file_grown_past_the_size_limit_is_unreadable(tmp_path: Path) -> None:
+    path = tmp_path / "m.py"
+    path.write_bytes(b"#" * 5000)
+    with pytest.raises(UnreadableSource, match="larger than max-file-size"):
+        parallel._read(str(path), (10, 0, 0, 0), 1000)

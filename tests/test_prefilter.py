@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -9,10 +10,13 @@ import sysconfig
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from steeringsync import parallel
 from steeringsync.cli import main
 from steeringsync.drift.code_settings import SettingsCollector
+from steeringsync.python.source import PythonSource
 from steeringsync.triggers import contains_trigger
 
 STDLIB_PACKAGES = ("email", "json", "logging", "http", "importlib", "asyncio", "ctypes")
@@ -46,6 +50,11 @@ GENERATED = {
     # WSGI's `environ` argument, with no os import, is not a setting read: not parsed
     "wsgi_broken.py": "def app(environ, start):\n    return environ.get('PATH_INFO'\n",
     "wsgi.py": "def app(environ, start):\n    return environ['PATH_INFO']\n",
+    # os.environ used, but no key read from it: not parsed
+    "environ_copy.py": "import os\nENV = os.environ.copy()\n",
+    "environ_copy_broken.py": "import os\nENV = os.environ.copy(\n",
+    # a read split by a comment and a parenthesis is still found
+    "paren_read.py": "import os\nX = (os.environ  # why\n     )['PAREN_KEY']\n",
 }
 BINARY = {
     "latin1_relevant.py": b"x = '\xe9'\nunified_session_manager.get_db_session()\n",
@@ -129,7 +138,11 @@ def test_findings_identical_cold_warm_serial_pooled_and_unfiltered(
         quiet = ("comment_only.py", "string_only.py", "broken_irrelevant.py", "empty.py")
         for name in (*quiet, "environment_broken.py", "wsgi_broken.py", "wsgi.py"):
             assert f"{d}/{name}" not in by_path
+        for name in ("environ_copy.py", "environ_copy_broken.py"):
+            assert f"{d}/{name}" not in by_path
     assert {f["code"] for f in cold} > {"SS001", "SS900", "SS901"}  # drift rules too
+    # a read split by a comment and a parenthesis: found (reported at its first read)
+    assert by_path["app/d0/paren_read.py"] == {"SS203"}
 
 
 def test_editing_a_file_after_a_warm_run_is_seen(
@@ -163,5 +176,46 @@ def test_settings_reads_need_an_os_import() -> None:
     assert not collector.relevant(b"import pos\npos.environ['A']\n")  # `pos` is not `os`
     assert collector.relevant(b"import os\nos.environ['A']\n")
     assert collector.relevant(b"import sys, os as o\no.getenv('A')\n")
-    assert collector.relevant(b"from os import (\n    environ,\n)\n")
+    assert collector.relevant(b"from os import (\n    environ,\n)\nenviron['A']\n")
     assert collector.relevant(b"class S(BaseSettings):\n    a: int = 1\n")  # no os needed
+    assert not collector.relevant(b"import os\nENV = os.environ.copy()\n")
+    assert not collector.relevant(b"import os\nf = os.getenv\n")  # a reference, not a read
+
+
+IMPORTS = st.sampled_from(
+    [
+        "import os",
+        "import os as o",
+        "import sys, os",
+        "from os import environ",
+        "from os import environ as E",
+        "from os import getenv as g",
+        "from os import (\n    getenv as g,  # why\n    environ as E,\n)",
+        "from os import \\\n    environ",
+    ]
+)
+RECEIVERS = st.sampled_from(
+    ["os", "o", "(os)", "( os )", "E", "environ", "g", "getenv", "(os", "(E", "(g"]
+)
+ACCESSES = st.sampled_from(["", ".environ", ".getenv", ". environ", ".\\\n environ"])
+GAPS = st.sampled_from(["", " ", "\n", "  # note\n", "\\\n", "\n# whole line\n"])
+OPS = st.sampled_from(
+    ["['K']", ".get('K')", ".setdefault('K', 'd')", "('K')", ".copy()", ".get", "('K', '1')"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(IMPORTS, RECEIVERS, GAPS, ACCESSES, GAPS, OPS)
+def test_a_file_with_a_setting_read_is_never_filtered_out(
+    imports: str, receiver: str, gap1: str, access: str, gap2: str, op: str
+) -> None:
+    closing = ")" if receiver.startswith("(") and not receiver.endswith(")") else ""
+    code = f"{imports}\nx = ({receiver}{gap1}{access}{gap2}{closing}{op})\n"
+    try:
+        ast.parse(code)
+    except SyntaxError:
+        return
+    source = PythonSource(Path("app.py"), code.encode(), code)
+    collector = SettingsCollector()
+    if collector.collect(source):
+        assert collector.relevant(code.encode()), code

@@ -22,6 +22,15 @@ _IMPORTS = (ast.Import, ast.ImportFrom)
 _IMPORTED = ("os", "getenv", "environ", "BaseSettings")
 # `os` as a whole word: no identifier character on either side
 _OS = re.compile(rb"(?<![A-Za-z0-9_\x80-\xff])os(?![A-Za-z0-9_\x80-\xff])")
+# what may stand between a name and what follows it in the same expression (a comment
+# runs to the end of its line: one way to match it, so no backtracking blow-up)
+_GAP = rb"(?:[ \t\f\r\n)]|\\\r?\n|\\\r|#[^\r\n]*(?![^\r\n]))*"
+_END = rb"(?![A-Za-z0-9_\x80-\xff])"
+_READ = re.compile(
+    rb"getenv" + _GAP + rb"\("
+    + rb"|environ" + _GAP + rb"(?:\[|\." + _GAP + rb"(?:get|setdefault)" + _END + rb")"
+    + rb"|(?:getenv|environ)" + _GAP + rb"as" + _END
+)  # fmt: skip
 
 
 def _default(node: ast.expr | None) -> tuple[str, str | None]:
@@ -257,10 +266,6 @@ class _SettingsClasses:
                 yield self.finder._setting(key, state, default, stmt.target)
 
 
-def _has_os(data: bytes) -> bool:
-    return _OS.search(data) is not None
-
-
 def _line(node: ast.stmt) -> int:
     return node.lineno
 
@@ -301,11 +306,14 @@ class SettingsCollector(FactCollector):
         return (b"getenv", b"environ", b"BaseSettings")
 
     def relevant(self, data: bytes) -> bool:
-        # a getenv or environ read goes through `import os…` or `from os import…`, which
-        # spell `os`: WSGI's `environ` argument alone (no os import) is not a setting
+        # A read goes through `import os…` or `from os import…`, which spell `os`, and
+        # spells `getenv(`, `environ[`, `environ.get`/`.setdefault`, or binds an alias
+        # (`environ as e`); only whitespace, comments, line continuations and closing
+        # parentheses can come between. So `env = os.environ.copy()` or WSGI's
+        # `environ` argument alone is not parsed.
         if has_word(data, b"BaseSettings"):
             return True
-        return (has_word(data, b"getenv") or has_word(data, b"environ")) and _has_os(data)
+        return _READ.search(data) is not None and _OS.search(data) is not None
 
     def collect(self, source: PythonSource) -> list[Any]:
         return [setting.to_fact() for setting in _Finder(source).find()]
