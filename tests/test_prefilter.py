@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from steeringsync import parallel
+from steeringsync import parallel, triggers
 from steeringsync.cli import main
 from steeringsync.drift.code_settings import SettingsCollector
 from steeringsync.python.source import PythonSource
@@ -219,3 +219,27 @@ def test_a_file_with_a_setting_read_is_never_filtered_out(
     collector = SettingsCollector()
     if collector.collect(source):
         assert collector.relevant(code.encode()), code
+
+
+WORDS_AND_NOISE = st.lists(
+    st.sampled_from(
+        [b"environ", b"environment", b"getenv", b"get_db_session", b"xenviron", b"os.",
+         b"[", b" ", b"\n", b"_", b"\xc3\xa9", b"9", b"BaseSettings", b"Base", b"environ_",
+         b"get", b"env", b"iron", b"Settings", b"_db_session"]
+    ),
+    max_size=12,
+).map(b"".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(WORDS_AND_NOISE)
+def test_one_pass_search_matches_the_token_by_token_one(data: bytes) -> None:
+    # tokens overlap (`getenviron` holds `getenv`, then `environ` as a word)
+    plain, words = (b"get_db_session",), (b"environ", b"getenv", b"BaseSettings")
+    assert contains_trigger(data, plain, words) == triggers._contains_each(data, plain, words)
+
+
+def test_without_the_automaton_the_pre_filter_still_works(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(triggers, "_automaton", lambda plain, words: None)
+    assert contains_trigger(b"os.environ['A']", (), (b"environ",))
+    assert not contains_trigger(b"the environment", (), (b"environ",))
