@@ -42,7 +42,7 @@ CHUNK = 8
 # Files to read at or above which the workers read them too: reading and pre-filtering
 # costs ~30 us a file, so below this a pool would cost more than it saves.
 READ_POOL_LIMIT = 1000
-READ_CHUNK = 64
+READ_CHUNK = 128  # files per task: fewer round trips; still ~80 tasks for 10,000 files
 INFLIGHT_PER_WORKER = 4
 GC_THRESHOLD = (20_000, 20, 20)
 
