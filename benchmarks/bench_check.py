@@ -135,6 +135,8 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--corpus", type=Path)
     args = parser.parse_args()
+    if not (BIN / "ast-grep").exists():
+        sys.exit(f"{BIN / 'ast-grep'} not found: install it with pip install -e '.[bench]'")
     root = args.corpus or Path(tempfile.gettempdir()) / f"steeringsync-bench-{args.files}"
     generated = build_corpus(root.resolve(), args.files)
     cache = root / ".steeringsync_cache"

@@ -51,8 +51,19 @@ def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return started
 
 
-def test_pool_results_match_serial_in_input_order(write_tree: Tree, pools: list[int]) -> None:
+@pytest.mark.parametrize(
+    "workers_read",
+    [False, True],
+    ids=["this process reads, workers parse", "workers read and parse"],
+)
+def test_pool_results_match_serial_in_input_order(
+    write_tree: Tree, pools: list[int], workers_read: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if workers_read:  # as a run of 1,000+ files would
+        monkeypatch.setattr(parallel, "READ_POOL_LIMIT", 20)
     project, paths = corpus(write_tree, relevant=parallel.SERIAL_LIMIT * 2 + 3)
+    (project.root / "app" / "nul.py").write_bytes(b"x = 1\0\n")
+    paths.append(project.root / "app" / "nul.py")
     serial = results(project, paths, jobs=1)
     assert pools == []
     pooled = results(project, paths, jobs=2)
@@ -61,6 +72,7 @@ def test_pool_results_match_serial_in_input_order(write_tree: Tree, pools: list[
     assert [name for name, _ in pooled] == [p.name for p in paths]
     assert dict(pooled)["broken.py"] == ["SS900:1"]
     assert dict(pooled)["r000.py"] == ["SS001:2"]
+    assert dict(pooled)["nul.py"] == ["SS901:1"]
 
 
 def test_small_runs_start_no_pool(write_tree: Tree, pools: list[int]) -> None:
@@ -113,22 +125,6 @@ def test_a_dead_worker_fails_the_run_instead_of_hanging(
 def read_pool(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make runs of a few dozen files hand whole files to the workers, as 10,000 would."""
     monkeypatch.setattr(parallel, "READ_POOL_LIMIT", 20)
-
-
-def test_workers_reading_files_give_the_serial_results(
-    write_tree: Tree, pools: list[int], read_pool: None
-) -> None:
-    project, paths = corpus(write_tree, relevant=30, plain=30)
-    (project.root / "app" / "nul.py").write_bytes(b"x = 1\0\n")
-    paths.append(project.root / "app" / "nul.py")
-    serial = results(project, paths, jobs=1)
-    assert pools == []
-    pooled = results(project, paths, jobs=2)
-    assert pools == [2]
-    assert pooled == serial
-    assert [name for name, _ in pooled] == [p.name for p in paths]
-    assert dict(pooled)["nul.py"] == ["SS901:1"]
-    assert dict(pooled)["broken.py"] == ["SS900:1"]
 
 
 def test_workers_reuse_cached_results_of_files_whose_bytes_did_not_change(
