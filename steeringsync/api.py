@@ -101,9 +101,9 @@ def analyze_files(
     """A result for each of ``paths``, in order: from the cache, the pre-filter, or a
     parse (across ``jobs`` processes when there are enough files to parse)."""
     scan = analyze_many(paths, job, jobs=jobs, cache=cache)
-    found = {str(r.path): r for r in scan.results}
-    for path in scan.paths:
-        yield found.get(path) or FileResult(Path(path))
+    found = {r.path: r for r in scan.results}  # Paths: `./a.py` and `a.py` are one file
+    for path in map(Path, scan.paths):
+        yield found.get(path) or FileResult(path)
 
 
 def add_facts(facts: Facts, results: Iterable[FileResult]) -> None:

@@ -180,3 +180,13 @@ def test_a_file_grown_past_the_size_limit_is_unreadable(tmp_path: Path) -> None:
     path.write_bytes(b"#" * 5000)
     with pytest.raises(UnreadableSource, match="larger than max-file-size"):
         parallel._read(str(path), (10, 0, 0, 0), 1000)
+
+
+def test_results_follow_the_paths_however_they_are_spelled(
+    write_tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project, _ = corpus(write_tree, relevant=1, plain=0)
+    monkeypatch.chdir(project.root)
+    spellings = ["./app/r000.py", "app//r000.py", str(project.root / "app" / "r000.py")]
+    found = results(project, spellings, jobs=1)  # type: ignore[arg-type]
+    assert [f for _, f in found] == [["SS001:2"]] * 3

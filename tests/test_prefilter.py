@@ -192,6 +192,8 @@ IMPORTS = st.sampled_from(
         "from os import getenv as g",
         "from os import (\n    getenv as g,  # why\n    environ as E,\n)",
         "from os import \\\n    environ",
+        "import \uff4f\uff53 as o",  # fullwidth: Python reads it as `os`
+        "from \uff4f\uff53 import environ as E",
     ]
 )
 RECEIVERS = st.sampled_from(
@@ -243,3 +245,18 @@ def test_without_the_automaton_the_pre_filter_still_works(monkeypatch: pytest.Mo
     monkeypatch.setattr(triggers, "_automaton", lambda plain, words: None)
     assert contains_trigger(b"os.environ['A']", (), (b"environ",))
     assert not contains_trigger(b"the environment", (), (b"environ",))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "import \uff4f\uff53 as e\nX = e.getenv('K')\n".encode(),  # fullwidth os
+        "from \uff4f\uff53 import getenv\ngetenv('K')\n".encode(),
+        "import \u00bas as e\ne.getenv('K')\n".encode(),  # U+00BA is o after NFKC
+        b"# coding: utf-7\nimport +AG8Acw- as e\ne.getenv('K')\n",  # +AG8Acw- decodes to os
+    ],
+)
+def test_reads_spelled_as_the_parser_normalises_them_are_parsed(data: bytes) -> None:
+    parsed = PythonSource.from_bytes(Path("app.py"), data)
+    assert [f["key"] for f in SettingsCollector().collect(parsed)] == ["K"]
+    assert SettingsCollector().relevant(data)

@@ -9,6 +9,8 @@ cannot store (YAML dates) is simply parsed every time.
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
+import os
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from steeringsync.steering.document import (
 )
 
 FILE_NAME = "steering-docs.dat"  # not *.bin: those are run configurations, pruned by age
+PARSERS = ("markdown_it", "mdit_py_plugins", "yaml")
 
 
 class DocCache:
@@ -32,7 +35,8 @@ class DocCache:
 
     def __init__(self, root: Path) -> None:
         self.file = cache_dir(root) / FILE_NAME
-        self.key = run_key(("steering docs",)) or ""
+        # the model is also what these libraries make of the bytes: an upgrade re-parses
+        self.key = run_key(("steering docs", *map(_library_stamp, PARSERS))) or ""
         stored = read_blob(self.file, self.key)
         self.stored: dict[bytes, Any] = stored if isinstance(stored, dict) else {}
         self.used: dict[bytes, Any] = {}
@@ -60,6 +64,20 @@ class DocCache:
             # a value marshal cannot store: keep the others
             self.used = {k: v for k, v in self.used.items() if _storable(v)}
             write_blob(self.file, self.key, self.used)
+
+
+def _library_stamp(name: str) -> str:
+    """Where a library is installed and when its files were written (found, not imported:
+    a warm run never loads the parsers)."""
+    spec = importlib.util.find_spec(name)
+    origin = spec.origin if spec is not None else None
+    if origin is None:
+        return f"{name}: missing"
+    try:
+        st = os.stat(origin)
+    except OSError:
+        return f"{name}: {origin}"
+    return f"{name}: {origin}:{st.st_size}:{st.st_mtime_ns}"
 
 
 def _storable(value: Any) -> bool:

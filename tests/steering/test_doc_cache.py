@@ -81,3 +81,14 @@ def test_no_cache_writes_no_doc_cache(write_tree: Tree, monkeypatch, capsys) -> 
     monkeypatch.chdir(root)
     assert main(["check", "--no-cache"]) == 0
     assert not os.path.exists(root / ".steeringsync_cache")
+
+
+def test_upgrading_a_parser_library_re_parses(write_tree: Tree, monkeypatch) -> None:
+    root = write_tree({".kiro/steering/tech.md": "# Tech\n"})
+    Project.discover(root, cache=True).docs  # noqa: B018 - fills the cache
+    assert len(DocCache(root).stored) == 1
+    real = doc_cache._library_stamp
+    monkeypatch.setattr(
+        doc_cache, "_library_stamp", lambda name: real(name) + (" 2.0" if name == "yaml" else "")
+    )
+    assert DocCache(root).stored == {}  # another key: nothing from the old parser is used
