@@ -19,19 +19,22 @@ from steeringsync.rules.base import FactCollector
 from steeringsync.triggers import has_word
 
 _IMPORTS = (ast.Import, ast.ImportFrom)
-# every import _Finder._imports acts on spells one of these
-_IMPORTED = ("os", "getenv", "environ", "BaseSettings")
+# every import statement spells this on one of its lines
+_IMPORTED = ("import",)
 # `os` as a whole word: no identifier character on either side
 _OS = re.compile(rb"(?<![A-Za-z0-9_\x80-\xff])os(?![A-Za-z0-9_\x80-\xff])")
 # what may stand between a name and what follows it in the same expression (a comment
 # runs to the end of its line: one way to match it, so no backtracking blow-up)
 _GAP = rb"(?:[ \t\f\r\n)]|\\\r?\n|\\\r|#[^\r\n]*(?![^\r\n]))*"
 _END = rb"(?![A-Za-z0-9_\x80-\xff])"
-_READ = re.compile(
-    rb"getenv" + _GAP + rb"\("
-    + rb"|environ" + _GAP + rb"(?:\[|\." + _GAP + rb"(?:get|setdefault)" + _END + rb")"
-    + rb"|(?:getenv|environ)" + _GAP + rb"as" + _END
-)  # fmt: skip
+# after `getenv`: a call; after `environ`: a subscript or .get/.setdefault; after either:
+# `as` (an alias); matched only where the name occurs, not scanned for over the file
+_AFTER = {
+    b"getenv": re.compile(_GAP + rb"(?:\(|as" + _END + rb")"),
+    b"environ": re.compile(
+        _GAP + rb"(?:\[|\." + _GAP + rb"(?:get|setdefault)" + _END + rb"|as" + _END + rb")"
+    ),
+}
 
 
 def _default(node: ast.expr | None) -> tuple[str, str | None]:
@@ -270,7 +273,18 @@ class _SettingsClasses:
 def _may_read(data: bytes) -> bool:
     if has_word(data, b"BaseSettings"):
         return True
-    return _READ.search(data) is not None and _OS.search(data) is not None
+    return _reads_a_name(data) and _OS.search(data) is not None
+
+
+def _reads_a_name(data: bytes) -> bool:
+    for name, after in _AFTER.items():
+        start = data.find(name)
+        while start != -1:
+            end = start + len(name)
+            if after.match(data, end) is not None:
+                return True
+            start = data.find(name, end)
+    return False
 
 
 def _as_parsed(data: bytes) -> bytes | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,10 @@ class CodeSetting:
     noqa: list[str] | None = None
 
     def to_fact(self) -> dict[str, Any]:
-        return asdict(self)
+        fact = dict(self.__dict__)  # asdict() deep-copies field by field: 10x slower
+        if self.noqa is not None:
+            fact["noqa"] = list(self.noqa)
+        return fact
 
     @classmethod
     def from_fact(cls, fact: dict[str, Any]) -> CodeSetting:
