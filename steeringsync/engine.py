@@ -7,9 +7,10 @@ and its result can be cached.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from steeringsync.python.noqa import is_suppressed
 from steeringsync.python.source import (
@@ -20,6 +21,7 @@ from steeringsync.python.source import (
 )
 from steeringsync.rules.base import FactCollector, PythonRule
 from steeringsync.rules.ss900_engine import SyntaxErrorRule, UnreadableFileRule
+from steeringsync.triggers import identifier_view
 from steeringsync.types import FileResult, Finding, Location
 
 if TYPE_CHECKING:
@@ -61,6 +63,20 @@ class FileJob:
         return tuple(sorted(plain)), tuple(sorted(words - plain))
 
 
+Owner = TypeVar("Owner", PythonRule, FactCollector)
+
+
+def relevant_owners(owners: Sequence[Owner], data: bytes) -> list[Owner]:
+    """The owners that may match ``data``: asked with its bytes, then, for those that
+    say no, with its identifiers as Python reads them (``triggers.identifier_view``)."""
+    found = [o for o in owners if o.relevant(data)]
+    if len(found) < len(owners):
+        view = identifier_view(data)  # e.g. a fullwidth `os` import beside a plain getenv
+        if view is not None:
+            found = [o for o in owners if o in found or o.relevant(view)]
+    return found
+
+
 def analyze_file(path: Path, job: FileJob) -> FileResult:
     try:
         data = read_bytes(path, job.max_file_size)
@@ -79,8 +95,8 @@ def unreadable_result(path: Path, job: FileJob, exc: UnreadableSource) -> FileRe
 def analyze_bytes(path: Path, data: bytes, job: FileJob) -> FileResult:
     """Check ``data`` as the contents of ``path`` (the cache hashes exactly these bytes)."""
     result = FileResult(path)
-    rules = [r for r in job.rules if r.relevant(data)]
-    collectors = [c for c in job.collectors if c.relevant(data)]
+    rules = relevant_owners(job.rules, data)
+    collectors = relevant_owners(job.collectors, data)
     relevant = bool(rules or collectors)
     if job.prefilter and not relevant:
         return result

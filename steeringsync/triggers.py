@@ -3,12 +3,20 @@
 Every file of a cold run goes through here, so the tokens are searched in one pass (an
 Aho-Corasick automaton, from ahocorasick-rs) rather than one pass per token: the cost
 stays flat as steering docs declare more deprecated patterns.
+
+Tokens are matched as bytes. Python reads identifiers NFKC-normalised and in the file's
+declared encoding, so a trigger spelled only in compatibility characters (a fullwidth
+``getenv``) or through an encoding such as UTF-7 is not seen; ``--no-prefilter`` parses
+such a file. Making every non-ASCII file pay for that would cost a tenth of a cold run.
+Once a file has a trigger, though, rules are asked again with its identifiers as parsed
+(:func:`identifier_view`): a fullwidth ``os`` import beside a plain ``getenv`` counts.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -61,6 +69,59 @@ def _identifier_byte(data: bytes, index: int) -> bool:
     return byte >= 0x80 or byte == 0x5F or 0x30 <= byte <= 0x39 or 0x61 <= (byte | 0x20) <= 0x7A
 
 
+_NON_ASCII = bytes(range(128, 256))
+
+
 @functools.cache
 def _word(token: bytes) -> re.Pattern[bytes]:
     return re.compile(re.escape(token) + rb"(?![A-Za-z0-9_\x80-\xff])")
+
+
+def identifier_view(data: bytes) -> bytes | None:
+    """``data`` as Python reads its identifiers (in the declared encoding, NFKC-normalised:
+    a fullwidth ``getenv`` is ``getenv``) when that can differ from the bytes, else None.
+
+    Only a file with a coding cookie or with a character that NFKC turns into an ASCII
+    letter, digit or ``_`` can spell a trigger its bytes do not contain.
+    """
+    if data.isascii() and b"coding" not in _first_two_lines(data):
+        return None
+    from steeringsync.python.source import UndecodableSource, decode
+
+    try:
+        text, encoding = decode(data)
+    except UndecodableSource:
+        return None  # nothing parses either
+    # the ASCII the parser sees is the ASCII in the bytes (not so in UTF-7, say)
+    same_ascii = encoding in ("utf-8", "utf-8-sig") or (
+        text.encode("ascii", "ignore") == data.translate(None, _NON_ASCII)
+    )
+    # a character NFKC turns into ASCII is not NFKC-stable: the quick check rules most
+    # files out, the characters themselves the rest
+    if same_ascii and (unicodedata.is_normalized("NFKC", text) or not _spells_ascii(text)):
+        return None
+    view = unicodedata.normalize("NFKC", text).encode("utf-8", "surrogatepass")
+    return None if view == data else view
+
+
+def _first_two_lines(data: bytes) -> bytes:
+    """Where a coding cookie may stand (sliced, not split: this runs for every file)."""
+    end = data.find(b"\n")
+    if end != -1:
+        end = data.find(b"\n", end + 1)
+    return data if end == -1 else data[:end]
+
+
+def _spells_ascii(text: str) -> bool:
+    """Whether NFKC turns a character of ``text`` into an ASCII letter, digit or ``_``."""
+    runs = set(_NON_ASCII_RUN.findall(text))
+    return any(_becomes_ascii_word(char) for run in runs for char in run)
+
+
+@functools.cache
+def _becomes_ascii_word(char: str) -> bool:
+    return not _ASCII_WORD.isdisjoint(unicodedata.normalize("NFKC", char))
+
+
+_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")

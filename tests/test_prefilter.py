@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import sysconfig
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from steeringsync import parallel, triggers
 from steeringsync.cli import main
 from steeringsync.drift.code_settings import SettingsCollector
+from steeringsync.engine import relevant_owners
 from steeringsync.python.source import PythonSource
 from steeringsync.triggers import contains_trigger
 
@@ -219,8 +221,8 @@ def test_a_file_with_a_setting_read_is_never_filtered_out(
         return
     source = PythonSource(Path("app.py"), code.encode(), code)
     collector = SettingsCollector()
-    if collector.collect(source):
-        assert collector.relevant(code.encode()), code
+    if collector.collect(source):  # the engine asks with the bytes, then as parsed
+        assert relevant_owners([collector], code.encode()) == [collector], code
 
 
 WORDS_AND_NOISE = st.lists(
@@ -250,13 +252,18 @@ def test_without_the_automaton_the_pre_filter_still_works(monkeypatch: pytest.Mo
 @pytest.mark.parametrize(
     "data",
     [
-        "import \uff4f\uff53 as e\nX = e.getenv('K')\n".encode(),  # fullwidth os
-        "from \uff4f\uff53 import getenv\ngetenv('K')\n".encode(),
-        "import \u00bas as e\ne.getenv('K')\n".encode(),  # U+00BA is o after NFKC
-        b"# coding: utf-7\nimport +AG8Acw- as e\ne.getenv('K')\n",  # +AG8Acw- decodes to os
+        # a trigger in the bytes, and os spelled as Python reads it: NFKC, coding cookie
+        "import \uff4f\uff53 as e\nX = e.getenv('KEY')\n".encode(),
+        "from \uff4f\uff53 import getenv\ngetenv('KEY')\n".encode(),
+        "import \u00bas as e\ne.getenv('KEY')\n".encode(),  # U+00BA is o after NFKC
+        b"# coding: utf-7\nimport +AG8Acw- as e\ne.getenv('KEY')\n",
     ],
 )
-def test_reads_spelled_as_the_parser_normalises_them_are_parsed(data: bytes) -> None:
-    parsed = PythonSource.from_bytes(Path("app.py"), data)
-    assert [f["key"] for f in SettingsCollector().collect(parsed)] == ["K"]
-    assert SettingsCollector().relevant(data)
+def test_os_spelled_as_the_parser_normalises_it_is_found(
+    write_tree: Callable[[dict[str, str]], Path], data: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_tree({".kiro/steering/tech.md": "# Tech\n"})
+    (root / "app.py").write_bytes(data)
+    filtered = check(root, capsys, "--no-cache")
+    assert [(f["code"], f["path"]) for f in filtered] == [("SS203", "app.py")]  # KEY is read
+    assert check(root, capsys, "--no-cache", "--no-prefilter") == filtered

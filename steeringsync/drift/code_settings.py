@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -14,7 +13,7 @@ from steeringsync.drift.reads import COLLECTOR, LITERAL, NONE, UNKNOWN, CodeSett
 from steeringsync.drift.values import python_literal
 from steeringsync.python.noqa import suppressed_codes
 from steeringsync.python.pruned_walk import lines_with, statements_near, walk_near
-from steeringsync.python.source import PythonSource, UndecodableSource, decode
+from steeringsync.python.source import PythonSource
 from steeringsync.rules.base import FactCollector
 from steeringsync.triggers import has_word
 
@@ -287,20 +286,6 @@ def _reads_a_name(data: bytes) -> bool:
     return False
 
 
-def _as_parsed(data: bytes) -> bytes | None:
-    """``data`` decoded as Python decodes it, NFKC-normalised, as UTF-8; None when that
-    changes nothing (or the bytes do not decode: then nothing parses either)."""
-    head = data[:400].split(b"\n", 2)[:2]
-    if data.isascii() and not any(b"coding" in line for line in head):
-        return None
-    try:
-        text, _ = decode(data)
-    except UndecodableSource:
-        return None
-    normal = unicodedata.normalize("NFKC", text).encode("utf-8", "surrogatepass")
-    return None if normal == data else normal
-
-
 def _line(node: ast.stmt) -> int:
     return node.lineno
 
@@ -346,12 +331,7 @@ class SettingsCollector(FactCollector):
         # (`environ as e`); only whitespace, comments, line continuations and closing
         # parentheses can come between. So `env = os.environ.copy()` or WSGI's
         # `environ` argument alone is not parsed.
-        if _may_read(data):
-            return True
-        # Python reads identifiers NFKC-normalised (a fullwidth `os` is `os`), in the
-        # file's declared encoding: look again at the text as the parser sees it
-        as_parsed = _as_parsed(data)
-        return as_parsed is not None and _may_read(as_parsed)
+        return _may_read(data)
 
     def collect(self, source: PythonSource) -> list[Any]:
         return [setting.to_fact() for setting in _Finder(source).find()]

@@ -114,7 +114,9 @@ class Triggered:
         """Whether ``data`` may hold a match; never False for a file with one (exact).
 
         The engine's pre-filter has already found one of ``triggers`` in ``data``;
-        override to demand more that every match needs, and parse fewer files.
+        override to demand more that every match needs, and parse fewer files. When
+        this says no, the engine asks again with the file's identifiers as Python
+        reads them, if they can differ from its bytes (``triggers.identifier_view``).
         """
         if self.whole_word_triggers:
             return contains_trigger(data, (), self.triggers)
