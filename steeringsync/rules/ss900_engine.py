@@ -14,8 +14,9 @@ class SyntaxErrorRule(EngineRule):
 
     ## Why is this bad?
     A file that cannot be parsed cannot be checked: a deprecated call in it would go
-    unnoticed. Files are parsed only when they contain something an enabled rule looks
-    for (its trigger tokens), so a syntax error elsewhere is left to your compiler.
+    unnoticed. Files are parsed only when they can hold something an enabled rule looks
+    for (its trigger tokens, and for settings a read's shape: `os.environ.copy()` alone
+    is not one), so a syntax error elsewhere is left to your compiler.
 
     ## Example
     ```python
