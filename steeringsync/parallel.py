@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from steeringsync.cache import MISS, Cache, Stamp, digest, stamp_of
 from steeringsync.engine import (
@@ -184,8 +184,15 @@ REUSED = "reused"  # its bytes are the cached entry's: that result holds
 Outcome = tuple[FileResult | str, bytes | None]
 
 
-def _prepare(miss: Miss, job: FileJob, triggers: Triggers, hashing: bool) -> Outcome | bytes:
-    """Read and pre-filter one file: its outcome when that settles it, else its bytes."""
+class ToParse(NamedTuple):
+    """A file the pre-filter let through: its bytes, and the digest to cache it under."""
+
+    data: bytes
+    digest: bytes | None  # None: no cache
+
+
+def _prepare(miss: Miss, job: FileJob, triggers: Triggers, hashing: bool) -> Outcome | ToParse:
+    """Read and pre-filter one file: its outcome when that settles it, else what to parse."""
     try:
         data = _read(miss.key, miss.stamp, job.max_file_size)
     except UnreadableSource as exc:
@@ -193,9 +200,9 @@ def _prepare(miss: Miss, job: FileJob, triggers: Triggers, hashing: bool) -> Out
     if job.prefilter and not contains_trigger(data, *triggers):
         return SKIPPED, b""
     if not hashing:
-        return data
+        return ToParse(data, None)
     sha = digest(data)
-    return (REUSED, sha) if sha == miss.known else data
+    return (REUSED, sha) if sha == miss.known else ToParse(data, sha)
 
 
 def _check_chunk(chunk: list[Miss], hashing: bool) -> list[Outcome]:
@@ -205,10 +212,11 @@ def _check_chunk(chunk: list[Miss], hashing: bool) -> list[Outcome]:
     outcomes: list[Outcome] = []
     for miss in chunk:
         prepared = _prepare(miss, _JOB, triggers, hashing)
-        if isinstance(prepared, bytes):
-            sha = digest(prepared) if hashing else None
-            prepared = analyze_bytes(Path(miss.key), prepared, _JOB), sha
-        outcomes.append(prepared)
+        if isinstance(prepared, ToParse):
+            result = analyze_bytes(Path(miss.key), prepared.data, _JOB)
+            outcomes.append((result, prepared.digest))
+        else:
+            outcomes.append(prepared)
     return outcomes
 
 
@@ -221,9 +229,9 @@ def _check_here(misses: list[Miss], job: FileJob, jobs: int, hashing: bool) -> l
     try:
         for position, miss in enumerate(misses):
             prepared = _prepare(miss, job, triggers, hashing)
-            if isinstance(prepared, bytes):
-                digests[position] = digest(prepared) if hashing else None
-                parser.submit((position, miss.key, prepared))
+            if isinstance(prepared, ToParse):
+                digests[position] = prepared.digest
+                parser.submit((position, miss.key, prepared.data))
                 outcomes.append(None)
             else:
                 outcomes.append(prepared)
@@ -231,8 +239,9 @@ def _check_here(misses: list[Miss], job: FileJob, jobs: int, hashing: bool) -> l
             outcomes[position] = result, digests[position]
     finally:
         parser.close()  # also when interrupted or a rule raises
-    assert None not in outcomes, "a parse result is missing"
-    return outcomes  # type: ignore[return-value]
+    done = [outcome for outcome in outcomes if outcome is not None]
+    assert len(done) == len(outcomes), "a parse result is missing"
+    return done
 
 
 class _Readers:

@@ -20,6 +20,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from steeringsync.python.source import UndecodableSource, decode
+
 
 def contains_trigger(data: bytes, plain: Sequence[bytes], words: Sequence[bytes]) -> bool:
     """Whether ``data`` contains any of ``plain``, or any of ``words`` as a whole word."""
@@ -86,8 +88,6 @@ def identifier_view(data: bytes) -> bytes | None:
     """
     if data.isascii() and b"coding" not in _first_two_lines(data):
         return None
-    from steeringsync.python.source import UndecodableSource, decode
-
     try:
         text, encoding = decode(data)
     except UndecodableSource:
@@ -105,7 +105,7 @@ def identifier_view(data: bytes) -> bytes | None:
 
 
 def _first_two_lines(data: bytes) -> bytes:
-    """Where a coding cookie may stand (sliced, not split: this runs for every file)."""
+    """Where a coding cookie may stand (PEP 263: the first two lines)."""
     end = data.find(b"\n")
     if end != -1:
         end = data.find(b"\n", end + 1)
