@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 @dataclass
 class Project:
+    """One run's view of a repository: its docs, file list and path lookups are read once
+    and kept, so a long-lived caller makes a new Project to see later changes."""
+
     root: Path
     config: Config
     # notices for the user that are not findings (e.g. "no steering directory")
