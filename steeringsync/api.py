@@ -137,8 +137,9 @@ def project_facts(
     scanned: Iterable[str],
     facts: Facts,
     cache: Cache | None = None,
-) -> set[Path]:
-    """Complete ``facts`` with the files a partial scan skipped; returns those files.
+) -> set[str]:
+    """Complete ``facts`` with the files a partial scan skipped; returns those files
+    (their paths as strings: pre-commit's three files leave 10,000 others).
 
     Project rules judge the whole project ("no code reads this setting"), so when only
     some files are checked (pre-commit passes the staged ones) the others are analysed
@@ -152,7 +153,7 @@ def project_facts(
     # files outside the given paths are never fixed
     facts_job = dataclasses.replace(job, fix=None)
     add_facts(facts, analyze_many(rest, facts_job, jobs=options.jobs, cache=cache).results)
-    return {Path(p) for p in rest}
+    return set(rest)
 
 
 def check(project: Project, options: CheckOptions) -> CheckReport:
@@ -182,7 +183,7 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
                 report.findings.extend(mark_suppressed(doc, rule.check_doc(doc, project)))
         elif isinstance(rule, ProjectRule):
             found = rule.check_project(project, facts)
-            report.findings.extend(f for f in found if f.path not in unscanned)
+            report.findings.extend(f for f in found if str(f.path) not in unscanned)
     project.docs  # noqa: B018 - loading the docs records the "no steering directory" notice
     report.notices.extend(project.notices)
     report.findings.sort(key=Finding.sort_key)
