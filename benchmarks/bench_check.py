@@ -184,6 +184,7 @@ def main() -> None:
     timed("check --no-prefilter --no-cache", [*ss, "--no-prefilter", "--no-cache"], 1)
     report(rows, rss, args.files, generated)
     check_equal(outs, generated)
+    check_partial(root, ss, only_changed)
 
 
 def report(rows: dict[str, list[float]], rss: dict[str, int], files: int, generated: int) -> None:
@@ -220,6 +221,15 @@ def check_equal(outs: dict[str, list[tuple[str, str, str]]], generated: int) -> 
     sites = sum(1 for f in reference if f[0] == "SS001" and f[1].startswith("app/"))
     assert sites == generated * SITES_PER_FILE, f"expected {generated * 2} SS001, got {sites}"
     print(f"  findings identical across {len(outs)} configurations ({len(reference)} findings)")
+
+
+def check_partial(root: Path, full: list[str], partial: list[str]) -> None:
+    """The pre-commit run reports the full run's findings in its files and in the docs."""
+    everything = findings(run(full, root)[2])
+    named = findings(run(partial, root)[2])
+    expected = [f for f in everything if f[1] in CHANGED or not f[1].endswith(".py")]
+    assert named == expected, "the pre-commit run differs from the full run on its files"
+    print(f"  pre-commit run: the full run's {len(named)} findings on its files and docs")
 
 
 if __name__ == "__main__":

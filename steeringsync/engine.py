@@ -21,7 +21,7 @@ from steeringsync.python.source import (
 )
 from steeringsync.rules.base import FactCollector, PythonRule
 from steeringsync.rules.ss900_engine import SyntaxErrorRule, UnreadableFileRule
-from steeringsync.triggers import identifier_view
+from steeringsync.triggers import contains_trigger, identifier_view
 from steeringsync.types import FileResult, Finding, Location
 
 if TYPE_CHECKING:
@@ -66,15 +66,18 @@ class FileJob:
 Owner = TypeVar("Owner", PythonRule, FactCollector)
 
 
-def relevant_owners(owners: Sequence[Owner], data: bytes) -> list[Owner]:
-    """The owners that may match ``data``: asked with its bytes, then, for those that
-    say no, with its identifiers as Python reads them (``triggers.identifier_view``)."""
-    found = [o for o in owners if o.relevant(data)]
-    if len(found) < len(owners):
-        view = identifier_view(data)  # e.g. a fullwidth `os` import beside a plain getenv
-        if view is not None:
-            found = [o for o in owners if o in found or o.relevant(view)]
-    return found
+def relevant_owners(owners: Sequence[Owner], data: bytes, view: bytes | None) -> list[Owner]:
+    """The owners that may match the file: asked with its bytes, and with ``view``, its
+    identifiers as Python reads them (``triggers.identifier_view``), if that differs."""
+    return [o for o in owners if o.relevant(data) or (view is not None and o.relevant(view))]
+
+
+def _identifier_view(data: bytes, job: FileJob) -> bytes | None:
+    # only for a file whose bytes hold a trigger, the files the pre-filter lets through:
+    # then --no-prefilter, which parses every file, reports exactly the same (SS900 too)
+    if not contains_trigger(data, *job.trigger_sets()):
+        return None
+    return identifier_view(data)  # e.g. a fullwidth `os` import beside a plain getenv
 
 
 def analyze_file(path: Path, job: FileJob) -> FileResult:
@@ -95,8 +98,9 @@ def unreadable_result(path: Path, job: FileJob, exc: UnreadableSource) -> FileRe
 def analyze_bytes(path: Path, data: bytes, job: FileJob) -> FileResult:
     """Check ``data`` as the contents of ``path`` (the cache hashes exactly these bytes)."""
     result = FileResult(path)
-    rules = relevant_owners(job.rules, data)
-    collectors = relevant_owners(job.collectors, data)
+    view = _identifier_view(data, job)
+    rules = relevant_owners(job.rules, data, view)
+    collectors = relevant_owners(job.collectors, data, view)
     relevant = bool(rules or collectors)
     if job.prefilter and not relevant:
         return result

@@ -19,7 +19,7 @@ from steeringsync.cli import main
 from steeringsync.drift.code_settings import SettingsCollector
 from steeringsync.engine import relevant_owners
 from steeringsync.python.source import PythonSource
-from steeringsync.triggers import contains_trigger
+from steeringsync.triggers import contains_trigger, identifier_view
 
 STDLIB_PACKAGES = ("email", "json", "logging", "http", "importlib", "asyncio", "ctypes")
 GENERATED = {
@@ -222,7 +222,8 @@ def test_a_file_with_a_setting_read_is_never_filtered_out(
     source = PythonSource(Path("app.py"), code.encode(), code)
     collector = SettingsCollector()
     if collector.collect(source):  # the engine asks with the bytes, then as parsed
-        assert relevant_owners([collector], code.encode()) == [collector], code
+        data = code.encode()
+        assert relevant_owners([collector], data, identifier_view(data)) == [collector], code
 
 
 WORDS_AND_NOISE = st.lists(
@@ -266,4 +267,25 @@ def test_os_spelled_as_the_parser_normalises_it_is_found(
     (root / "app.py").write_bytes(data)
     filtered = check(root, capsys, "--no-cache")
     assert [(f["code"], f["path"]) for f in filtered] == [("SS203", "app.py")]  # KEY is read
+    assert check(root, capsys, "--no-cache", "--no-prefilter") == filtered
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # codecs that raise a bare UnicodeError: an undecodable file, never a traceback
+        b"# coding: undefined\nimport os\nenv = os.environ.copy()\n",
+        b"# coding: punycode\nimport os\nX = os.getenv('KEY')\n",
+        # U+2000 is a space only after NFKC: not a word boundary the bytes show, so no
+        # SS900 in either mode
+        "import os\nx = os.getenv\u2000('X')\n# \uff58\n".encode(),
+    ],
+)
+def test_odd_encodings_report_the_same_with_and_without_the_filter(
+    write_tree: Callable[[dict[str, str]], Path], data: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_tree({"a.py": "import os\nA = os.getenv('UNDOCUMENTED')\n"})  # exit 1
+    (root / "odd.py").write_bytes(data)
+    filtered = check(root, capsys, "--no-cache")
+    assert "internal error" not in capsys.readouterr().err
     assert check(root, capsys, "--no-cache", "--no-prefilter") == filtered

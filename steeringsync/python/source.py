@@ -47,7 +47,7 @@ def decode(data: bytes) -> tuple[str, str]:
         raise UndecodableSource(str(exc.msg if hasattr(exc, "msg") else exc), 1) from None
     try:
         text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
+    except (UnicodeError, LookupError) as exc:  # some codecs raise plain UnicodeError
         line = data[: getattr(exc, "start", 0)].count(b"\n") + 1
         raise UndecodableSource(
             f"cannot decode as {encoding} (add a PEP 263 coding cookie): {exc}", line
@@ -83,7 +83,8 @@ class PythonSource:
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        # as the parser counts them: str.splitlines() also breaks at \x0c, \x1c, U+2028...
+        return self.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
     def line(self, lineno: int) -> str:
         return self.lines[lineno - 1] if 0 < lineno <= len(self.lines) else ""

@@ -7,6 +7,7 @@ from pathlib import Path
 from steeringsync import api
 from steeringsync.config import Config
 from steeringsync.project import Project
+from steeringsync.python.source import PythonSource
 
 USE = "with unified_session_manager.get_db_session() as s:\n    pass\n"
 
@@ -62,3 +63,17 @@ def test_syntax_error_only_reported_for_files_a_rule_looks_at(tmp_path: Path) ->
         "def broken(:\n    unified_session_manager.get_db_session()\n"
     )
     assert check(tmp_path) == [("related.py", "SS900", 1)]
+
+
+def test_lines_are_the_parser_lines_not_str_splitlines() -> None:
+    # U+2028 and form feed end a line for str.splitlines(), not for Python
+    text = "a = '\u2028'\nb = 1\x0c  # here\nc = 2  # noqa: SS203\n"
+    source = PythonSource(Path("m.py"), text.encode(), text)
+    assert source.line(3) == "c = 2  # noqa: SS203"
+    assert source.line(2) == "b = 1\x0c  # here"
+    crlf = "a = 1\r\nb = 2\rc = 3\n"
+    assert [PythonSource(Path("m.py"), crlf.encode(), crlf).line(n) for n in (1, 2, 3)] == [
+        "a = 1",
+        "b = 2",
+        "c = 3",
+    ]
