@@ -47,12 +47,6 @@ class FileJob:
     report_unreadable: bool = True
     fix: FixMode | None = None  # --fix / --diff: fix files right after checking them
 
-    @property
-    def triggers(self) -> tuple[bytes, ...]:
-        tokens = {t for r in self.rules for t in r.triggers}
-        tokens.update(t for c in self.collectors for t in c.triggers)
-        return tuple(sorted(tokens))
-
     def trigger_sets(self) -> Triggers:
         """(plain tokens, whole-word tokens) of every rule and collector, for the pre-filter."""
         plain: set[bytes] = set()
@@ -98,9 +92,13 @@ def unreadable_result(path: Path, job: FileJob, exc: UnreadableSource) -> FileRe
 def analyze_bytes(path: Path, data: bytes, job: FileJob) -> FileResult:
     """Check ``data`` as the contents of ``path`` (the cache hashes exactly these bytes)."""
     result = FileResult(path)
-    view = _identifier_view(data, job)
-    rules = relevant_owners(job.rules, data, view)
-    collectors = relevant_owners(job.collectors, data, view)
+    rules = relevant_owners(job.rules, data, None)
+    collectors = relevant_owners(job.collectors, data, None)
+    if len(rules) < len(job.rules) or len(collectors) < len(job.collectors):
+        view = _identifier_view(data, job)  # only when some owner said no
+        if view is not None:
+            rules = relevant_owners(job.rules, data, view)
+            collectors = relevant_owners(job.collectors, data, view)
     relevant = bool(rules or collectors)
     if job.prefilter and not relevant:
         return result

@@ -15,10 +15,10 @@ import gc
 import os
 import sys
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 from steeringsync.cache import MISS, Cache, Stamp, digest, stamp_of
 from steeringsync.engine import (
@@ -47,6 +47,8 @@ INFLIGHT_PER_WORKER = 4
 GC_THRESHOLD = (20_000, 20, 20)
 
 Task = tuple[int, str, bytes]
+Item = TypeVar("Item")
+Done = TypeVar("Done")
 
 _JOB: FileJob | None = None  # the job, set once in each worker process
 
@@ -70,6 +72,49 @@ def _parse_chunk(chunk: list[Task]) -> list[tuple[int, FileResult]]:
     return [(i, analyze_bytes(Path(path), data, _JOB)) for i, path, data in chunk]
 
 
+class _Batches(Generic[Item, Done]):
+    """Work for a pool, sent in chunks of ``size`` with a bounded number in flight (memory
+    stays flat); results come back in the order the work went out."""
+
+    def __init__(
+        self,
+        pool: ProcessPoolExecutor,
+        jobs: int,
+        size: int,
+        work: Callable[..., list[Done]],
+        *args: object,
+    ) -> None:
+        self.pool = pool
+        self.limit = jobs * INFLIGHT_PER_WORKER
+        self.size = size
+        self.work = work
+        self.args = args
+        self.pending: list[Item] = []
+        self.inflight: deque[Future[list[Done]]] = deque()
+        self.done: list[Done] = []
+
+    def add(self, items: Iterable[Item]) -> None:
+        self.pending.extend(items)
+        if len(self.pending) >= self.size:
+            self._send()
+
+    def _send(self) -> None:
+        for start in range(0, len(self.pending), self.size):
+            chunk = self.pending[start : start + self.size]
+            self.inflight.append(self.pool.submit(self.work, chunk, *self.args))
+        self.pending = []
+        while len(self.inflight) > self.limit:
+            self.done.extend(self.inflight.popleft().result())
+
+    def finish(self) -> list[Done]:
+        self._send()
+        while self.inflight:
+            # a worker that dies (killed for memory, say) raises BrokenProcessPool here
+            # instead of leaving the run waiting forever
+            self.done.extend(self.inflight.popleft().result())
+        return self.done
+
+
 class _Parser:
     """Parses the files that passed the pre-filter: serially, or in a pool once worth it."""
 
@@ -78,39 +123,27 @@ class _Parser:
         self.jobs = jobs
         self.buffer: list[Task] = []
         self.pool: ProcessPoolExecutor | None = None
-        self.inflight: deque[Future[list[tuple[int, FileResult]]]] = deque()
-        self.done: list[tuple[int, FileResult]] = []
+        self.batches: _Batches[Task, tuple[int, FileResult]] | None = None
 
     def submit(self, task: Task) -> None:
+        if self.batches is not None:
+            self.batches.add((task,))
+            return
         self.buffer.append(task)
-        if self.pool is None and self.jobs > 1 and len(self.buffer) >= SERIAL_LIMIT:
+        if self.jobs > 1 and len(self.buffer) >= SERIAL_LIMIT:
             self.pool = _start_pool(self.job, self.jobs)
-        if self.pool is not None and len(self.buffer) >= CHUNK:
-            self._flush()
-
-    def _flush(self) -> None:
-        assert self.pool is not None
-        for start in range(0, len(self.buffer), CHUNK):
-            chunk = self.buffer[start : start + CHUNK]
-            self.inflight.append(self.pool.submit(_parse_chunk, chunk))
-        self.buffer = []
-        while len(self.inflight) > self.jobs * INFLIGHT_PER_WORKER:
-            self.done.extend(self.inflight.popleft().result())
+            self.batches = _Batches(self.pool, self.jobs, CHUNK, _parse_chunk)
+            self.batches.add(self.buffer)
 
     def finish(self) -> list[tuple[int, FileResult]]:
-        if self.pool is None:
-            saved = gc.get_threshold()
-            gc.set_threshold(*GC_THRESHOLD)
-            try:
-                return [(i, analyze_bytes(Path(p), d, self.job)) for i, p, d in self.buffer]
-            finally:
-                gc.set_threshold(*saved)
-        self._flush()
-        while self.inflight:
-            # a worker that dies (killed for memory, say) raises BrokenProcessPool here
-            # instead of leaving the run waiting forever
-            self.done.extend(self.inflight.popleft().result())
-        return self.done
+        if self.batches is not None:
+            return self.batches.finish()
+        saved = gc.get_threshold()
+        gc.set_threshold(*GC_THRESHOLD)
+        try:
+            return [(i, analyze_bytes(Path(p), d, self.job)) for i, p, d in self.buffer]
+        finally:
+            gc.set_threshold(*saved)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -244,44 +277,6 @@ def _check_here(misses: list[Miss], job: FileJob, jobs: int, hashing: bool) -> l
     return done
 
 
-class _Readers:
-    """Workers that read, pre-filter and parse whole files, fed while the walk goes on.
-
-    Reading and pre-filtering 10,000 files is itself about a third of a cold run: too much
-    to leave to this one process while the other cores wait.
-    """
-
-    def __init__(self, job: FileJob, jobs: int, hashing: bool) -> None:
-        self.jobs = jobs
-        self.hashing = hashing
-        self.pool = _start_pool(job, jobs)
-        self.pending: list[Miss] = []
-        self.inflight: deque[Future[list[Outcome]]] = deque()
-        self.outcomes: list[Outcome] = []
-
-    def submit(self, misses: list[Miss]) -> None:
-        self.pending.extend(misses)
-        if len(self.pending) >= READ_CHUNK:
-            self._flush()
-
-    def _flush(self) -> None:
-        for start in range(0, len(self.pending), READ_CHUNK):
-            chunk = self.pending[start : start + READ_CHUNK]
-            self.inflight.append(self.pool.submit(_check_chunk, chunk, self.hashing))
-        self.pending = []
-        while len(self.inflight) > self.jobs * INFLIGHT_PER_WORKER:
-            self.outcomes.extend(self.inflight.popleft().result())
-
-    def finish(self) -> list[Outcome]:
-        self._flush()
-        while self.inflight:
-            self.outcomes.extend(self.inflight.popleft().result())
-        return self.outcomes
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-
 @dataclass
 class Scan:
     """What checking many files gave: how many, and the results with anything in them."""
@@ -308,7 +303,10 @@ def analyze_many(
     keys: list[str] = []
     found: dict[int, FileResult] = {}
     misses: list[Miss] = []
-    readers: _Readers | None = None
+    # with many files to read, workers read, pre-filter and parse whole files, fed while
+    # the walk goes on: reading 10,000 files is itself a third of a cold run
+    pool: ProcessPoolExecutor | None = None
+    readers: _Batches[Miss, Outcome] | None = None
     try:
         for index, given in enumerate(paths):
             key = given if isinstance(given, str) else str(given)
@@ -329,19 +327,21 @@ def analyze_many(
                         continue
                 entry = cache.get(key)
                 known = entry.digest if entry is not None else None
-            misses.append(Miss(index, key, stamp, known))
+            miss = Miss(index, key, stamp, known)
+            misses.append(miss)
             if readers is not None:
-                readers.submit(misses[-1:])
+                readers.add((miss,))
             elif workers > 1 and len(misses) >= READ_POOL_LIMIT:
-                readers = _Readers(job, workers, hashing)
-                readers.submit(misses)
+                pool = _start_pool(job, workers)
+                readers = _Batches(pool, workers, READ_CHUNK, _check_chunk, hashing)
+                readers.add(misses)
         if readers is not None:
             outcomes = readers.finish()
         else:
             outcomes = _check_here(misses, job, workers, hashing)
     finally:
-        if readers is not None:
-            readers.close()  # also when interrupted or a rule raises
+        if pool is not None:  # also when interrupted or a rule raises
+            pool.shutdown(wait=True, cancel_futures=True)
     for miss, outcome in zip(misses, outcomes, strict=True):
         result = _settle(miss, outcome, job, cache)
         if result is not None:

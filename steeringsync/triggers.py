@@ -74,9 +74,16 @@ def _identifier_byte(data: bytes, index: int) -> bool:
 _NON_ASCII = bytes(range(128, 256))
 
 
+# Where a word starts / ends: no identifier byte before / after it (bytes >= 0x80 may
+# start a non-ASCII identifier character, so they do not end a word); the regex form of
+# _identifier_byte.
+WORD_START = rb"(?<![A-Za-z0-9_\x80-\xff])"
+WORD_END = rb"(?![A-Za-z0-9_\x80-\xff])"
+
+
 @functools.cache
 def _word(token: bytes) -> re.Pattern[bytes]:
-    return re.compile(re.escape(token) + rb"(?![A-Za-z0-9_\x80-\xff])")
+    return re.compile(re.escape(token) + WORD_END)
 
 
 def identifier_view(data: bytes) -> bytes | None:

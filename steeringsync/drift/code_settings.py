@@ -15,23 +15,22 @@ from steeringsync.python.noqa import suppressed_codes
 from steeringsync.python.pruned_walk import lines_with, statements_near, walk_near
 from steeringsync.python.source import PythonSource
 from steeringsync.rules.base import FactCollector
-from steeringsync.triggers import has_word
+from steeringsync.triggers import WORD_END, WORD_START, has_word
 
 _IMPORTS = (ast.Import, ast.ImportFrom)
 # every import statement spells this on one of its lines
 _IMPORTED = ("import",)
 # `os` as a whole word: no identifier character on either side
-_OS = re.compile(rb"(?<![A-Za-z0-9_\x80-\xff])os(?![A-Za-z0-9_\x80-\xff])")
+_OS = re.compile(WORD_START + rb"os" + WORD_END)
 # what may stand between a name and what follows it in the same expression (a comment
 # runs to the end of its line: one way to match it, so no backtracking blow-up)
 _GAP = rb"(?:[ \t\f\r\n)]|\\\r?\n|\\\r|#[^\r\n]*(?![^\r\n]))*"
-_END = rb"(?![A-Za-z0-9_\x80-\xff])"
 # after `getenv`: a call; after `environ`: a subscript or .get/.setdefault; after either:
 # `as` (an alias); matched only where the name occurs, not scanned for over the file
 _AFTER = {
-    b"getenv": re.compile(_GAP + rb"(?:\(|as" + _END + rb")"),
+    b"getenv": re.compile(_GAP + rb"(?:\(|as" + WORD_END + rb")"),
     b"environ": re.compile(
-        _GAP + rb"(?:\[|\." + _GAP + rb"(?:get|setdefault)" + _END + rb"|as" + _END + rb")"
+        _GAP + rb"(?:\[|\." + _GAP + rb"(?:get|setdefault)" + WORD_END + rb"|as" + WORD_END + rb")"
     ),
 }
 
