@@ -113,7 +113,8 @@ def export(dest: Path, mirror_dir: Path | None) -> None:
         target.mkdir()
         mirror = mirror_dir / slug(name) / "repo" if mirror_dir else None
         with tempfile.TemporaryDirectory() as tmp:
-            git_dir = mirror if mirror and mirror.is_dir() else _clone(name, commit, Path(tmp) / "g")
+            have_mirror = mirror is not None and mirror.is_dir()
+            git_dir = mirror if have_mirror else _clone(name, commit, Path(tmp) / "g")
             _archive(git_dir, commit, target)
         _init_checkout(target, name, commit)
         stamp.write_text(commit + "\n")
