@@ -113,8 +113,10 @@ def export(dest: Path, mirror_dir: Path | None) -> None:
         target.mkdir()
         mirror = mirror_dir / slug(name) / "repo" if mirror_dir else None
         with tempfile.TemporaryDirectory() as tmp:
-            have_mirror = mirror is not None and mirror.is_dir()
-            git_dir = mirror if have_mirror else _clone(name, commit, Path(tmp) / "g")
+            if mirror is not None and mirror.is_dir():
+                git_dir = mirror
+            else:
+                git_dir = _clone(name, commit, Path(tmp) / "g")
             _archive(git_dir, commit, target)
         _init_checkout(target, name, commit)
         stamp.write_text(commit + "\n")
