@@ -177,6 +177,8 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
     if cache is not None:
         whole = any(p.resolve() == project.root for p in options.paths)
         cache.save(prune_unseen=whole or bool(unscanned))
+    if job.fix is not None:
+        _fix_docs(project, rules, job.fix, report)
     for rule in rules:
         if isinstance(rule, DocRule):
             for doc in project.docs:
@@ -188,3 +190,13 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
     report.notices.extend(project.notices)
     report.findings.sort(key=Finding.sort_key)
     return report
+
+
+def _fix_docs(project: Project, rules: Sequence[Rule], mode: FixMode, report: CheckReport) -> None:
+    """Fix the steering docs before the doc rules check them, so findings are current."""
+    from steeringsync.fix.docs import fix_docs
+
+    outcome = fix_docs(project, [r for r in rules if isinstance(r, DocRule)], mode)
+    report.fixed_files.extend(outcome.written)
+    report.diffs.extend(outcome.diffs)
+    report.notices.extend(outcome.notices)

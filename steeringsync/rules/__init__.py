@@ -18,6 +18,8 @@ from steeringsync.rules.ss302_broken_reference import BrokenReference
 from steeringsync.rules.ss303_deprecated_pattern_in_docs import DeprecatedPatternInDocs
 from steeringsync.rules.ss304_unparsable_python_block import UnparsablePythonBlock
 from steeringsync.rules.ss305_pattern_matches_nothing import PatternMatchesNothing
+from steeringsync.rules.ss309_joined_file_match_pattern import JoinedFileMatchPattern
+from steeringsync.rules.ss310_empty_steering_doc import EmptySteeringDoc
 from steeringsync.rules.ss900_engine import SyntaxErrorRule, UnreadableFileRule
 
 # Codes are never reused: a retired rule keeps its code out of circulation.
@@ -33,6 +35,8 @@ ALL_RULES: tuple[type[Rule], ...] = (
     DeprecatedPatternInDocs,
     UnparsablePythonBlock,
     PatternMatchesNothing,
+    JoinedFileMatchPattern,
+    EmptySteeringDoc,
     SyntaxErrorRule,
     UnreadableFileRule,
 )

@@ -136,11 +136,23 @@ class PythonRule(Triggered, Rule):
         return list(self.check_python(source))
 
 
+class DocFixError(Exception):
+    """A doc fix that cannot be made exactly; the doc is left as it was."""
+
+
 class DocRule(Rule):
     """A rule over one parsed steering document."""
 
     def check_doc(self, doc: SteeringDoc, project: Project) -> Iterable[Finding]:
         raise NotImplementedError
+
+    def fix_doc(self, doc: SteeringDoc, data: bytes, findings: Sequence[Finding]) -> bytes:
+        """``data`` (the doc's bytes, ``doc`` parsed from them) with ``findings`` fixed.
+
+        Rules whose ``fix_applicability`` is not NONE override this; raises DocFixError
+        when the fix cannot be made exactly.
+        """
+        return data
 
     def check_example(self, text: str) -> list[Finding]:
         """Run the rule on the example as the only steering doc of an empty project."""

@@ -20,14 +20,22 @@ class InvalidFrontMatter(DocRule):
       block must be closed by a `---` line;
     - `inclusion` must be one of `always`, `fileMatch`, `manual`, `auto` (no front matter,
       or no `inclusion`, means `always`);
-    - `inclusion: fileMatch` needs a `fileMatchPattern`: a glob string, a YAML list of
-      globs, a comma-separated string or a brace pattern such as `**/*.{ts,tsx}`; a
-      `fileMatchPattern` under another mode is ignored by Kiro and reported;
-    - `inclusion: auto` needs a `name` and a `description`; both must be strings;
+    - `inclusion: fileMatch` needs a `fileMatchPattern`: a glob string (brace patterns
+      such as `**/*.{ts,tsx}` included) or a YAML list of globs; a `fileMatchPattern`
+      under another mode is ignored by Kiro and reported. A string of several globs
+      joined with commas or `|` is one glob to Kiro: SS309 reports it;
+    - `inclusion: auto` needs a `name` and a `description`, both strings: Kiro offers an
+      auto doc to the agent by its name and decides from the description whether the
+      request needs it (kiro.dev/docs/steering, "Inclusion modes");
     - a misspelt key (`include:` for `inclusion:`, `pattern:` for `fileMatchPattern:`)
       is reported with the key it most likely meant; unrelated keys are allowed;
     - steeringsync's own `deprecations:` list must hold `{pattern, replacement, message}`
       entries, `pattern` being a dotted `receiver.method`.
+
+    An `inclusion: manual` doc is never loaded on its own: it reaches the agent only when
+    someone references it in chat as `#name` (its file name without `.md`;
+    kiro.dev/docs/steering, "Manual inclusion"). That is its purpose, so it is not a
+    finding; make it `always`, `fileMatch` or `auto` if it must load by itself.
 
     ## Why is this bad?
     Kiro silently falls back when it cannot read the front matter: a doc meant for
@@ -61,7 +69,6 @@ class InvalidFrontMatter(DocRule):
         "---\ninclusion: always\n---\n# Guide\n",
         "---\ninclusion: fileMatch\nfileMatchPattern: '**/*.{ts,tsx}'\n---\n",
         "---\ninclusion: fileMatch\nfileMatchPattern:\n  - 'src/**/*.py'\n  - 'tests/*.py'\n---\n",
-        "---\ninclusion: fileMatch\nfileMatchPattern: 'src/**/*.py, tests/**/*.py'\n---\n",
         "---\ninclusion: auto\nname: api-style\ndescription: REST API conventions\n---\n",
         "---\ninclusion: manual\ntitle_hint: x\nowner: platform-team\n---\n",
         "---\n---\n# empty front matter\n",

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from steeringsync.project import Project
 from steeringsync.rules.base import DocRule, Invalid
-from steeringsync.steering import globs
+from steeringsync.steering import frontmatter_edit, globs
 from steeringsync.steering.document import SteeringDoc
 from steeringsync.types import Finding, Location, Severity
 
@@ -14,17 +14,24 @@ from steeringsync.types import Finding, Location, Severity
 class PatternMatchesNothing(DocRule):
     """
     ## What it does
-    For a doc with `inclusion: fileMatch`, checks that its `fileMatchPattern` matches at
-    least one file in the repository. The pattern may be a string, a YAML list, a
-    comma-separated string or a brace pattern (`**/*.{ts,tsx}`); each glob is reported
-    separately. `**` spans directories, `*` and `?` do not, and a glob without a `/`
-    also matches by file name in any directory. Files ignored by `.gitignore`, and
-    directories such as `.git`, `.venv` and `node_modules`, do not count.
+    For a doc with `inclusion: fileMatch`, checks each glob of its `fileMatchPattern`
+    against the files in the repository, reading the value as Kiro's loader does: a
+    string is one glob, a YAML list is several, and a brace pattern (`**/*.{ts,tsx}`) is
+    one glob with alternatives. `**` spans directories, `*` and `?` do not, and a glob
+    without a `/` also matches by file name in any directory. Files ignored by
+    `.gitignore`, and directories such as `.git`, `.venv` and `node_modules`, do not count.
+
+    - When no glob matches, each is reported with "Kiro will never include this doc".
+    - When some glob of a list matches, a glob that matches nothing is a dead alternative:
+      it is reported as such (the doc still loads through the live globs).
+    - A string joined with commas or `|` is one glob to Kiro that matches nothing; SS309
+      reports and fixes it, so it is not reported here as well.
 
     ## Why is this bad?
     Kiro includes a fileMatch doc only while a matching file is open: a pattern that
     matches nothing (a renamed directory, a typo such as `**/*.pyy`) means the doc is
-    never included and its guidance is silently lost.
+    never included and its guidance is silently lost. A dead alternative in a list does
+    not stop the doc from loading, but it says the doc covers files it no longer does.
 
     ## Example
     ```markdown
@@ -56,10 +63,11 @@ class PatternMatchesNothing(DocRule):
         "---\ninclusion: fileMatch\nfileMatchPattern: ['*.md']\n---\n",
         "---\ninclusion: always\nfileMatchPattern: 'nothing/*.py'\n---\n",
         "---\ninclusion: fileMatch\nfileMatchPattern: 3\n---\n",
+        "---\ninclusion: fileMatch\nfileMatchPattern: 'src/*.py,*.md'\n---\n",  # SS309's
     )
     INVALID = (
         Invalid("---\ninclusion: fileMatch\nfileMatchPattern: 'src/**/*.py'\n---\n"),
-        Invalid("---\ninclusion: fileMatch\nfileMatchPattern: '**/*.{ts,tsx}, *.md'\n---\n"),
+        Invalid("---\ninclusion: fileMatch\nfileMatchPattern: ['**/*.{ts,tsx}', '*.md']\n---\n"),
         Invalid("---\ninclusion: fileMatch\nfileMatchPattern:\n  - a/*.py\n  - b/*.py\n---\n", 2),
     )
 
@@ -67,15 +75,34 @@ class PatternMatchesNothing(DocRule):
         fm = doc.front_matter
         if fm is None or doc.meta.get("inclusion") != "fileMatch":
             return
-        patterns = globs.split_patterns(doc.meta.get("fileMatchPattern"))
+        # a joined glob is one glob to Kiro that matches nothing: SS309 reports (and fixes) it
+        patterns = [
+            g for g in globs.kiro_globs(doc.meta.get("fileMatchPattern")) if not globs.separators(g)
+        ]
         if not patterns:
-            return  # a missing or mistyped pattern is SS301's
+            return  # a missing or mistyped pattern is SS301's, a joined one SS309's
         files = globs.repo_files(project)
-        line = fm.key_lines.get("fileMatchPattern", fm.line)
-        for pattern in patterns:
-            if not any(globs.matches(pattern, path) for path in files):
+        dead = [p for p in patterns if not any(globs.matches(p, path) for path in files)]
+        live = [p for p in patterns if p not in dead]
+        key_line = fm.key_lines.get("fileMatchPattern", fm.line)
+        lines = {
+            s.value.strip(): fm.line + 1 + s.line for s in frontmatter_edit.pattern_sites(fm.raw)
+        }
+        for pattern in dead:
+            if live:
+                message = (
+                    f"fileMatchPattern `{pattern}` matches no file in the repository; the doc "
+                    f"still loads through `{live[0]}`: fix or remove this dead alternative"
+                )
+            elif len(patterns) > 1:
+                message = (
+                    f"fileMatchPattern `{pattern}` matches no file in the repository, nor does "
+                    "any other glob of the list: Kiro will never include this doc"
+                )
+            else:
                 message = (
                     f"fileMatchPattern `{pattern}` matches no file in the repository: "
                     "Kiro will never include this doc"
                 )
-                yield self.finding(doc.path, Location.point(line), message)
+            location = Location.point(lines.get(pattern, key_line))
+            yield self.finding(doc.path, location, message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -15,26 +16,41 @@ if TYPE_CHECKING:
 MAX_EXPANSIONS = 256  # `{a,b}{c,d}…` grows exponentially; real patterns stay tiny
 
 
-def split_patterns(value: Any) -> list[str]:
-    """A string, a comma-separated string or a list of strings -> individual globs.
+def kiro_globs(value: Any) -> list[str]:
+    """The globs Kiro's loader hands to minimatch: a string is one glob, a list its strings.
 
-    Commas inside braces belong to the brace pattern (`**/*.{ts,tsx}` is one glob).
+    A comma- or ``|``-joined string stays one glob (kirodotdev/Kiro#11095): see
+    :func:`separators` for telling one apart.
     """
     items = value if isinstance(value, list) else [value]
-    patterns: list[str] = []
-    for item in items:
-        if not isinstance(item, str):
-            continue
-        depth, current = 0, list[str]()
-        for char in item:
-            depth += (char == "{") - (char == "}" and depth > 0)
-            if char == "," and depth == 0:
-                patterns.append("".join(current))
-                current = []
-            else:
-                current.append(char)
-        patterns.append("".join(current))
-    return [p.strip() for p in patterns if p.strip()]
+    return [item.strip() for item in items if isinstance(item, str) and item.strip()]
+
+
+def separators(glob: str) -> list[int]:
+    """Offsets of the top-level ``,`` and ``|`` of a glob: outside ``{…}`` (brace
+    alternatives) and ``(…)`` (extglobs such as ``+(a|b)``), where minimatch reads them
+    as literal characters, so the glob matches no real file."""
+    found, braces, parens = [], 0, 0
+    for i, char in enumerate(glob):
+        if char == "{":
+            braces += 1
+        elif char == "}" and braces:
+            braces -= 1
+        elif char == "(":
+            parens += 1
+        elif char == ")" and parens:
+            parens -= 1
+        elif char in ",|" and not braces and not parens:
+            found.append(i)
+    return found
+
+
+def split_joined(glob: str) -> list[str]:
+    """The globs an author joined with top-level commas or ``|`` (empty parts dropped):
+    ``"a/*.ts, b/*.ts,"`` -> ``["a/*.ts", "b/*.ts"]``; a brace pattern stays whole."""
+    cuts = [-1, *separators(glob), len(glob)]
+    parts = (glob[start + 1 : end].strip() for start, end in itertools.pairwise(cuts))
+    return [part for part in parts if part]
 
 
 def expand_braces(pattern: str) -> list[str]:

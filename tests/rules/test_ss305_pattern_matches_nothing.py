@@ -23,22 +23,42 @@ def test_each_shape_that_matches_is_fine(write_tree: Tree) -> None:
     for pattern in (
         "'**/*.py'",
         "'**/*.{ts,tsx}'",
-        "'app/*.py, web/**/*.tsx'",
+        "['app/*.py', 'web/**/*.tsx']",
         "['app/**', 'web/src/*.tsx']",
         "'*.tsx'",
     ):
         assert run_doc_rule(PatternMatchesNothing, write_tree, doc(pattern)) == [], pattern
 
 
-def test_each_glob_that_matches_nothing_is_reported_at_the_key(write_tree: Tree) -> None:
-    found = run_doc_rule(
-        PatternMatchesNothing, write_tree, doc("'app/*.py, **/*.pyy, **/*.{js,jsx}'")
-    )
+def test_a_dead_alternative_in_a_live_list_is_a_warning_that_says_so(write_tree: Tree) -> None:
+    """Issue #11, pattern 5: "never included" only when no glob of the list matches."""
+    pattern = "\n  - 'app/*.py'\n  - '**/*.pyy'\n  - '**/*.{js,jsx}'"
+    found = run_doc_rule(PatternMatchesNothing, write_tree, doc(pattern))
     assert [(line, msg.split("`")[1]) for _, line, msg in found] == [
-        (3, "**/*.pyy"),
-        (3, "**/*.{js,jsx}"),  # dist/bundle.js is gitignored
+        (5, "**/*.pyy"),  # each at its own list item
+        (6, "**/*.{js,jsx}"),  # dist/bundle.js is gitignored
     ]
+    for _, _, message in found:
+        assert "still loads through `app/*.py`" in message and "never include" not in message
     assert PatternMatchesNothing.severity is Severity.WARNING
+
+
+def test_never_included_when_no_glob_of_the_list_matches(write_tree: Tree) -> None:
+    found = run_doc_rule(PatternMatchesNothing, write_tree, doc("['lib/*.py', '**/*.pyy']"))
+    assert [msg.split("`")[1] for _, _, msg in found] == ["lib/*.py", "**/*.pyy"]
+    assert all("Kiro will never include this doc" in msg for _, _, msg in found)
+    (single,) = run_doc_rule(PatternMatchesNothing, write_tree, doc("'lib/*.py'"))
+    assert single[1:] == (
+        3,
+        "fileMatchPattern `lib/*.py` matches no file in the repository: "
+        "Kiro will never include this doc",
+    )
+
+
+def test_a_joined_string_is_left_to_ss309(write_tree: Tree) -> None:
+    # one glob to Kiro, matching nothing; SS309 reports and fixes it, once
+    for pattern in ("'app/*.py, **/*.pyy'", "'lib/*|web/*'", "['app/*.py', 'x/*,y/*']"):
+        assert run_doc_rule(PatternMatchesNothing, write_tree, doc(pattern)) == [], pattern
 
 
 def test_only_filematch_docs_are_checked(write_tree: Tree) -> None:

@@ -9,13 +9,42 @@ import pytest
 
 from steeringsync.config import Config
 from steeringsync.project import Project
-from steeringsync.steering.globs import expand_braces, matches, repo_files, split_patterns
+from steeringsync.steering.globs import (
+    expand_braces,
+    kiro_globs,
+    matches,
+    repo_files,
+    separators,
+    split_joined,
+)
 
 
-def test_split_keeps_commas_inside_braces() -> None:
-    assert split_patterns("**/*.{ts,tsx}, src/*.py") == ["**/*.{ts,tsx}", "src/*.py"]
-    assert split_patterns(["a/*.py", "b/*.py,c/*.py", 3, ""]) == ["a/*.py", "b/*.py", "c/*.py"]
-    assert split_patterns(None) == [] and split_patterns(" , ") == []
+def test_kiro_reads_a_string_as_one_glob_and_a_list_as_several() -> None:
+    # kirodotdev/Kiro#11095: the loader never splits a string on commas
+    assert kiro_globs("src/*.ts,tests/*.ts") == ["src/*.ts,tests/*.ts"]
+    assert kiro_globs(["a/*.py", " b/*.py ", 3, ""]) == ["a/*.py", "b/*.py"]
+    assert kiro_globs(None) == [] and kiro_globs(" ") == []
+
+
+@pytest.mark.parametrize(
+    ("glob", "parts"),
+    [
+        ("**/*.{ts,tsx}", ["**/*.{ts,tsx}"]),  # brace alternatives are glob syntax
+        ("src/+(a|b).py", ["src/+(a|b).py"]),  # so is an extglob
+        ("**/*.{ts,tsx}, src/*.py", ["**/*.{ts,tsx}", "src/*.py"]),
+        ("*kafka*|*flink*", ["*kafka*", "*flink*"]),
+        ("a/*.py, b/*.py,", ["a/*.py", "b/*.py"]),  # a trailing comma adds no glob
+        (" , ", []),
+    ],
+)
+def test_split_joined_cuts_at_top_level_separators_only(glob: str, parts: list[str]) -> None:
+    assert split_joined(glob) == parts
+    assert bool(separators(glob)) is (glob != parts[0] if parts else True)
+
+
+def test_a_joined_glob_matches_no_real_file() -> None:
+    assert not matches("src/*.ts,tests/*.ts", "src/a.ts")
+    assert not matches("*kafka*|*flink*", "app/kafka.py")
 
 
 def test_brace_expansion_nested_and_bounded() -> None:
