@@ -3,6 +3,7 @@ one glob that matches nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable, Sequence
 
@@ -11,7 +12,7 @@ from steeringsync.rules.base import DocFixError, DocRule, Invalid
 from steeringsync.steering import frontmatter_edit
 from steeringsync.steering.document import SteeringDoc
 from steeringsync.steering.globs import split_joined
-from steeringsync.types import Applicability, Finding, Location
+from steeringsync.types import Applicability, Finding, Location, Severity
 
 
 class JoinedFileMatchPattern(DocRule):
@@ -21,6 +22,9 @@ class JoinedFileMatchPattern(DocRule):
     globs with a comma or a `|` at its top level (`"src/**/*.ts,tests/**/*.ts"`,
     `'*kafka*|*flink*'`), as a string or as an element of a list. Commas inside braces
     (`**/*.{ts,tsx}`) and `|` inside an extglob (`+(a|b)`) are glob syntax and are fine.
+    Under `inclusion: fileMatch` it is an error; under another mode Kiro ignores the
+    pattern (SS301 says so) and the finding is a warning, since the doc breaks the day
+    it becomes `fileMatch`.
 
     ## Why is this bad?
     Kiro's steering loader hands each `fileMatchPattern` string to minimatch as one glob;
@@ -67,9 +71,9 @@ class JoinedFileMatchPattern(DocRule):
         '---\ninclusion: fileMatch\nfileMatchPattern: ["**/*.ts", "**/*.tsx"]\n---\n',
         "---\ninclusion: fileMatch\nfileMatchPattern: 'src/**/+(a|b).py'\n---\n",
         "---\ninclusion: always\n---\n# joined patterns elsewhere: 'a,b'\n",
-        "---\ninclusion: manual\nfileMatchPattern: 'a/*.py,b/*.py'\n---\n",  # SS301's
     )
     INVALID = (
+        Invalid("---\ninclusion: manual\nfileMatchPattern: 'a/*.py,b/*.py'\n---\n"),  # latent
         Invalid(
             '---\ninclusion: fileMatch\nfileMatchPattern: "src/**/*.ts,tests/**/*.ts"\n---\n',
             fixed='---\ninclusion: fileMatch\nfileMatchPattern: ["src/**/*.ts", "tests/**/*.ts"]'
@@ -88,19 +92,28 @@ class JoinedFileMatchPattern(DocRule):
 
     def check_doc(self, doc: SteeringDoc, project: Project) -> Iterable[Finding]:
         fm = doc.front_matter
-        if fm is None or doc.meta.get("inclusion") != "fileMatch":
+        if fm is None:
             return
+        inclusion = doc.meta.get("inclusion", "always")
         for site in frontmatter_edit.joined_sites(fm.raw):
-            parts = split_joined(site.value)
+            parts = json.dumps(split_joined(site.value), ensure_ascii=False)
             glue = "`|`" if "|" in site.value else "commas"
-            suggestion = json.dumps(parts, ensure_ascii=False)
-            message = (
-                f"fileMatchPattern `{site.value}` joins globs with {glue}: Kiro reads it as "
-                f"one glob, which matches no file, so this doc is never included; "
-                f"write a YAML list: {suggestion}"
-            )
+            joined = f"fileMatchPattern `{site.value}` joins globs with {glue}"
             location = Location.point(fm.line + 1 + site.line, site.column + 1)
-            yield self.finding(doc.path, location, message)
+            if inclusion == "fileMatch":
+                message = (
+                    f"{joined}: Kiro reads it as one glob, which matches no file, so this doc "
+                    f"is never included; write a YAML list: {parts}"
+                )
+                yield self.finding(doc.path, location, message)
+                continue
+            # ignored under this mode (SS301), but it breaks the doc the day it is fileMatch
+            message = (
+                f"{joined}: Kiro would read it as one glob matching no file once the doc is "
+                f"`inclusion: fileMatch`; write a YAML list: {parts}"
+            )
+            finding = self.finding(doc.path, location, message)
+            yield dataclasses.replace(finding, severity=Severity.WARNING)
 
     def fix_doc(self, doc: SteeringDoc, data: bytes, findings: Sequence[Finding]) -> bytes:
         fm = doc.front_matter

@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from steeringsync.config import Config
+from steeringsync.project import Project
 from steeringsync.rules.base import Invalid
 from steeringsync.rules.ss309_joined_file_match_pattern import JoinedFileMatchPattern
 from steeringsync.steering.document import parse_bytes
+from steeringsync.types import Severity
 from tests.rules._doc_helpers import Tree, run_doc_rule
 
 
@@ -55,10 +58,16 @@ def test_each_joined_list_element_is_reported_at_its_line(write_tree: Tree) -> N
     ]
 
 
-def test_only_filematch_docs_are_checked(write_tree: Tree) -> None:
+def test_under_another_mode_it_is_a_latent_warning(write_tree: Tree) -> None:
+    # corpus: Constannnnnt/Penguin-Studio `inclusion: always` + `'*.tsx,*.jsx,*react*'`
     for inclusion in ("always", "manual", "auto"):
-        # SS301 reports that the pattern is ignored under these modes
-        assert run_doc_rule(JoinedFileMatchPattern, write_tree, doc("'a,b'", inclusion)) == []
+        root = write_tree(doc("'*.tsx,*.jsx'", inclusion))
+        project = Project(root, Config())
+        (finding,) = [
+            f for d in project.docs for f in JoinedFileMatchPattern().check_doc(d, project)
+        ]
+        assert finding.severity is Severity.WARNING and finding.fixable
+        assert "once the doc is `inclusion: fileMatch`" in finding.message
 
 
 @pytest.mark.parametrize("example", JoinedFileMatchPattern.INVALID, ids=lambda e: e.source[:60])
@@ -67,5 +76,6 @@ def test_embedded_invalid_examples_fix_to_their_fixed_text(example: Invalid) -> 
     findings = rule.check_example(example.source)
     data = example.source.encode()
     fixed = rule.fix_doc(parse_bytes(Path("x.md"), data), data, findings)
-    assert fixed.decode() == example.fixed
+    if example.fixed is not None:
+        assert fixed.decode() == example.fixed
     assert rule.check_example(fixed.decode()) == []
