@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from steeringsync.steering.document import parse_bytes
 from steeringsync.steering.frontmatter_edit import (
@@ -15,7 +17,7 @@ from steeringsync.steering.frontmatter_edit import (
     unjoin,
     unjoin_doc,
 )
-from steeringsync.steering.globs import kiro_globs, split_joined
+from steeringsync.steering.globs import kiro_globs, separators, split_joined
 
 GOLDEN = Path(__file__).parent.parent / "fixtures" / "steering" / "fix_joined"
 CASES = sorted(p.name.removesuffix(".before.md") for p in GOLDEN.glob("*.before.md"))
@@ -102,3 +104,59 @@ def test_sites_report_lines_and_columns_of_each_glob() -> None:
     ]
     assert pattern_sites("fileMatchPattern: [broken") == []
     assert pattern_sites("- a\n- b\n") == []
+
+
+GLOB = st.text(alphabet="ab*?/.{}[]()!+@ ,|'\"\\-_é", min_size=0, max_size=12)
+PATTERN = st.one_of(GLOB, st.lists(GLOB, max_size=4))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pattern=PATTERN,
+    style=st.sampled_from([None, '"', "'"]),
+    flow=st.sampled_from([None, True, False]),
+    others=st.dictionaries(st.sampled_from(["name", "description", "x"]), GLOB, max_size=2),
+    key_first=st.booleans(),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    bom=st.booleans(),
+)
+def test_any_front_matter_is_fixed_exactly_or_left_alone(
+    pattern: object,
+    style: str | None,
+    flow: bool | None,
+    others: dict[str, str],
+    key_first: bool,
+    newline: str,
+    bom: bool,
+) -> None:
+    meta: dict[str, object] = {"inclusion": "fileMatch"}
+    if key_first:
+        meta = {"fileMatchPattern": pattern, **meta, **others}
+    else:
+        meta = {**meta, **others, "fileMatchPattern": pattern}
+    front = yaml.safe_dump(
+        meta, default_style=style, default_flow_style=flow, allow_unicode=True, sort_keys=False
+    ).rstrip("\n")
+    text = "---\n" + front + "\n---\n# Body, with a comma, and | a pipe\n"
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.replace("\n", newline).encode()
+    try:
+        fixed = fix(data)
+    except EditError:
+        return  # refused: the caller leaves the doc as it was
+    doc = parse_bytes(Path("d.md"), fixed)
+    old = parse_bytes(Path("d.md"), data).meta
+    value = old["fileMatchPattern"]
+    items = value if isinstance(value, list) else [value]
+    joined = [i for i in items if isinstance(i, str) and separators(i)]
+    if not joined:
+        assert fixed == data
+        return
+    expected = [p for i in items for p in (split_joined(i) if i in joined else [i])]
+    assert doc.meta["fileMatchPattern"] == expected
+    assert {k: v for k, v in doc.meta.items() if k != "fileMatchPattern"} == {
+        k: v for k, v in old.items() if k != "fileMatchPattern"
+    }
+    assert fixed.startswith(b"\xef\xbb\xbf") is bom
+    assert fixed.endswith(data[data.rindex(b"---") :])  # the body, byte for byte
+    assert (b"\r\n" in fixed) is (newline == "\r\n") or b"\n" not in fixed.replace(b"\r\n", b"")
+    assert fix(fixed) == fixed
