@@ -95,15 +95,21 @@ class JoinedFileMatchPattern(DocRule):
         if fm is None:
             return
         inclusion = doc.meta.get("inclusion", "always")
-        for site in frontmatter_edit.joined_sites(fm.raw):
+        sites = frontmatter_edit.pattern_sites(fm.raw)
+        # the doc still loads through a list's other globs (SS305 judges whether they match)
+        only_joined = all(site.joined for site in sites)
+        for site in (site for site in sites if site.joined):
             parts = json.dumps(split_joined(site.value), ensure_ascii=False)
             glue = "`|`" if "|" in site.value else "commas"
             joined = f"fileMatchPattern `{site.value}` joins globs with {glue}"
             location = Location.point(fm.line + 1 + site.line, site.column + 1)
             if inclusion == "fileMatch":
+                if only_joined:
+                    effect = "which matches no file, so this doc is never included"
+                else:
+                    effect = "which matches no file (only the list's other items can load the doc)"
                 message = (
-                    f"{joined}: Kiro reads it as one glob, which matches no file, so this doc "
-                    f"is never included; write a YAML list: {parts}"
+                    f"{joined}: Kiro reads it as one glob, {effect}; write a YAML list: {parts}"
                 )
                 yield self.finding(doc.path, location, message)
                 continue

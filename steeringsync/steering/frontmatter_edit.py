@@ -138,9 +138,9 @@ def _rewrite(text: str, site: PatternSite) -> str:
     prefix = before[line_start:]
     if not _BLOCK_ITEM_PREFIX_RE.match(prefix):
         raise EditError("the list item shares its line with other YAML")
-    break_match = _LINE_BREAK_RE.search(text)
-    newline = break_match.group() if break_match else "\n"
     line_end = _LINE_BREAK_RE.search(text, site.end)
+    any_break = line_end or _LINE_BREAK_RE.search(text)
+    newline = any_break.group() if any_break else "\n"  # the item's own line ending
     stop = line_end.start() if line_end else len(text)
     rest = text[site.end : stop]
     if rest.strip() and not rest.strip().startswith("#"):

@@ -56,6 +56,10 @@ def test_each_joined_list_element_is_reported_at_its_line(write_tree: Tree) -> N
         (5, "b/*.py,c/*.py"),
         (7, "d|e"),
     ]
+    # the doc may still load through `a/*.py`: SS305 judges that, SS309 does not claim it
+    assert all("only the list's other items can load the doc" in m for _, _, m in found)
+    (only,) = run_doc_rule(JoinedFileMatchPattern, write_tree, doc("['x/*,y/*']"))
+    assert "so this doc is never included" in only[2]
 
 
 def test_under_another_mode_it_is_a_latent_warning(write_tree: Tree) -> None:
