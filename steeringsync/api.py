@@ -178,7 +178,7 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
         whole = any(p.resolve() == project.root for p in options.paths)
         cache.save(prune_unseen=whole or bool(unscanned))
     if job.fix is not None:
-        _fix_docs(project, rules, job.fix, report)
+        _fix_docs(project, rules, job.fix, options, report)
     for rule in rules:
         if isinstance(rule, DocRule):
             for doc in project.docs:
@@ -192,11 +192,18 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
     return report
 
 
-def _fix_docs(project: Project, rules: Sequence[Rule], mode: FixMode, report: CheckReport) -> None:
+def _fix_docs(
+    project: Project,
+    rules: Sequence[Rule],
+    mode: FixMode,
+    options: CheckOptions,
+    report: CheckReport,
+) -> None:
     """Fix the steering docs before the doc rules check them, so findings are current."""
     from steeringsync.fix.docs import fix_docs
 
-    outcome = fix_docs(project, [r for r in rules if isinstance(r, DocRule)], mode)
+    doc_rules = [r for r in rules if isinstance(r, DocRule)]
+    outcome = fix_docs(project, doc_rules, mode, options.paths)
     report.fixed_files.extend(outcome.written)
     report.diffs.extend(outcome.diffs)
     report.notices.extend(outcome.notices)

@@ -25,10 +25,14 @@ class DocFixes:
     notices: list[str] = field(default_factory=list)
 
 
-def fix_docs(project: Project, rules: Sequence[DocRule], mode: FixMode) -> DocFixes:
-    """Apply the allowed fixes of ``rules`` to every steering doc; with ``mode.write``, the
-    rewritten docs replace the parsed ones in ``project.docs``."""
+def fix_docs(
+    project: Project, rules: Sequence[DocRule], mode: FixMode, paths: Sequence[Path]
+) -> DocFixes:
+    """Apply the allowed fixes of ``rules`` to the steering docs under ``paths`` (the
+    command line's: `check --fix app/` reports the docs but leaves them as they are); with
+    ``mode.write``, the rewritten docs replace the parsed ones in ``project.docs``."""
     outcome = DocFixes()
+    named = [p.resolve() for p in paths]
     fixers = [r for r in rules if r.fix_applicability is not Applicability.NONE]
     if not fixers:
         return outcome
@@ -36,6 +40,8 @@ def fix_docs(project: Project, rules: Sequence[DocRule], mode: FixMode) -> DocFi
     for index, doc in enumerate(docs):
         if doc.decode_error is not None:
             continue  # not UTF-8 or unreadable: SS300's, never rewritten
+        if not any(doc.path.resolve().is_relative_to(p) for p in named):
+            continue
         try:
             original = doc.path.read_bytes()
         except OSError as exc:

@@ -118,6 +118,18 @@ def test_a_failed_write_leaves_the_doc_whole_and_is_a_notice(
     assert not list((project / STEERING).glob(".*.tmp"))
 
 
+def test_docs_are_fixed_only_when_the_paths_given_hold_them(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = docs(project)
+    # pre-commit passes staged code files: the docs are reported, not rewritten
+    assert main(["check", "--no-cache", "--select", "SS309", "--fix", "app"]) == 1
+    assert docs(project) == before
+    assert main(["check", "--no-cache", "--select", "SS309", "--fix", "app", STEERING]) == 0
+    capsys.readouterr()
+    assert docs(project) == golden_after()
+
+
 def test_docs_are_left_alone_when_the_fixing_rule_is_not_selected(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
