@@ -84,6 +84,8 @@ class PatternMatchesNothing(DocRule):
         files = globs.repo_files(project)
         dead = [p for p in patterns if not any(globs.matches(p, path) for path in files)]
         live = [p for p in patterns if p not in dead]
+        if not dead:
+            return
         key_line = fm.key_lines.get("fileMatchPattern", fm.line)
         lines = {
             s.value.strip(): fm.line + 1 + s.line for s in frontmatter_edit.pattern_sites(fm.raw)

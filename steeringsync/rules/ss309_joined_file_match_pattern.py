@@ -11,16 +11,16 @@ from steeringsync.project import Project
 from steeringsync.rules.base import DocFixError, DocRule, Invalid
 from steeringsync.steering import frontmatter_edit
 from steeringsync.steering.document import SteeringDoc
-from steeringsync.steering.globs import split_joined
+from steeringsync.steering.globs import kiro_globs, separators, split_joined
 from steeringsync.types import Applicability, Finding, Location, Severity
 
 
 class JoinedFileMatchPattern(DocRule):
     """
     ## What it does
-    Reports a `fileMatchPattern` glob of an `inclusion: fileMatch` doc that joins several
-    globs with a comma or a `|` at its top level (`"src/**/*.ts,tests/**/*.ts"`,
-    `'*kafka*|*flink*'`), as a string or as an element of a list. Commas inside braces
+    Reports a `fileMatchPattern` glob that joins several globs with a comma or a `|` at
+    its top level (`"src/**/*.ts,tests/**/*.ts"`, `'*kafka*|*flink*'`), as a string or
+    as an element of a list. Commas inside braces
     (`**/*.{ts,tsx}`) and `|` inside an extglob (`+(a|b)`) are glob syntax and are fine.
     Under `inclusion: fileMatch` it is an error; under another mode Kiro ignores the
     pattern (SS301 says so) and the finding is a warning, since the doc breaks the day
@@ -31,7 +31,7 @@ class JoinedFileMatchPattern(DocRule):
     it does not split it. To minimatch, a top-level `,` or `|` is a literal character, so
     the glob matches no file, the doc is never included, and nothing warns. Measured on
     kiro-cli 2.20.0 (`@kiro/agent` 0.53.3), whose loader the IDE embeds too, and
-    acknowledged as a bug by a Kiro maintainer: kirodotdev/Kiro issue 11095
+    marked as a bug by a Kiro maintainer: kirodotdev/Kiro issue 11095
     (https://github.com/kirodotdev/Kiro/issues/11095). Kiro's documented way to give
     several patterns is a YAML list: kiro.dev/docs/steering, "Conditional inclusion",
     `fileMatchPattern: ["**/*.ts", "**/*.tsx"]`.
@@ -92,8 +92,9 @@ class JoinedFileMatchPattern(DocRule):
 
     def check_doc(self, doc: SteeringDoc, project: Project) -> Iterable[Finding]:
         fm = doc.front_matter
-        if fm is None:
-            return
+        globs = kiro_globs(doc.meta.get("fileMatchPattern"))
+        if fm is None or not any(separators(g) for g in globs):
+            return  # decided from the parsed (or cached) values: YAML is composed only to report
         inclusion = doc.meta.get("inclusion", "always")
         sites = frontmatter_edit.pattern_sites(fm.raw)
         # the doc still loads through a list's other globs (SS305 judges whether they match)
