@@ -28,10 +28,20 @@ def kiro_globs(value: Any) -> list[str]:
 
 def separators(glob: str) -> list[int]:
     """Offsets of the top-level ``,`` and ``|`` of a glob: outside ``{…}`` (brace
-    alternatives) and ``(…)`` (extglobs such as ``+(a|b)``), where minimatch reads them
-    as literal characters, so the glob matches no real file."""
-    found, braces, parens = [], 0, 0
-    for i, char in enumerate(glob):
+    alternatives), ``(…)`` (extglobs such as ``+(a|b)``) and ``[…]`` (character classes),
+    and not escaped, where minimatch reads them as literal characters, so the glob
+    matches no real file."""
+    found, braces, parens, i = [], 0, 0, 0
+    while i < len(glob):
+        char = glob[i]
+        if char == "\\":
+            i += 2  # an escaped character is literal
+            continue
+        if char == "[":
+            end = _class_end(glob, i)
+            if end is not None:
+                i = end + 1
+                continue
         if char == "{":
             braces += 1
         elif char == "}" and braces:
@@ -42,7 +52,20 @@ def separators(glob: str) -> list[int]:
             parens -= 1
         elif char in ",|" and not braces and not parens:
             found.append(i)
+        i += 1
     return found
+
+
+def _class_end(glob: str, start: int) -> int | None:
+    """The ``]`` closing the character class opened at ``start`` (a ``]`` first in the
+    class is a member), or None when it is never closed (then ``[`` is literal)."""
+    j = start + 1
+    if j < len(glob) and glob[j] in "!^":
+        j += 1
+    if j < len(glob) and glob[j] == "]":
+        j += 1
+    end = glob.find("]", j)
+    return end if end != -1 else None
 
 
 def split_joined(glob: str) -> list[str]:

@@ -31,6 +31,9 @@ def test_kiro_reads_a_string_as_one_glob_and_a_list_as_several() -> None:
     [
         ("**/*.{ts,tsx}", ["**/*.{ts,tsx}"]),  # brace alternatives are glob syntax
         ("src/+(a|b).py", ["src/+(a|b).py"]),  # so is an extglob
+        ("*[,|]*.md", ["*[,|]*.md"]),  # and a character class
+        ("a\\,b/*.md", ["a\\,b/*.md"]),  # an escaped comma is literal
+        ("[x/*.md,b/*.md", ["[x/*.md", "b/*.md"]),  # an unclosed `[` is literal
         ("**/*.{ts,tsx}, src/*.py", ["**/*.{ts,tsx}", "src/*.py"]),
         ("*kafka*|*flink*", ["*kafka*", "*flink*"]),
         ("a/*.py, b/*.py,", ["a/*.py", "b/*.py"]),  # a trailing comma adds no glob
