@@ -22,8 +22,11 @@ class PatternMatchesNothing(DocRule):
     `.gitignore`, and directories such as `.git`, `.venv` and `node_modules`, do not count.
 
     - When no glob matches, each is reported with "Kiro will never include this doc".
-    - When some glob of a list matches, a glob that matches nothing is a dead alternative:
-      it is reported as such (the doc still loads through the live globs).
+    - When some glob of a list matches, the doc loads: a glob that matches nothing is
+      reported only when it names a directory the repository does not have (`css/**`,
+      `lib/api/*.py`: renamed or removed), as a dead alternative. A file-name or
+      extension glob with nothing to match yet (`*.bash`, `**/*.spec.ts`) is a choice
+      the author made, not drift, and is not reported.
     - A string joined with commas or `|` is one glob to Kiro that matches nothing; SS309
       reports and fixes it, so it is not reported here as well.
 
@@ -64,10 +67,15 @@ class PatternMatchesNothing(DocRule):
         "---\ninclusion: always\nfileMatchPattern: 'nothing/*.py'\n---\n",
         "---\ninclusion: fileMatch\nfileMatchPattern: 3\n---\n",
         "---\ninclusion: fileMatch\nfileMatchPattern: 'src/*.py,*.md'\n---\n",  # SS309's
+        "---\ninclusion: fileMatch\n"
+        "fileMatchPattern: ['*.md', '**/*.spec.ts', '.kiro/**/*.txt']\n---\n",
     )
     INVALID = (
         Invalid("---\ninclusion: fileMatch\nfileMatchPattern: 'src/**/*.py'\n---\n"),
-        Invalid("---\ninclusion: fileMatch\nfileMatchPattern: ['**/*.{ts,tsx}', '*.md']\n---\n"),
+        Invalid(
+            "---\ninclusion: fileMatch\nfileMatchPattern: ['**/*.{ts,tsx}', '*.xyz']\n---\n", 2
+        ),
+        Invalid("---\ninclusion: fileMatch\nfileMatchPattern: ['old_docs/**', '*.md']\n---\n"),
         Invalid("---\ninclusion: fileMatch\nfileMatchPattern:\n  - a/*.py\n  - b/*.py\n---\n", 2),
     )
 
@@ -84,6 +92,10 @@ class PatternMatchesNothing(DocRule):
         files = globs.repo_files(project)
         dead = [p for p in patterns if not any(globs.matches(p, path) for path in files)]
         live = [p for p in patterns if p not in dead]
+        if live:
+            # a dead alternative matters when it names a directory the repository lacks (a
+            # rename); a kind of file not there yet (`*.bash`, `**/*.spec.ts`) is a choice
+            dead = [p for p in dead if _missing_directory(p, files)]
         if not dead:
             return
         key_line = fm.key_lines.get("fileMatchPattern", fm.line)
@@ -93,8 +105,9 @@ class PatternMatchesNothing(DocRule):
         for pattern in dead:
             if live:
                 message = (
-                    f"fileMatchPattern `{pattern}` matches no file in the repository; the doc "
-                    f"still loads through `{live[0]}`: fix or remove this dead alternative"
+                    f"fileMatchPattern `{pattern}` matches no file: the repository has no "
+                    f"`{_missing_directory(pattern, files)}/` directory; the doc still loads "
+                    f"through `{live[0]}`: fix or remove this dead alternative"
                 )
             elif len(patterns) > 1:
                 message = (
@@ -108,3 +121,12 @@ class PatternMatchesNothing(DocRule):
                 )
             location = Location.point(lines.get(pattern, key_line))
             yield self.finding(doc.path, location, message)
+
+
+def _missing_directory(pattern: str, files: list[str]) -> str | None:
+    """The directory ``pattern`` names when no repository file is under it."""
+    directory = globs.literal_directory(pattern)
+    if directory is None:
+        return None
+    prefix = directory + "/"
+    return None if any(path.startswith(prefix) for path in files) else directory

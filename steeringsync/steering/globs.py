@@ -76,6 +76,19 @@ def split_joined(glob: str) -> list[str]:
     return [part for part in parts if part]
 
 
+def literal_directory(glob: str) -> str | None:
+    """The directory a glob names before its first wildcard (``css`` for ``css/**``,
+    ``app/api`` for ``app/api/**/*.py``); None for a file-name glob (``*.bash``) or one
+    that starts with a wildcard (``**/*.ts``)."""
+    segments = glob.strip().removeprefix("./").lstrip("/").split("/")
+    literal: list[str] = []
+    for segment in segments[:-1]:
+        if any(ch in segment for ch in "*?[]{}()!+@\\"):
+            break
+        literal.append(segment)
+    return "/".join(literal) or None
+
+
 def expand_braces(pattern: str) -> list[str]:
     """``src/**/*.{ts,tsx}`` -> ``src/**/*.ts``, ``src/**/*.tsx`` (nested braces too)."""
     results: list[str] = []

@@ -12,6 +12,7 @@ from steeringsync.project import Project
 from steeringsync.steering.globs import (
     expand_braces,
     kiro_globs,
+    literal_directory,
     matches,
     repo_files,
     separators,
@@ -43,6 +44,24 @@ def test_kiro_reads_a_string_as_one_glob_and_a_list_as_several() -> None:
 def test_split_joined_cuts_at_top_level_separators_only(glob: str, parts: list[str]) -> None:
     assert split_joined(glob) == parts
     assert bool(separators(glob)) is (glob != parts[0] if parts else True)
+
+
+@pytest.mark.parametrize(
+    ("glob", "directory"),
+    [
+        ("css/**", "css"),
+        ("./app/api/**/*.py", "app/api"),
+        ("/docs/*.md", "docs"),
+        ("src/{a,b}/*.ts", "src"),
+        ("*.bash", None),
+        ("**/*.spec.ts", None),
+        ("*/x/*.py", None),
+    ],
+)
+def test_literal_directory_is_the_part_before_the_first_wildcard(
+    glob: str, directory: str | None
+) -> None:
+    assert literal_directory(glob) == directory
 
 
 def test_a_joined_glob_matches_no_real_file() -> None:
