@@ -23,10 +23,11 @@ class PatternMatchesNothing(DocRule):
 
     - When no glob matches, each is reported with "Kiro will never include this doc".
     - When some glob of a list matches, the doc loads: a glob that matches nothing is
-      reported only when it names a directory the repository does not have (`css/**`,
-      `lib/api/*.py`: renamed or removed), as a dead alternative. A file-name or
+      reported only when it names a directory the repository does not have (`lib/**`,
+      `app/api/*.py`: renamed or removed), as a dead alternative. A file-name or
       extension glob with nothing to match yet (`*.bash`, `**/*.spec.ts`) is a choice
-      the author made, not drift, and is not reported.
+      the author made, and a directory the root `.gitignore` names (`css/style.css`, a
+      build output) exists in the author's workspace: neither is reported.
     - A string joined with commas or `|` is one glob to Kiro that matches nothing; SS309
       reports and fixes it, so it is not reported here as well.
 
@@ -94,8 +95,14 @@ class PatternMatchesNothing(DocRule):
         live = [p for p in patterns if p not in dead]
         if live:
             # a dead alternative matters when it names a directory the repository lacks (a
-            # rename); a kind of file not there yet (`*.bash`, `**/*.spec.ts`) is a choice
-            dead = [p for p in dead if _missing_directory(p, files)]
+            # rename); a kind of file not there yet (`*.bash`, `**/*.spec.ts`) is a choice,
+            # and a directory .gitignore names (`css/style.css`) is one a build creates
+            built = _gitignored_prefixes(project)
+            dead = [
+                p
+                for p in dead
+                if (d := _missing_directory(p, files)) and not any(_under(d, b) for b in built)
+            ]
         if not dead:
             return
         key_line = fm.key_lines.get("fileMatchPattern", fm.line)
@@ -130,3 +137,21 @@ def _missing_directory(pattern: str, files: list[str]) -> str | None:
         return None
     prefix = directory + "/"
     return None if any(path.startswith(prefix) for path in files) else directory
+
+
+def _gitignored_prefixes(project: Project) -> list[str]:
+    """The paths the root .gitignore names (anchoring and globs left as written)."""
+    path = project.root / ".gitignore"
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 1 << 20:
+            return []
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    lines = (line.strip() for line in text.splitlines())
+    return [line.strip("/") for line in lines if line and not line.startswith(("#", "!"))]
+
+
+def _under(directory: str, ignored: str) -> bool:
+    """Whether a .gitignore entry names ``directory`` or something inside it."""
+    return ignored == directory or ignored.startswith(directory + "/")

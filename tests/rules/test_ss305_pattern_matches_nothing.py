@@ -54,6 +54,12 @@ def test_corpus_name_globs_that_match_nothing_yet_are_not_reported(write_tree: T
     assert run_doc_rule(PatternMatchesNothing, write_tree, doc(pattern)) == []
 
 
+def test_a_build_output_directory_named_in_gitignore_is_not_dead(write_tree: Tree) -> None:
+    # scooper4711/pfs-chronicle-generator: `css/style.css` is built from scss/ and ignored
+    files = {**doc("['app/**', 'css/**']"), ".gitignore": "dist/\ncss/style.css\n"}
+    assert run_doc_rule(PatternMatchesNothing, write_tree, files) == []
+
+
 def test_never_included_when_no_glob_of_the_list_matches(write_tree: Tree) -> None:
     found = run_doc_rule(PatternMatchesNothing, write_tree, doc("['lib/*.py', '**/*.pyy']"))
     assert [msg.split("`")[1] for _, _, msg in found] == ["lib/*.py", "**/*.pyy"]
