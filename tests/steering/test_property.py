@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -10,10 +12,11 @@ from hypothesis import strategies as st
 from steeringsync.config import Config
 from steeringsync.project import Project
 from steeringsync.rules import ALL_RULES
-from steeringsync.rules.base import DocRule
+from steeringsync.rules.base import DocFixError, DocRule
 from steeringsync.rules.ss1xx_declared_deprecation import make_rule
 from steeringsync.steering import declarations, frontmatter, markers
 from steeringsync.steering.document import load, parse_text
+from steeringsync.types import Applicability
 
 KEYS = ["inclusion", "fileMatchPattern", "name", "description", "deprecations", "include", "x"]
 SCALARS = st.one_of(
@@ -113,13 +116,20 @@ def test_parser_and_doc_rules_never_raise(
     project: Project, front: str | None, lines: list[str], newline: str, bom: bool
 ) -> None:
     path = project.steering_dir / "generated.md"
-    doc = parse_text(path, _doc_text(front, lines, newline, bom))
+    text = _doc_text(front, lines, newline, bom)
+    doc = parse_text(path, text)
     frontmatter.validate(doc)
     for block, following in zip(doc.code_blocks, [*doc.code_blocks[1:], None], strict=False):
         markers.is_marked(block, following)
     for rule in DOC_RULES:
-        for finding in rule.check_doc(doc, project):
+        found = list(rule.check_doc(doc, project))
+        for finding in found:
             assert finding.location.line >= 1 and finding.message
+        if found and rule.fix_applicability is not Applicability.NONE:
+            data = text.encode("utf-8", errors="surrogatepass")
+            # a doc fix either succeeds or says why; it never raises anything else
+            with contextlib.suppress(DocFixError):
+                rule.fix_doc(doc, data, found)
     for n, declaration in enumerate(declarations.declared_in(doc)):
         rule = make_rule(declaration, f"SS{101 + n}")
         rule.check_example("legacy.get_client()\n")
