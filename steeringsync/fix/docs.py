@@ -13,9 +13,9 @@ from steeringsync.fix.pipeline import FixMode, display_path
 from steeringsync.fix.writer import write_atomic
 from steeringsync.project import Project
 from steeringsync.rules.base import DocFixError, DocRule
-from steeringsync.steering.document import parse_bytes
+from steeringsync.steering.document import SteeringDoc, parse_bytes
 from steeringsync.steering.suppress import mark_suppressed
-from steeringsync.types import Applicability
+from steeringsync.types import Applicability, Finding
 
 
 @dataclass
@@ -42,15 +42,17 @@ def fix_docs(
             continue  # not UTF-8 or unreadable: SS300's, never rewritten
         if not any(doc.path.resolve().is_relative_to(p) for p in named):
             continue
+        if not any(_wanted(rule, doc, project, mode) for rule in fixers):
+            continue
         try:
             original = doc.path.read_bytes()
         except OSError as exc:
             outcome.notices.append(f"{display_path(doc.path)}: not fixed: {exc.strerror or exc}")
             continue
-        data, current = original, doc
+        # fixes work from the bytes on disk, parsed again: the doc may come from the cache
+        data, current = original, parse_bytes(doc.path, original)
         for rule in fixers:
-            findings = mark_suppressed(current, rule.check_doc(current, project))
-            wanted = [f for f in findings if mode.allows(f)]
+            wanted = _wanted(rule, current, project, mode)
             if not wanted:
                 continue
             try:
@@ -75,3 +77,8 @@ def fix_docs(
         docs[index] = current
         outcome.written.append(doc.path)
     return outcome
+
+
+def _wanted(rule: DocRule, doc: SteeringDoc, project: Project, mode: FixMode) -> list[Finding]:
+    """The rule's findings in ``doc`` that this run may fix (noqa-suppressed ones not)."""
+    return [f for f in mark_suppressed(doc, rule.check_doc(doc, project)) if mode.allows(f)]
