@@ -238,6 +238,19 @@ def show_rule(code: str) -> int:
     return ExitCode.CLEAN
 
 
+@cli.command("server")
+def server_command() -> int:
+    """Run the language server on stdin/stdout (for editors; needs the `server` extra)."""
+    try:
+        from steeringsync.server.protocol import serve
+    except ImportError as exc:  # pygls is an optional dependency
+        raise UsageError(
+            f"the language server needs pygls ({exc}); install steeringsync[server]"
+        ) from None
+    serve()
+    return ExitCode.CLEAN
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code; never lets a traceback reach the user."""
     try:
