@@ -26,6 +26,7 @@ from steeringsync.discovery import python_files
 from steeringsync.engine import FileJob, analyze_bytes, analyze_file
 from steeringsync.project import Project
 from steeringsync.rules.base import DocRule, ProjectRule, Rule
+from steeringsync.server.reparse import Parsed, reparse
 from steeringsync.steering import document
 from steeringsync.steering.document import SteeringDoc
 from steeringsync.steering.suppress import mark_suppressed
@@ -55,6 +56,7 @@ class ProjectModel:
         self.docs: dict[Path, SteeringDoc] = {}  # every steering doc, buffers included
         self.facts: dict[Path, FileFacts] = {}  # only files that gave any
         self.buffers: dict[Path, str] = {}  # open Python buffers
+        self.parsed: dict[Path, Parsed] = {}  # their trees, re-parsed statement-wise
         self.doc_buffers: set[Path] = set()
         self.python_findings: dict[Path, list[Finding]] = {}  # open Python buffers only
         self.doc_findings: dict[Path, list[Finding]] = {}
@@ -136,7 +138,15 @@ class ProjectModel:
             self._set_doc(path, document.parse_text(path, text.lstrip("\ufeff")))
         elif self.is_python(path):
             self.buffers[path] = text
-            self._set_python(path, analyze_bytes(path, encode_buffer(text), self.job))
+            self._set_python(path, self._analyze(path, text))
+
+    def _analyze(self, path: Path, text: str) -> FileResult:
+        # the engine drops a BOM when it decodes; the tree is of the text it checks
+        parsed = reparse(self.parsed.pop(path, None), text.removeprefix("\ufeff"))
+        if parsed is not None:
+            self.parsed[path] = parsed
+        tree = parsed.tree if parsed is not None else None
+        return analyze_bytes(path, encode_buffer(text), self.job, tree)
 
     def drop_buffer(self, path: Path) -> None:
         """The buffer was closed: the file on disk counts again."""
@@ -150,6 +160,7 @@ class ProjectModel:
                 self._docs_changed()
         elif self.buffers.pop(path, None) is not None:
             self.python_findings.pop(path, None)
+            self.parsed.pop(path, None)
             facts_job = dataclasses.replace(self.job, rules=())
             result = analyze_file(path, facts_job) if path.is_file() else FileResult(path)
             self._set_facts(path, result.facts)
@@ -174,9 +185,7 @@ class ProjectModel:
     def _docs_changed(self) -> None:
         if self._rebuild_rules():
             for path, text in self.buffers.items():
-                self.python_findings[path] = analyze_bytes(
-                    path, encode_buffer(text), self.job
-                ).findings
+                self.python_findings[path] = self._analyze(path, text).findings
         self._run_doc_rules()
         self._run_project_rules()
 
