@@ -35,15 +35,20 @@ class SteeringSyncServer(LanguageServer):
         super().__init__("steeringsync", __version__)
         self.models: dict[Path, ProjectModel] = {}
         self.published: dict[str, list[types.Diagnostic]] = {}
+        # roots whose configuration is broken: said once, retried when it is saved
+        self.broken: set[Path] = set()
 
     def model_for(self, path: Path) -> ProjectModel | None:
         root = find_root(path)
         model = self.models.get(root)
         if model is None:
+            if root in self.broken:
+                return None
             try:
                 model = ProjectModel(root)
                 model.load()
             except SteeringSyncError as exc:  # a bad configuration: say so, check nothing
+                self.broken.add(root)
                 self.window_show_message(
                     types.ShowMessageParams(types.MessageType.Error, f"steeringsync: {exc}")
                 )
@@ -86,14 +91,13 @@ class SteeringSyncServer(LanguageServer):
         self.publish(model, uri)
 
     def reload(self, root: Path) -> None:
-        """The configuration changed: load the project afresh."""
+        """The configuration changed: load the project afresh, publish its open files."""
         self.models.pop(root, None)
+        self.broken.discard(root)
         for uri in list(self.workspace.text_documents):
             path = uri_path(uri)
             if path is not None and find_root(path) == root:
-                model = self.model_for(path)
-                if model is not None:
-                    self.publish(model, uri)
+                self.refresh(uri)  # loads the model once, with every open buffer
                 return
 
 
@@ -118,7 +122,11 @@ def did_change(ls: SteeringSyncServer, params: types.DidChangeTextDocumentParams
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: SteeringSyncServer, params: types.DidSaveTextDocumentParams) -> None:
     path = uri_path(params.text_document.uri)
-    if path is not None and path.name in CONFIG_FILES and path.parent in ls.models:
+    if (
+        path is not None
+        and path.name in CONFIG_FILES
+        and (path.parent in ls.models or path.parent in ls.broken)
+    ):
         ls.reload(path.parent)
         return
     ls.refresh(params.text_document.uri)

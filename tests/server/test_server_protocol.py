@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,22 @@ async def test_closing_clears_and_falls_back_to_disk(client: LanguageClient, tmp
         types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
     )
     assert list(await diagnostics_for(client, uri, lambda d: len(d) == 0)) == []
+
+
+async def test_bad_configuration_is_said_once_then_reloaded_on_save(
+    client: LanguageClient, tmp_path
+):
+    bad = "[tool.steeringsync]\nbogus-key = 1\n"
+    root = project(tmp_path, {"app/service.py": DEPRECATED, "pyproject.toml": bad})
+    await initialize(client, root)
+    uri = open_file(client, root / "app/service.py", "python")
+    await asyncio.wait_for(client.wait_for_notification(types.WINDOW_SHOW_MESSAGE), 30)
+    change_file(client, uri, 2, DEPRECATED + "\n")
+    config_uri = open_file(client, root / "pyproject.toml", "toml")
+    (root / "pyproject.toml").write_text("[tool.steeringsync]\n", encoding="utf-8")
+    change_file(client, config_uri, 2, "[tool.steeringsync]\n")
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(config_uri))
+    )
+    assert codes(await diagnostics_for(client, uri, lambda d: len(d) > 0)) == ["SS001"]
+    assert len(client.messages) == 1 and "bogus-key" in client.messages[0].message
