@@ -161,9 +161,29 @@ class ProjectModel:
         elif self.buffers.pop(path, None) is not None:
             self.python_findings.pop(path, None)
             self.parsed.pop(path, None)
-            facts_job = dataclasses.replace(self.job, rules=())
-            result = analyze_file(path, facts_job) if path.is_file() else FileResult(path)
-            self._set_facts(path, result.facts)
+            self._facts_from_disk(path)
+
+    def disk_changed(self, path: Path, *, created_or_deleted: bool = False) -> None:
+        """A file changed on disk outside the editor (a checkout, ``sync``); an open
+        buffer still wins over it."""
+        if path in self.buffers or path in self.doc_buffers:
+            return
+        if created_or_deleted:  # the walks that list files are stale
+            for name in ("selector", "repo_files"):
+                self.project.__dict__.pop(name, None)
+        if self.is_doc(path):
+            if path.is_file():
+                self._set_doc(path, self._read_doc(path))
+            elif self.docs.pop(path, None) is not None:
+                self.doc_findings.pop(path, None)
+                self._docs_changed()
+        elif self.is_python(path):
+            self._facts_from_disk(path)
+
+    def _facts_from_disk(self, path: Path) -> None:
+        facts_job = dataclasses.replace(self.job, rules=())
+        result = analyze_file(path, facts_job) if path.is_file() else FileResult(path)
+        self._set_facts(path, result.facts)
 
     def _set_python(self, path: Path, result: FileResult) -> None:
         self.python_findings[path] = result.findings

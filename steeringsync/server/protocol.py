@@ -146,6 +146,49 @@ def did_close(ls: SteeringSyncServer, params: types.DidCloseTextDocumentParams) 
         ls.publish(model, None)
 
 
+@server.feature(types.INITIALIZED)
+async def initialized(ls: SteeringSyncServer, params: types.InitializedParams) -> None:
+    """Ask the client to report files changed outside the editor, where it can."""
+    workspace = ls.client_capabilities.workspace
+    watched = workspace.did_change_watched_files if workspace else None
+    if not (watched and watched.dynamic_registration):
+        return
+    globs = ("**/*.py", "**/*.md", "**/pyproject.toml", f"**/{STANDALONE_NAME}")
+    options = types.DidChangeWatchedFilesRegistrationOptions(
+        watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in globs]
+    )
+    registration = types.Registration(
+        id="steeringsync-watched-files",
+        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        register_options=options,
+    )
+    try:
+        await ls.client_register_capability_async(types.RegistrationParams([registration]))
+    except Exception as exc:  # the client said no: buffers still work, disk edits unseen
+        log.warning("file watching not registered: %s", exc)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def watched_files(ls: SteeringSyncServer, params: types.DidChangeWatchedFilesParams) -> None:
+    touched: dict[Path, ProjectModel] = {}
+    for change in params.changes:
+        path = uri_path(change.uri)
+        if path is None:
+            continue
+        root = find_root(path)
+        if path.name in CONFIG_FILES and path.parent == root:
+            if root in ls.models or root in ls.broken:
+                ls.reload(root)
+            continue
+        model = ls.models.get(root)
+        if model is not None:
+            created = change.type != types.FileChangeType.Changed
+            model.disk_changed(path, created_or_deleted=created)
+            touched[root] = model
+    for model in touched.values():
+        ls.publish(model, None)
+
+
 @server.feature(
     types.TEXT_DOCUMENT_CODE_ACTION,
     types.CodeActionOptions(

@@ -42,6 +42,13 @@ Use `db_manager` for database work.
 
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient):
+    registrations: list[types.Registration] = []
+    lsp_client.registrations = registrations  # type: ignore[attr-defined]
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        registrations.extend(params.registrations)
+
     yield
     await lsp_client.shutdown_session()
 
@@ -185,6 +192,9 @@ async def test_closing_clears_and_falls_back_to_disk(client: LanguageClient, tmp
     client.text_document_did_close(
         types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
     )
+    # the client was asked to report files changed outside the editor
+    (watch,) = client.registrations  # type: ignore[attr-defined]
+    assert watch.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
     assert list(await diagnostics_for(client, uri, lambda d: len(d) == 0)) == []
 
 
@@ -205,3 +215,28 @@ async def test_bad_configuration_is_said_once_then_reloaded_on_save(
     )
     assert codes(await diagnostics_for(client, uri, lambda d: len(d) > 0)) == ["SS001"]
     assert len(client.messages) == 1 and "bogus-key" in client.messages[0].message
+
+
+async def test_files_changed_outside_the_editor_update_the_project(
+    client: LanguageClient, tmp_path
+):
+    code = "from app import cache_manager, legacy_cache\n\nclient = legacy_cache.get_client()\n"
+    root = project(tmp_path, {"app/cache.py": code, ".kiro/steering/tech.md": DOC})
+    await initialize(client, root)
+    uri = open_file(client, root / "app/cache.py", "python")
+    assert list(await diagnostics_for(client, uri, lambda d: True)) == []
+    declaring = root / ".kiro/steering/legacy.md"  # e.g. pulled by `git pull`
+    declaring.write_text("---\ndeprecations:\n  - pattern: legacy_cache.get_client\n---\n# Cache\n")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [types.FileEvent(declaring.as_uri(), types.FileChangeType.Created)]
+        )
+    )
+    assert codes(await diagnostics_for(client, uri, lambda d: len(d) > 0)) == ["SS101"]
+    declaring.unlink()
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [types.FileEvent(declaring.as_uri(), types.FileChangeType.Deleted)]
+        )
+    )
+    assert list(await diagnostics_for(client, uri, lambda d: len(d) == 0)) == []
