@@ -7,6 +7,7 @@ doc's edit can add or clear findings in open Python files).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -115,8 +116,16 @@ def did_open(ls: SteeringSyncServer, params: types.DidOpenTextDocumentParams) ->
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-def did_change(ls: SteeringSyncServer, params: types.DidChangeTextDocumentParams) -> None:
-    ls.refresh(params.text_document.uri)
+async def did_change(ls: SteeringSyncServer, params: types.DidChangeTextDocumentParams) -> None:
+    # Let the changes already received be applied first: when a newer version of the
+    # buffer has arrived while the last check ran, only that one is checked (typing
+    # faster than a check never builds a queue of stale checks).
+    await asyncio.sleep(0)
+    uri = params.text_document.uri
+    document = ls.workspace.text_documents.get(uri)
+    if document is None or document.version != params.text_document.version:
+        return
+    ls.refresh(uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)

@@ -240,3 +240,34 @@ async def test_files_changed_outside_the_editor_update_the_project(
         )
     )
     assert list(await diagnostics_for(client, uri, lambda d: len(d) == 0)) == []
+
+
+async def test_a_burst_of_changes_ends_with_the_last_versions_diagnostics(
+    client: LanguageClient, tmp_path
+):
+    root = project(tmp_path, {"app/service.py": "x = 1\n"})
+    await initialize(client, root)
+    uri = open_file(client, root / "app/service.py", "python")
+    await diagnostics_for(client, uri, lambda d: True)
+    published: list[list[str]] = []
+
+    class Recording(dict):
+        def __setitem__(self, key, value):
+            if key == uri:
+                published.append(codes(value))
+            super().__setitem__(key, value)
+
+    client.diagnostics = Recording(client.diagnostics)
+    for version in range(2, 12):  # typed faster than the server checks
+        change_file(client, uri, version, DEPRECATED if version % 2 else "x = 1\n")
+    await asyncio.wait_for(_settled(published), 30)
+    assert published[-1] == ["SS001"]  # version 11's text
+    assert len(published) <= 10  # never more checks than changes; stale ones are skipped
+
+
+async def _settled(published: list, quiet: float = 1.0) -> None:
+    """Wait until something was published and then nothing more for ``quiet`` seconds."""
+    seen = -1
+    while not published or len(published) != seen:
+        seen = len(published)
+        await asyncio.sleep(quiet)
