@@ -23,8 +23,9 @@ from steeringsync import api
 from steeringsync.config import Config
 from steeringsync.config import discover as discover_config
 from steeringsync.discovery import python_files
-from steeringsync.engine import FileJob, analyze_bytes, analyze_file
+from steeringsync.engine import FileJob, analyze_bytes, analyze_file, unreadable_result
 from steeringsync.project import Project
+from steeringsync.python.source import UnreadableSource
 from steeringsync.rules.base import DocRule, ProjectRule, Rule
 from steeringsync.server.reparse import Parsed, reparse
 from steeringsync.steering import document
@@ -141,12 +142,18 @@ class ProjectModel:
             self._set_python(path, self._analyze(path, text))
 
     def _analyze(self, path: Path, text: str) -> FileResult:
+        data = encode_buffer(text)
+        limit = self.config.max_file_size
+        if len(data) > limit:  # bounded as the CLI bounds files on disk (SS901)
+            self.parsed.pop(path, None)
+            reason = f"file is larger than max-file-size ({len(data)} > {limit} bytes)"
+            return unreadable_result(path, self.job, UnreadableSource(reason))
         # the engine drops a BOM when it decodes; the tree is of the text it checks
         parsed = reparse(self.parsed.pop(path, None), text.removeprefix("\ufeff"))
         if parsed is not None:
             self.parsed[path] = parsed
         tree = parsed.tree if parsed is not None else None
-        return analyze_bytes(path, encode_buffer(text), self.job, tree)
+        return analyze_bytes(path, data, self.job, tree)
 
     def drop_buffer(self, path: Path) -> None:
         """The buffer was closed: the file on disk counts again."""

@@ -123,3 +123,12 @@ def test_buffer_bytes_follow_the_coding_cookie() -> None:
     text = "# -*- coding: latin-1 -*-\nname = 'café'\n"
     assert encode_buffer(text) == text.encode("latin-1")
     assert encode_buffer("x = 'café'\n") == "x = 'café'\n".encode()
+
+
+def test_buffers_over_max_file_size_are_not_parsed(tmp_path) -> None:
+    root = tree(tmp_path, {"pyproject.toml": "[tool.steeringsync]\nmax-file-size = 100\n"})
+    model = loaded(root)
+    big = root.resolve() / "big.py"
+    model.set_buffer(big, DEPRECATED * 10)
+    (finding,) = model.findings(big)
+    assert finding.code == "SS901" and "max-file-size" in finding.message
