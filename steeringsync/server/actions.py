@@ -18,9 +18,11 @@ from steeringsync.drift.values import normalize
 from steeringsync.fix.pipeline import fixed_text
 from steeringsync.fix.writer import UnsafeResult, verify
 from steeringsync.python.source import PythonSource
+from steeringsync.rules.base import DocFixError, DocRule
 from steeringsync.server.convert import diagnostic, text_lines, touches
 from steeringsync.server.edits import doc_noqa, python_noqa, replace_lines
 from steeringsync.server.model import ProjectModel, encode_buffer
+from steeringsync.steering.document import parse_bytes
 from steeringsync.types import Applicability, Finding
 
 FIX_ALL = types.CodeActionKind.SourceFixAll + ".steeringsync"
@@ -45,6 +47,11 @@ def code_actions(
         diag = diagnostic(finding, lines, codec)
         if python and finding.fixable:
             action = _fix(model, path, uri, text, [finding], codec)
+            if action is not None:
+                action.diagnostics = [diag]
+                actions.append(action)
+        if finding.fixable and path in model.docs:
+            action = _fix_doc(model, path, uri, text, finding, codec)
             if action is not None:
                 action.diagnostics = [diag]
                 actions.append(action)
@@ -100,6 +107,34 @@ def _fix(
         kind=types.CodeActionKind.QuickFix,
         edit=_edit(uri, edit),
         is_preferred=not unsafe,
+    )
+
+
+def _fix_doc(
+    model: ProjectModel,
+    path: Path,
+    uri: str,
+    text: str,
+    finding: Finding,
+    codec: PositionCodec,
+) -> types.CodeAction | None:
+    """The doc fix ``check --fix`` makes for ``finding`` (SS309's list), on the buffer."""
+    rule = next((r for r in model.rules if isinstance(r, DocRule) and r.code == finding.code), None)
+    if rule is None or finding.applicability is not Applicability.SAFE:
+        return None
+    data = text.encode("utf-8", "surrogatepass")  # a BOM stays a character of the buffer
+    try:
+        new = rule.fix_doc(parse_bytes(path, data), data, [finding])
+    except DocFixError:
+        return None  # not exact: `check --fix` says why
+    edit = replace_lines(text, new.decode("utf-8", "surrogatepass"), codec)
+    if edit is None:
+        return None
+    return types.CodeAction(
+        title=f"Fix {finding.code}: {finding.message}",
+        kind=types.CodeActionKind.QuickFix,
+        edit=_edit(uri, edit),
+        is_preferred=True,
     )
 
 

@@ -184,6 +184,31 @@ async def test_steering_doc_diagnostics_and_sync_value(client: LanguageClient, t
     )
 
 
+async def test_joined_file_match_pattern_fixed_through_code_action(
+    client: LanguageClient, tmp_path
+):
+    doc = "---\ninclusion: fileMatch\nfileMatchPattern: 'app/*.py,tests/*.py'\n---\n# Py\n"
+    root = project(tmp_path, {"app/a.py": "x = 1\n"})
+    (root / ".kiro/steering").mkdir(parents=True)
+    (root / ".kiro/steering/py.md").write_bytes(doc.encode())
+    await initialize(client, root)
+    doc_uri = open_file(client, root / ".kiro/steering/py.md", "markdown")
+    found = await diagnostics_for(client, doc_uri, lambda d: "SS309" in codes(d))
+    joined = next(d for d in found if d.code == "SS309")
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(doc_uri), joined.range, types.CodeActionContext([joined])
+        )
+    )
+    fix = next(a for a in actions if a.title.startswith("Fix SS309"))
+    fixed = apply_edits(doc, fix.edit.changes[doc_uri])
+    assert fixed == doc.replace("'app/*.py,tests/*.py'", "['app/*.py', 'tests/*.py']")
+    change_file(client, doc_uri, 2, fixed)
+    assert "SS309" not in codes(
+        await diagnostics_for(client, doc_uri, lambda d: "SS309" not in codes(d))
+    )
+
+
 async def test_closing_clears_and_falls_back_to_disk(client: LanguageClient, tmp_path):
     root = project(tmp_path, {"app/service.py": DEPRECATED})
     await initialize(client, root)
