@@ -67,10 +67,12 @@ class Entry:
 
 
 def encode_result(result: FileResult) -> Any:
+    """The result as JSON gives it back (tuples in facts become lists), so an unchanged
+    result compares equal to its stored entry and is not rewritten."""
     if not result.findings and not result.facts and not result.parsed:
         return None
     findings = [f.to_dict() for f in result.findings]
-    return [result.parsed, findings, dict(result.facts)]
+    return json.loads(json.dumps([result.parsed, findings, dict(result.facts)]))
 
 
 def decode_result(path: Path, payload: Any) -> FileResult:

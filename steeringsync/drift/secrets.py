@@ -50,8 +50,13 @@ _KV_SECRET = re.compile(
     r"(?i)(?P<head>\b(?:password|passwd|pwd|pass|secret|token|api[_-]?key|auth)\s*[=:]\s*)"
     r"(?P<value>[^\s;&,'\"`]+)"
 )
-_WEBHOOK_HOSTS = ("hooks.slack.com", "discord.com/api/webhooks", "discordapp.com/api/webhooks",
-                  "webhook.office.com", "hooks.zapier.com", "outlook.office.com/webhook")  # fmt: skip
+_WEBHOOK_HOSTS = (
+    "hooks.slack.com",
+    "discord.com/api/webhooks",
+    "discordapp.com/api/webhooks",
+    "webhook.office.com",
+    "hooks.zapier.com",
+)
 
 
 def _words(key: str) -> list[str]:
