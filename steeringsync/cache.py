@@ -118,7 +118,7 @@ def run_key(parts: Iterable[object]) -> str | None:
 
 def user_cache_base() -> Path:
     """The per-user cache folder: ``STEERINGSYNC_CACHE_DIR``, else the platform's."""
-    env = os.environ.get(ENV_VAR)
+    env = os.environ.get("STEERINGSYNC_CACHE_DIR")  # ENV_VAR, spelled out for SS203
     if env:
         return Path(env).expanduser().absolute()
     return _platform_cache_home() / "steeringsync"
@@ -206,7 +206,8 @@ def read_blob(file: Path, key: str) -> Any:
         if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
             return None
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            blob = handle.read(MAX_BYTES + 1)
+            # what the file holds, not the cap: read(n) allocates n bytes up front
+            blob = handle.read(st.st_size + 1)
     except OSError:
         return None
     finally:

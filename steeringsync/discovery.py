@@ -12,7 +12,7 @@ import pathspec
 
 from steeringsync.config import Config
 from steeringsync.errors import UsageError
-from steeringsync.ignore_spec import Matcher, compile_linear, gitignore_spec
+from steeringsync.ignore_spec import Matcher, compile_linear, gitignore_spec, matchable
 from steeringsync.sandbox import SkippedFile, read_text, within
 
 # (directory path with a trailing separator, its .gitignore)
@@ -38,8 +38,11 @@ ALWAYS_SKIPPED = frozenset(
 
 def find_root(start: Path) -> Path:
     """The nearest ancestor (or ``start`` itself) holding a root marker, else ``start``."""
-    start = start.resolve()
-    base = start if start.is_dir() else start.parent
+    # the given path's own folder, not its link target's: `check evil.py` with
+    # evil.py -> /elsewhere/x.py must not make /elsewhere the project
+    start = Path(os.path.abspath(start))
+    base = start if start.is_dir() and not start.is_symlink() else start.parent
+    base = base.resolve()
     for candidate in (base, *base.parents):
         if any(os.path.lexists(candidate / marker) for marker in ROOT_MARKERS):
             return candidate
@@ -73,11 +76,11 @@ class FileSelector:
 
     def excluded(self, path: Path) -> bool:
         rel = _relative(path, self.root)
-        return rel is not None and self._exclude.match_file(rel)
+        return rel is not None and self._exclude.match_file(matchable(rel))
 
     def included(self, path: Path) -> bool:
         rel = _relative(path, self.root) or path.name
-        return self._include.match_file(rel) and not self.excluded(path)
+        return self._include.match_file(matchable(rel)) and not self.excluded(path)
 
     def walk(self, top: Path) -> Iterator[str]:
         """Paths of the included files under ``top``, as strings, in a stable order.
@@ -124,7 +127,7 @@ class FileSelector:
         if self._suffixes is None:
             if self._parts_re is not None:
                 return self._parts_re.search(rel) is not None
-            return self._include.match_file(rel)
+            return self._include.match_file(matchable(rel))
         # like the gitignore match: a file inside a directory named `x.py` matches too
         return rel.endswith(self._suffixes) or any(
             part.endswith(self._suffixes) for part in rel.split("/")
@@ -150,7 +153,7 @@ class FileSelector:
             if frame.ignores and _gitignored(path, is_dir, frame.ignores):
                 continue
             rel = self._rel(path)
-            if excludes and rel is not None and self._exclude.match_file(rel):
+            if excludes and rel is not None and self._exclude.match_file(matchable(rel)):
                 continue
             if is_dir:
                 if frame.depth + 1 >= MAX_DEPTH:
@@ -224,7 +227,7 @@ def _with_sep(directory: str) -> str:
 def _gitignored(path: str, is_dir: bool, ignores: Ignores) -> bool:
     for base, spec in ignores:
         if path.startswith(base):
-            rel = path[len(base) :].replace(os.sep, "/")
+            rel = matchable(path[len(base) :].replace(os.sep, "/"))
             if spec.match_file(rel + "/" if is_dir else rel):
                 return True
     return False

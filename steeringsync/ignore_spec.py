@@ -7,7 +7,7 @@ regex engine take minutes on one long path; RE2 answers in time linear in the pa
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 import pathspec
 import re2
@@ -30,10 +30,37 @@ class Matcher(Protocol):
     def search(self, text: str) -> object | None: ...
 
 
+def matchable(text: str) -> str:
+    """``text`` as RE2 can take it: RE2 matches UTF-8, so the undecodable bytes of a file
+    name (surrogate-escaped) are matched as U+FFFD."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text
+
+
+class _Linear:
+    __slots__ = ("_regex",)
+
+    def __init__(self, regex: Any) -> None:
+        self._regex = regex
+
+    def match(self, text: str) -> object | None:
+        found: object | None = self._regex.match(matchable(text))
+        return found
+
+    def search(self, text: str) -> object | None:
+        found: object | None = self._regex.search(matchable(text))
+        return found
+
+
 def compile_linear(regex: str) -> Matcher:
     """``regex`` compiled by RE2 (``\\z``, not ``\\Z``, for the end); raises ValueError
     when RE2 cannot take it."""
     try:
-        return cast(Matcher, re2.compile(regex))
+        return cast(Matcher, _Linear(re2.compile(regex)))
     except re2.error as exc:
         raise ValueError(str(exc)) from None

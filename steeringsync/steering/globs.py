@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from steeringsync.project import Project
 
 MAX_EXPANSIONS = 256  # `{a,b}{c,d}…` grows exponentially; real patterns stay tiny
-# A longer glob is matched as written, braces unexpanded: expanding 40,000 alternatives
-# of a long pattern would build gigabytes of strings
+# A longer glob is neither expanded nor matched (it matches nothing): expanding 40,000
+# alternatives of a long pattern would build gigabytes of strings
 MAX_GLOB_CHARS = 1024
 
 
@@ -80,6 +80,9 @@ def _innermost_group(pattern: str) -> tuple[int, int] | None:
     return None
 
 
+_NOTHING = compile_linear(r"[^\s\S]")
+
+
 @lru_cache(maxsize=512)
 def compile_glob(pattern: str) -> Matcher:
     """A glob as Kiro (minimatch) reads it: ``**`` spans directories, ``*`` does not.
@@ -88,6 +91,8 @@ def compile_glob(pattern: str) -> Matcher:
     engine takes minutes on ``**x**x**x**y`` against one long name).
     """
     pattern = pattern.strip().removeprefix("./").lstrip("/")
+    if len(pattern) > MAX_GLOB_CHARS:
+        return _NOTHING  # no path is that long a glob's match worth an unbounded regex
     out, i = [], 0
     while i < len(pattern):
         char = pattern[i]
