@@ -181,7 +181,8 @@ def load_yaml_bounded(text: str) -> Any:
 
 def _check_expansion(root: Any) -> None:
     """Count the values the node graph expands to (an alias counts its whole target
-    again), each node visited once, without recursion; a cycle is refused as well."""
+    again; a string one per 100 characters), each node visited once, without recursion;
+    a cycle is refused as well."""
     import yaml
 
     sizes: dict[int, int] = {}
@@ -203,7 +204,8 @@ def _check_expansion(root: Any) -> None:
         if key in on_path:
             raise YamlTooBig("front matter refers to itself (a recursive alias)")
         if isinstance(node, yaml.ScalarNode):
-            sizes[key] = 1
+            # a long string repeated through aliases costs what its characters cost
+            sizes[key] = 1 + len(node.value) // 100
             continue
         on_path.add(key)
         stack.append((node, True))
