@@ -216,6 +216,18 @@ def test_gitignore_pointing_at_dev_zero(tmp_path: Path) -> None:
     assert proc.returncode == 1 and b"SS001" in proc.stdout
 
 
+def test_fifos_and_devices_are_never_opened(tmp_path: Path) -> None:
+    """A FIFO would block the run forever on open or read; a device would never end."""
+    root = repo(tmp_path, {"app/a.py": DEPRECATED, ".kiro/steering/ok.md": "# Ok\n"})
+    for rel in (".gitignore", ".env.example", ".kiro/steering/fifo.md", "app/fifo.py"):
+        os.mkfifo(root / rel)
+    (root / "pyproject.toml").symlink_to("/dev/zero")
+    (root / "app" / "zero.py").symlink_to("/dev/zero")
+    for proc in all_formats(root).values():
+        assert proc.returncode == 1 and b"SS001" in proc.stdout
+    assert run(root, "sync").returncode in (0, 1)
+
+
 def test_yaml_alias_bomb_in_front_matter(tmp_path: Path) -> None:
     lines = ['a: &a ["xxxxxxxxxx","xxxxxxxxxx","xxxxxxxxxx","xxxxxxxxxx","xxxxxxxxxx"]']
     for i in range(1, 10):

@@ -92,7 +92,8 @@ def _mask_url(match: re.Match[str]) -> str:
 
 def _mask_param(match: re.Match[str]) -> str:
     name = match.group("name")
-    if is_secret(name) or name.replace("_", "").replace("-", "").upper() in _QUERY_SECRETS:
+    words = {*_words(name), name.replace("_", "").replace("-", "").upper()}
+    if is_secret(name) or words & _QUERY_SECRETS:
         return match.group("head") + MASK
     return match.group(0)
 

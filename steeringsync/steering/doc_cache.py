@@ -2,8 +2,8 @@
 
 A doc's model is a pure function of its bytes (and this tool's code, in the key), so a
 hit can never be stale. Parsing is cheap; loading markdown-it and PyYAML to do it is a
-fifth of a warm run, which this avoids. A doc whose front matter holds values marshal
-cannot store exactly as JSON (YAML dates, integer keys) is simply parsed every time.
+fifth of a warm run, which this avoids. A doc whose front matter holds values JSON
+cannot give back exactly (YAML dates, integer keys) is simply parsed every time.
 """
 
 from __future__ import annotations

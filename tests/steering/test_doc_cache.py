@@ -48,7 +48,7 @@ def test_second_load_comes_from_the_cache_and_an_edit_is_seen(write_tree: Tree) 
     assert [h.text for h in edited[0].headings] == ["Tech", "Sessions"]
 
 
-def test_front_matter_marshal_cannot_store_is_parsed_every_time(write_tree: Tree) -> None:
+def test_front_matter_json_cannot_store_is_parsed_every_time(write_tree: Tree) -> None:
     # YAML turns an unquoted date into a datetime.date: not plain data
     root = write_tree(
         {
