@@ -13,7 +13,7 @@ from steeringsync.fix.pipeline import FixMode, display_path
 from steeringsync.fix.writer import write_atomic
 from steeringsync.project import Project
 from steeringsync.rules.base import DocFixError, DocRule
-from steeringsync.steering.document import SteeringDoc, parse_bytes
+from steeringsync.steering.document import SteeringDoc, parse_bytes, read_doc_bytes
 from steeringsync.steering.suppress import mark_suppressed
 from steeringsync.types import Applicability, Finding
 
@@ -45,7 +45,7 @@ def fix_docs(
         if not any(_wanted(rule, doc, project, mode) for rule in fixers):
             continue
         try:
-            original = doc.path.read_bytes()
+            original = read_doc_bytes(doc.path)  # a regular file, bounded, as the check read it
         except OSError as exc:
             outcome.notices.append(f"{display_path(doc.path)}: not fixed: {exc.strerror or exc}")
             continue

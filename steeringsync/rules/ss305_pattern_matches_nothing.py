@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from steeringsync.project import Project
 from steeringsync.rules.base import DocRule, Invalid
+from steeringsync.sandbox import read_text, within
 from steeringsync.steering import frontmatter_edit, globs
 from steeringsync.steering.document import SteeringDoc
 from steeringsync.types import Finding, Location, Severity
@@ -143,9 +144,9 @@ def _gitignored_prefixes(project: Project) -> list[str]:
     """The paths the root .gitignore names (anchoring and globs left as written)."""
     path = project.root / ".gitignore"
     try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > 1 << 20:
+        if not path.is_file() or not within(project.root, path):
             return []
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = read_text(path)  # a regular file, bounded
     except OSError:
         return []
     lines = (line.strip() for line in text.splitlines())

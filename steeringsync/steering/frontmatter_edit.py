@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from steeringsync.steering.document import YamlTooBig, load_yaml_bounded
 from steeringsync.steering.globs import kiro_globs, separators, split_joined
 
 KEY = "fileMatchPattern"
@@ -154,7 +155,9 @@ def _verify(old: str, new: str) -> None:
     import yaml
 
     try:
-        before, after = yaml.safe_load(old), yaml.safe_load(new)
+        before, after = load_yaml_bounded(old), load_yaml_bounded(new)
+    except YamlTooBig as exc:
+        raise EditError(str(exc)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - quoting above keeps YAML valid
         raise EditError(f"the rewritten front matter is not valid YAML: {exc}") from None
     if not isinstance(before, dict) or not isinstance(after, dict):
