@@ -27,9 +27,11 @@ _UNSAFE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
     "\ud800-\udfff\ufeff]"
 )
-# tabs, line feeds and the CR of a CRLF stay: a diff must still apply
+# tabs, line feeds and the CR of a CRLF stay: a diff must still apply; so does the BOM
+# opening a file, which a diff line shows right after its ` `, `-` or `+`
 _UNSAFE_KEEP_LINES = re.compile(
-    _UNSAFE.pattern.replace("\x00-\x1f", "\x00-\x08\x0b\x0c\x0e-\x1f") + "|\r(?!\n)"
+    _UNSAFE.pattern.replace("\x00-\x1f", "\x00-\x08\x0b\x0c\x0e-\x1f").replace("\ufeff", "")
+    + "|\r(?!\n)|(?<!\n[ +-])\ufeff"
 )
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # how GitHub Actions spells workflow commands at the start of a line (v2 and v1)
@@ -57,7 +59,7 @@ def clean_block(text: str) -> str:
     """Like :func:`clean_text` but keeps line breaks; each line is made :func:`safe_line`."""
     if not _UNSAFE_KEEP_LINES.search(text) and "::" not in text and "##[" not in text:
         return text
-    cleaned = _UNSAFE_KEEP_LINES.sub(_escape, text)
+    cleaned = _UNSAFE_KEEP_LINES.sub(_escape, "\n" + text)[1:]  # the first line starts one too
     return "\n".join(safe_line(line) for line in cleaned.split("\n"))
 
 

@@ -59,6 +59,12 @@ def test_clean_block_keeps_lines_tabs_and_crlf_but_nothing_else() -> None:
     assert clean_block("a\tb\r\n::x\nc\rd\x1b") == "a\tb\r\n\\::x\nc\\rd\\x1b"
 
 
+def test_clean_block_keeps_a_bom_where_a_diff_line_shows_it_and_escapes_it_elsewhere() -> None:
+    diff = "--- a/d.md\n+++ b/d.md\n@@ -1,2 +1,2 @@\n \ufeff---\n-x\ufeff\n+\ufeffy\n"
+    assert clean_block(diff) == diff.replace("-x\ufeff", "-x\\ufeff")
+    assert clean_block("\ufeffa\n \ufeff") == "\\ufeffa\n \ufeff"
+
+
 def test_workflow_fields() -> None:
     assert workflow_data("50%\n::x") == "50%25\\n::x"
     assert workflow_property("dir:a,b\x1b") == "dir%3Aa%2Cb\\x1b"

@@ -65,6 +65,20 @@ def codes(diagnostics) -> list[str]:
     return [str(d.code) for d in diagnostics]
 
 
+async def doc_actions(client: LanguageClient, root: Path, rel: str, code: str):
+    """Open a steering doc; (its uri, its first ``code`` diagnostic, that one's actions)."""
+    await initialize(client, root)
+    uri = open_file(client, root / rel, "markdown")
+    found = await diagnostics_for(client, uri, lambda d: code in codes(d))
+    diag = next(d for d in found if d.code == code)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri), diag.range, types.CodeActionContext([diag])
+        )
+    )
+    return uri, diag, actions
+
+
 async def test_fix_through_code_action_clears_the_diagnostic(client: LanguageClient, tmp_path):
     root = project(tmp_path, {"app/service.py": DEPRECATED, ".kiro/steering/tech.md": DOC})
     await initialize(client, root)
@@ -160,17 +174,8 @@ async def test_steering_doc_diagnostics_and_sync_value(client: LanguageClient, t
     doc = "# Tech\n\n```bash\nREDIS_SESSION_TIMEOUT=7200\n```\n"
     code = "import os\n\nTIMEOUT = int(os.getenv('REDIS_SESSION_TIMEOUT', '3600'))\n"
     root = project(tmp_path, {"app/settings.py": code, ".kiro/steering/tech.md": doc})
-    await initialize(client, root)
-    doc_uri = open_file(client, root / ".kiro/steering/tech.md", "markdown")
-    found = await diagnostics_for(client, doc_uri, lambda d: "SS201" in codes(d))
-    drift = next(d for d in found if d.code == "SS201")
+    doc_uri, drift, actions = await doc_actions(client, root, ".kiro/steering/tech.md", "SS201")
     assert drift.range.start == types.Position(3, 22)
-
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            types.TextDocumentIdentifier(doc_uri), drift.range, types.CodeActionContext([drift])
-        )
-    )
     sync = next(a for a in actions if a.title.startswith("Sync `REDIS_SESSION_TIMEOUT`"))
     synced = apply_edits(doc, sync.edit.changes[doc_uri])
     assert synced == doc.replace("7200", "3600")
@@ -188,18 +193,8 @@ async def test_joined_file_match_pattern_fixed_through_code_action(
     client: LanguageClient, tmp_path
 ):
     doc = "---\ninclusion: fileMatch\nfileMatchPattern: 'app/*.py,tests/*.py'\n---\n# Py\n"
-    root = project(tmp_path, {"app/a.py": "x = 1\n"})
-    (root / ".kiro/steering").mkdir(parents=True)
-    (root / ".kiro/steering/py.md").write_bytes(doc.encode())
-    await initialize(client, root)
-    doc_uri = open_file(client, root / ".kiro/steering/py.md", "markdown")
-    found = await diagnostics_for(client, doc_uri, lambda d: "SS309" in codes(d))
-    joined = next(d for d in found if d.code == "SS309")
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            types.TextDocumentIdentifier(doc_uri), joined.range, types.CodeActionContext([joined])
-        )
-    )
+    root = project(tmp_path, {"app/a.py": "x = 1\n", ".kiro/steering/py.md": doc})
+    doc_uri, _, actions = await doc_actions(client, root, ".kiro/steering/py.md", "SS309")
     fix = next(a for a in actions if a.title.startswith("Fix SS309"))
     fixed = apply_edits(doc, fix.edit.changes[doc_uri])
     assert fixed == doc.replace("'app/*.py,tests/*.py'", "['app/*.py', 'tests/*.py']")
