@@ -133,7 +133,7 @@ class RedisSessionTier:
             data, end = _scan_json(text, 0)
             if end != len(text):
                 data = None
-        except (ValueError, StopIteration):
+        except (ValueError, StopIteration, RecursionError):
             data = None
         if type(data) is not dict:
             codec.security_log.warning("session value in redis is malformed; treated as absent")
@@ -231,10 +231,19 @@ class RedisSessionTier:
             return None
         return int(reply[0]), int(reply[1]) == 1
 
-    def destroy(self, session_id: str) -> bool:
-        """Delete, drop from the user index and leave a tombstone; ``True`` if it existed."""
+    def destroy(self, session_id: str, *, known: bool = False) -> bool:
+        """Delete and drop from the user index; ``True`` if it existed.
+
+        A tombstone (blocking read-through) is left if the key existed or ``known`` says the
+        session exists elsewhere; a made-up id leaves no key behind.
+        """
         keys = [self.session_key(session_id), self.tombstone_key(session_id)]
-        args = [self.max_lifetime_ms, f"{self._base(tag_of(session_id))}u:", session_id]
+        args = [
+            self.max_lifetime_ms,
+            f"{self._base(tag_of(session_id))}u:",
+            session_id,
+            "1" if known else "0",
+        ]
         return bool(self._destroy(keys=keys, args=args) == 1)
 
     def rotate(
@@ -309,6 +318,38 @@ class RedisSessionTier:
         keys = [f"{base}u:{user_id}"]
         args = [f"{base}s:", f"{base}t:", self.max_lifetime_ms]
         return int(self._revoke_all(keys=keys, args=args))
+
+    # restart detection and reconciliation ------------------------------------------------
+    @property
+    def trusted_key(self) -> str:
+        """Key holding the ``run_id`` of the server whose data was last reconciled."""
+        return f"{self.prefix}trusted-run-id"
+
+    def run_id(self) -> str:
+        """The server's ``run_id``: new on every restart and on every failover."""
+        return str(self.client.info("server")["run_id"])
+
+    def mark_trusted(self, run_id: str) -> None:
+        """Record that this server's data has been reconciled with the database."""
+        self.client.set(self.trusted_key, run_id)
+
+    def scan_sessions(self, cursor: int, count: int) -> tuple[int, list[tuple[str, int]]]:
+        """One ``SCAN`` step over this prefix's session keys: (next cursor, [(id, version)])."""
+        cursor, keys = self.client.scan(cursor, match=f"{self.prefix}{{*}}:s:*", count=count)
+        if not keys:
+            return int(cursor), []
+        pipe = self.client.pipeline(transaction=False)
+        for key in keys:
+            pipe.get(key)
+        values = pipe.execute()
+        found = []
+        for key, value in zip(keys, values, strict=True):
+            if value is None:
+                continue
+            head = value.split(b":", 1)[0]
+            version = int(head) if head.isdigit() else 0
+            found.append((_text(key).rsplit(":s:", 1)[1], version))
+        return int(cursor), found
 
     def ping(self) -> bool:
         """Round trip to Redis (raises when it is down)."""

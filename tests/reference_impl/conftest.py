@@ -98,7 +98,7 @@ ManagerFactory = Callable[..., RedisSessionManager]
 
 @pytest.fixture
 def make_manager(
-    redis_server: RedisServer, database: DatabaseManager, prefix: str
+    redis_server: RedisServer, database: DatabaseManager, prefix: str, workdir: Path
 ) -> Iterator[ManagerFactory]:
     """Build managers against real Redis and the parametrized database, isolated by prefix."""
     made: list[RedisSessionManager] = []
@@ -113,6 +113,7 @@ def make_manager(
         **overrides: Any,
     ) -> RedisSessionManager:
         settings = Settings(
+            session_outbox_path=str(workdir / f"outbox-{uuid.uuid4().hex[:8]}.db"),
             redis_url=url or (server or redis_server).url,
             redis_session_prefix=prefix,
             database_url=(db or database).url,
@@ -133,3 +134,4 @@ def make_manager(
     yield factory
     for manager in made:
         manager.redis.client.close()
+        manager.outbox.close()
