@@ -287,7 +287,11 @@ class RedisSessionManager(SessionStore):
         try:
             if session_id is not None and self.outbox.latest(session_id) is not None:
                 # Its acknowledged writes go first, or this one would build on an older state.
-                self._resync_job.replay_outbox(1000, session_id)
+                try:
+                    self._resync_job.replay_outbox(1000, session_id)
+                except DB_DOWN:
+                    if operation != "get":
+                        raise
             if operation == "get":
                 return call()
             with self._state.database_write():
@@ -398,7 +402,15 @@ class RedisSessionManager(SessionStore):
                 self.breaker.record_success()
                 if self._state.needs_resync:
                     if not self._as_is():
-                        return self._fallback("get", lambda: self._db_read(session_id))
+                        try:
+                            return self._fallback(
+                                "get", lambda: self._db_read(session_id), session_id
+                            )
+                        except SessionStoreUnavailable:
+                            # Database down too: Redis is all there is (see the guarantee).
+                            self._state.retry_after = (
+                                time.monotonic() + self.db.breaker.reset_timeout
+                            )
                     if self.outbox.count:
                         return self._overlay(session_id, record)
                 if record is not None:
@@ -411,12 +423,14 @@ class RedisSessionManager(SessionStore):
         return self._fallback("get", lambda: self._db_read(session_id), session_id)
 
     def _db_read(self, session_id: str) -> SessionRecord | None:
+        """A database-authoritative read; acknowledged writes still queued win."""
         try:
-            return self.database.get_session(session_id)
+            record = self.database.get_session(session_id)
         except DB_DOWN:
             if self.outbox.latest(session_id) is None:
                 raise
-            return self._overlay(session_id, None)
+            record = None
+        return self._overlay(session_id, record) if self.outbox.count else record
 
     def _sync_expiry(self, record: SessionRecord, now_ms: int) -> None:
         """Throttled write-back of the sliding expiry (at most once per touch interval)."""
@@ -531,14 +545,19 @@ class RedisSessionManager(SessionStore):
                 try:
                     in_db = self.database.destroy_session(session_id, known=existed)
                 except SQLAlchemyError as exc:
-                    if existed:  # the Redis tombstone blocks read-through meanwhile
-                        self._sync_failed("destroy", exc, delete=session_id)
-                    return existed
+                    # Queued even if Redis had no key: the session may live in the database
+                    # only. The replay writes a tombstone only over a row that exists.
+                    self._sync_failed("destroy", exc, delete=session_id)
+                    return existed or self._overlay(session_id, None) is not None
                 if in_db and not existed:
                     self._purge(session_id)  # a concurrent read-through may have refilled it
                 return existed or in_db
+        # With sync off, Redis holds sessions the database never saw: tombstone any id.
+        blind = not self.settings.db_session_sync
         return self._fallback(
-            "destroy", lambda: self.database.destroy_session(session_id, dirty=True), session_id
+            "destroy",
+            lambda: self.database.destroy_session(session_id, dirty=True, known=blind),
+            session_id,
         )
 
     def _purge(self, session_id: str) -> None:

@@ -95,7 +95,8 @@ def apply_entry(database: DatabaseSessionStore, entry: Entry) -> None:
     if entry.kind == PUT:
         database.save(entry.record())
     elif entry.kind == DELETE:
-        database.destroy_session(entry.key, known=True, reason="sync backlog")
+        # Entries replay in order: a session Redis created has its row (queued before) by now.
+        database.destroy_session(entry.key, reason="sync backlog")
     elif entry.kind == REVOKE_USER:
         database.destroy_user_sessions(entry.key)
 
@@ -154,7 +155,7 @@ class Resync:
                     state.settled_at = -1
             else:
                 generation = state.generation
-                done = self._push_dirty(budget - work)
+                done = self._push_dirty(budget - work, deadline)
                 work += done
                 if done == 0:
                     if not redis_ok:
@@ -192,7 +193,7 @@ class Resync:
                 else:
                     self.redis.destroy(session_id, known=True)
 
-    def _push_dirty(self, limit: int) -> int:
+    def _push_dirty(self, limit: int, deadline: float) -> int:
         count = 0
         for revocation in self.database.dirty_revocations()[:limit]:
             self.redis.revoke_user(revocation.user_id, user_tag(revocation.user_id))
@@ -202,18 +203,23 @@ class Resync:
             return count
         rows = self.database.dirty_rows(limit - count)
         now = utcnow()
-        for row in rows:
-            if row.revoked_at is not None or row.expires_at <= now:
-                self.redis.destroy(row.session_id, known=True)
-            else:
-                record = record_of(row)
-                if record is None:
-                    self.database.quarantine(row.session_id)
-                    self.quarantined += 1
+        pushed: list[tuple[str, int]] = []
+        try:
+            for row in rows:
+                if time.monotonic() >= deadline and pushed:
+                    break
+                if row.revoked_at is not None or row.expires_at <= now:
                     self.redis.destroy(row.session_id, known=True)
-                    count += 1
-                    continue
-                self.redis.refill(record, to_ms(now))
-            self.database.mark_clean(row.session_id, row.version)
-            count += 1
-        return count
+                else:
+                    record = record_of(row)
+                    if record is None:
+                        self.database.quarantine(row.session_id)
+                        self.quarantined += 1
+                        self.redis.destroy(row.session_id, known=True)
+                        count += 1
+                        continue
+                    self.redis.refill(record, to_ms(now))
+                pushed.append((row.session_id, row.version))
+        finally:
+            self.database.mark_clean(pushed)  # one transaction for the whole batch
+        return count + len(pushed)

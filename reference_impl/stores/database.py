@@ -208,9 +208,10 @@ class DatabaseSessionStore(SessionStore):
     ) -> bool:
         """Revoke the session, leaving a tombstone row; ``True`` if it was live here.
 
-        ``known``: the caller saw the session live elsewhere (in Redis), so a tombstone is
-        written even without a row (its insert may still be on its way). Without a row and
-        without ``known``, nothing is written or audited: a made-up id leaves no trace.
+        ``known``: the session may live elsewhere (the caller saw it in Redis, or Redis holds
+        sessions the database never saw), so a tombstone is written even without a row.
+        Without a row and without ``known``, nothing is written or audited: a made-up id
+        leaves no trace.
         """
         if not self._valid(session_id):
             return False
@@ -226,7 +227,7 @@ class DatabaseSessionStore(SessionStore):
                     row.revoked_at, row.version = now, row.version + 1
                     row.data, row.expires_at = "{}", max(row.max_expires_at, now)
                     row.dirty = row.dirty or dirty
-            elif known or dirty:
+            elif known:
                 session.add(self._tombstone(session_id, now, dirty))
             else:
                 return False
@@ -460,16 +461,18 @@ class DatabaseSessionStore(SessionStore):
             session.expunge_all()
             return list(rows)
 
-    def mark_clean(self, session_id: str, version: int) -> None:
-        """After resync: clear ``dirty`` unless rewritten meanwhile (tombstones stay)."""
-        where = and_(UserSession.session_id == session_id, UserSession.version == version)
+    def mark_clean(self, pushed: list[tuple[str, int]]) -> None:
+        """After resync: clear ``dirty`` on (id, version) rows not rewritten meanwhile."""
+        if not pushed:
+            return
         with self.db.session_scope() as session:
-            session.execute(
-                update(UserSession)
-                .values(dirty=False)
-                .where(where)
-                .execution_options(synchronize_session=False)
-            )
+            for session_id, version in pushed:
+                session.execute(
+                    update(UserSession)
+                    .values(dirty=False)
+                    .where(UserSession.session_id == session_id, UserSession.version == version)
+                    .execution_options(synchronize_session=False)
+                )
 
     def mark_revocation_clean(self, revocation_id: int) -> None:
         """After resync: a user-wide revocation has been applied to Redis."""

@@ -263,6 +263,7 @@ def test_database_down_while_redis_up(own_redis, make_manager, fragile_db, caplo
 
 def test_destroy_with_database_down_is_not_resurrected(own_redis, make_manager, fragile_db) -> None:
     manager = make_manager(own_redis, db=fragile_db.manager)
+    wait_for_redis_tier(manager)  # a new server is reconciled before it is trusted
     sid = manager.create_session("u1", {"v": 1})
     fragile_db.down()
     assert manager.destroy_session(sid)
