@@ -259,7 +259,7 @@ class RedisSessionManager(SessionStore):
         self.metrics.incr("redis_errors")
         self.breaker.record_failure()
         if self.uses_db:
-            self._state.needs_resync = True
+            self._state.mark_behind()
         log.warning(
             "redis %s failed (%s) at %s; breaker %s",
             operation,

@@ -23,7 +23,6 @@ is suspect.
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -48,36 +47,54 @@ class ResyncState:
         self.phase = OUTBOX
         self.cursor = 0
         self.generation = 0  # bumped by every database-only write
-        self.settled_at = -1  # generation when the dirty phase last found nothing
         self.inflight = 0  # database-only writes in progress
         self.suspect_run_id = ""  # run_id of the server being reconciled after a rewind
-        self._counter = itertools.count(1)
         self.retry_after = 0.0
         self.fallback_announced = False
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # one resync step at a time
+        # Guards generation/inflight/needs_resync together: a resync may only clear the flag
+        # if no database-only write started or ended since it last looked.
+        self._guard = threading.Lock()
 
     def mark_behind(self) -> None:
         """A database-only write happened: Redis must not be trusted before a resync."""
-        self.generation = next(self._counter)  # atomic, unlike ``+= 1`` across threads
-        self.needs_resync = True
+        with self._guard:
+            self.generation += 1
+            self.needs_resync = True
 
     def mark_rewound(self) -> None:
         """Redis may have lost or rewound data: reconcile every key from the start."""
-        self.rewound = True
-        self.phase = OUTBOX
-        self.cursor = 0
-        self.mark_behind()
+        with self._guard:
+            self.rewound = True
+            self.phase = OUTBOX
+            self.cursor = 0
+            self.generation += 1
+            self.needs_resync = True
+
+    def settle(self, generation: int) -> bool:
+        """Clear ``needs_resync`` if nothing changed since ``generation`` was read."""
+        with self._guard:
+            if self.inflight or self.generation != generation:
+                return False
+            self.needs_resync = False
+            self.rewound = False
+            self.phase = OUTBOX
+            return True
 
     @contextmanager
     def database_write(self) -> Iterator[None]:
         """Bracket a database-only write so a resync cannot finish in the middle of it."""
-        self.mark_behind()
-        self.inflight += 1
+        with self._guard:
+            self.generation += 1
+            self.inflight += 1
+            self.needs_resync = True
         try:
             yield
         finally:
-            self.inflight -= 1
-            self.mark_behind()
+            with self._guard:
+                self.inflight -= 1
+                self.generation += 1
+                self.needs_resync = True
 
 
 _states: dict[tuple[str, str, str], ResyncState] = {}
@@ -152,7 +169,6 @@ class Resync:
                 work += len(found) + 1
                 if state.cursor == 0:
                     state.phase = DIRTY
-                    state.settled_at = -1
             else:
                 generation = state.generation
                 done = self._push_dirty(budget - work, deadline)
@@ -160,16 +176,13 @@ class Resync:
                 if done == 0:
                     if not redis_ok:
                         self.redis.ping()  # an empty resync must still prove Redis is back
-                    if state.inflight == 0 and state.generation == generation:
-                        run_id = self.redis.run_id() if state.rewound else ""
-                        if state.inflight == 0 and state.generation == generation:
-                            if state.rewound:
-                                self.redis.mark_trusted(run_id)
-                                state.rewound = False
-                            state.needs_resync = False
-                            state.fallback_announced = False
-                            state.phase = OUTBOX
-                            return True, work
+                    if state.rewound:
+                        # Record this server as reconciled before letting go: if it is
+                        # replaced meanwhile, the hook bumps the generation and we go on.
+                        self.redis.mark_trusted(self.redis.run_id())
+                    if state.settle(generation):
+                        state.fallback_announced = False
+                        return True, work
                     work += 1  # writes landed meanwhile: look again
         return False, work
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import and_, delete, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.sql.elements import ColumnElement
 
 from reference_impl import codec
@@ -47,6 +48,14 @@ def record_of(row: UserSession) -> SessionRecord | None:
         expires_at=row.expires_at,
         max_expires_at=row.max_expires_at,
     )
+
+
+def _keep_dirty(row: UserSession, dirty: bool) -> None:
+    """Write ``dirty`` explicitly: a resync may have cleared it since the row was read, and
+    an unchanged attribute would be left out of the ORM's UPDATE (a lost revocation)."""
+    if dirty or row.dirty:
+        row.dirty = True
+        flag_modified(row, "dirty")
 
 
 class DatabaseSessionStore(SessionStore):
@@ -226,7 +235,7 @@ class DatabaseSessionStore(SessionStore):
                 if row.revoked_at is None:
                     row.revoked_at, row.version = now, row.version + 1
                     row.data, row.expires_at = "{}", max(row.max_expires_at, now)
-                    row.dirty = row.dirty or dirty
+                    _keep_dirty(row, dirty)
             elif known:
                 session.add(self._tombstone(session_id, now, dirty))
             else:
@@ -310,7 +319,7 @@ class DatabaseSessionStore(SessionStore):
                         )
                     )
                     row.revoked_at, row.version, row.data = now, row.version + 1, "{}"
-                    row.dirty = row.dirty or dirty
+                    _keep_dirty(row, dirty)
                     user_id = row.user_id
             except IntegrityError:
                 continue
