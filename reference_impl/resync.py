@@ -155,7 +155,8 @@ class Resync:
         state = self.state
         work = 0
         redis_ok = False
-        while work < budget and time.monotonic() < deadline:
+        # Phases with nothing to do cost no budget: an empty resync always ends in one call.
+        while work < budget and (work == 0 or time.monotonic() < deadline):
             if state.phase == OUTBOX:
                 done = self.replay_outbox(budget - work)
                 work += done
@@ -163,7 +164,7 @@ class Resync:
                     state.phase = SCAN if state.rewound else DIRTY
                     state.cursor = 0
             elif state.phase == SCAN:
-                state.cursor, found = self.redis.scan_sessions(state.cursor, budget - work)
+                state.cursor, found = self.redis.scan_sessions(state.cursor, max(budget, 1000))
                 redis_ok = True
                 self._reconcile(found)
                 work += len(found) + 1

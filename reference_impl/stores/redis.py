@@ -26,7 +26,7 @@ from reference_impl import codec
 from reference_impl.errors import SessionConflict
 from reference_impl.ids import new_session_id, new_session_id_in_bucket, tag_of
 from reference_impl.redis_client import RedisClient
-from reference_impl.stores.base import SessionRecord
+from reference_impl.stores.base import LazySessionRecord, SessionRecord
 from reference_impl.stores.redis_scripts import (
     CREATE,
     DESTROY,
@@ -47,6 +47,9 @@ ABSENT, TOMBSTONED, HIT, HIT_SYNC_DUE = 0, 1, 2, 3
 
 # json.loads() minus its wrappers: half the cost of parsing on the hot path.
 _scan_json = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+
+# Payloads up to this size are parsed during the read; larger ones on first use.
+_EAGER_BYTES = 2048
 
 # Creation time and cap repeat on every read of a session: convert each once.
 _cached_from_ms = functools.lru_cache(maxsize=65536)(from_ms)
@@ -129,22 +132,44 @@ class RedisSessionTier:
             user_len = int(ulen)
             cap_ms = int(cap)
             user = rest[:user_len].decode("utf-8")
-            text = rest[user_len:].decode("utf-8")
-            data, end = _scan_json(text, 0)
-            if end != len(text):
-                data = None
-        except (ValueError, StopIteration, RecursionError):
-            data = None
-        if type(data) is not dict:
+            payload = rest[user_len:]
+            # Our writes are always a JSON object; anything else was planted or corrupted.
+            valid = payload[:1] == b"{" and payload[-1:] == b"}"
+        except ValueError:
+            valid = False
+        if not valid:
             codec.security_log.warning("session value in redis is malformed; treated as absent")
             return None, ABSENT
         if cap_ms <= now_ms:
             self.client.delete(key)  # past the absolute cap: dead whatever the TTL says
             return None, TOMBSTONED
-        record = SessionRecord(
+        if len(payload) <= _EAGER_BYTES:
+            # Small: parse now, so a corrupt value reads as an absent session.
+            try:
+                text = payload.decode("utf-8")
+                data, end = _scan_json(text, 0)
+                if end != len(text) or type(data) is not dict:
+                    data = None
+            except (ValueError, StopIteration, RecursionError):
+                data = None
+            if data is None:
+                codec.security_log.warning("session value in redis is malformed; treated as absent")
+                return None, ABSENT
+            record: SessionRecord = SessionRecord(
+                session_id,
+                user,
+                data,
+                int(version),
+                _cached_from_ms(int(created)),
+                from_ms(min(now_ms + self.timeout_ms, cap_ms)),
+                _cached_from_ms(cap_ms),
+            )
+            return record, HIT_SYNC_DUE if now_ms - int(synced) >= self.sync_interval_ms else HIT
+        # Large: parsed on first access to .data, so the hot path stays a round trip.
+        record = LazySessionRecord(
             session_id,
             user,
-            data,
+            payload,
             int(version),
             _cached_from_ms(int(created)),
             from_ms(min(now_ms + self.timeout_ms, cap_ms)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -129,6 +130,11 @@ def make_manager(
             token_factory=token_factory or default_token,
         )
         made.append(manager)
+        if manager.uses_db:
+            # As a deployment would at startup: reconcile this (new to us) server now, so
+            # tests start from the steady state; detection itself is tested by the faults.
+            with contextlib.suppress(Exception):
+                manager.resync(timeout=10)
         return manager
 
     yield factory

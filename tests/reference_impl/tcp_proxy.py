@@ -70,9 +70,9 @@ class TcpProxy:
 
     def _close(self, sock: socket.socket, *, reset: bool) -> None:
         peer = self._pairs.pop(sock, None)
+        if peer is None:
+            return  # closed already, as the peer of one closed before
         for s in (sock, peer):
-            if s is None:
-                continue
             self._pairs.pop(s, None)
             with contextlib.suppress(KeyError, ValueError):
                 self._sel.unregister(s)
