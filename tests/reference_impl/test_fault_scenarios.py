@@ -21,12 +21,13 @@ from typing import Any
 import pytest
 from helpers import raw_value, wait_for_redis_tier
 from redis_servers import RedisServer
-from sqlalchemy import func, select, update
+from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.engine import make_url
 from tcp_proxy import TcpProxy
 
 from reference_impl.breaker import BreakerState
 from reference_impl.db_manager import DatabaseManager
+from reference_impl.errors import SessionDataRejected
 from reference_impl.ids import new_session_id, sid_hash
 from reference_impl.models import SessionAuditEvent, UserSession
 from reference_impl.redis_session_manager import RedisSessionManager
@@ -415,3 +416,62 @@ def test_resync_is_bounded_per_call_and_made_up_ids_leave_nothing(
         assert (
             session.scalar(select(func.count()).where(SessionAuditEvent.sid_hash.in_(hashes))) == 0
         )
+
+
+@pytest.fixture
+def narrow_db(database: DatabaseManager, workdir: Path) -> Iterator[DatabaseManager]:
+    """A database whose ``data`` column takes at most 200 characters: it refuses data."""
+    url = database.url
+    if url.startswith("sqlite"):
+        db = DatabaseManager(f"sqlite:///{workdir / f'narrow-{uuid.uuid4().hex[:8]}.db'}")
+        db.create_all()
+        with db.engine.begin() as conn:
+            for op in ("INSERT", "UPDATE"):
+                conn.execute(
+                    text(
+                        f"CREATE TRIGGER narrow_{op.lower()} BEFORE {op} ON user_sessions "
+                        "WHEN length(NEW.data) > 200 BEGIN SELECT RAISE(ABORT, 'too long'); END"
+                    )
+                )
+        yield db
+        db.dispose()
+        return
+    schema = f"ssnarrow_{uuid.uuid4().hex[:8]}"
+    postgres = url.startswith("postgresql")
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    kind = "SCHEMA" if postgres else "DATABASE"
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE {kind} {schema}"))
+    db = DatabaseManager(url, schema=schema)
+    try:
+        db.create_all()
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    f"ALTER TABLE {schema}.user_sessions ALTER COLUMN data TYPE varchar(200)"
+                    if postgres
+                    else f"ALTER TABLE {schema}.user_sessions MODIFY data VARCHAR(200) NOT NULL"
+                )
+            )
+        yield db
+    finally:
+        db.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP {kind} IF EXISTS {schema}{' CASCADE' if postgres else ''}"))
+        admin.dispose()
+
+
+def test_5_refused_data_is_a_data_error_not_an_outage(own_redis, make_manager, narrow_db) -> None:
+    manager = make_manager(own_redis, db=narrow_db)
+    sid = manager.create_session("u1", {"v": 1})
+    big = {"v": "z" * 1000}
+    assert manager.update_session(sid, big)  # Redis took it; the database refused it as data
+    assert manager.metrics.get("db_data_errors") == 1
+    assert len(manager.outbox) == 0  # not queued: it would be refused again forever
+    assert manager.db.breaker.state is BreakerState.CLOSED  # not an outage either
+    assert manager.get_session(sid).data == big  # type: ignore[union-attr]
+    own_redis.kill()
+    with pytest.raises(SessionDataRejected) as info:
+        manager.update_session(sid, {"v": "y" * 1000})
+    assert isinstance(info.value, ValueError)
+    assert "unreachable" not in str(info.value)
