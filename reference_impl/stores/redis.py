@@ -143,33 +143,25 @@ class RedisSessionTier:
         if cap_ms <= now_ms:
             self.client.delete(key)  # past the absolute cap: dead whatever the TTL says
             return None, TOMBSTONED
+        body: Any = payload
+        factory: Any = LazySessionRecord  # large: parsed on first access to .data
         if len(payload) <= _EAGER_BYTES:
             # Small: parse now, so a corrupt value reads as an absent session.
             try:
                 text = payload.decode("utf-8")
-                data, end = _scan_json(text, 0)
-                if end != len(text) or type(data) is not dict:
-                    data = None
+                body, end = _scan_json(text, 0)
+                if end != len(text) or type(body) is not dict:
+                    body = None
             except (ValueError, StopIteration, RecursionError):
-                data = None
-            if data is None:
+                body = None
+            if body is None:
                 codec.security_log.warning("session value in redis is malformed; treated as absent")
                 return None, ABSENT
-            record: SessionRecord = SessionRecord(
-                session_id,
-                user,
-                data,
-                int(version),
-                _cached_from_ms(int(created)),
-                from_ms(min(now_ms + self.timeout_ms, cap_ms)),
-                _cached_from_ms(cap_ms),
-            )
-            return record, HIT_SYNC_DUE if now_ms - int(synced) >= self.sync_interval_ms else HIT
-        # Large: parsed on first access to .data, so the hot path stays a round trip.
-        record = LazySessionRecord(
+            factory = SessionRecord
+        record = factory(
             session_id,
             user,
-            payload,
+            body,
             int(version),
             _cached_from_ms(int(created)),
             from_ms(min(now_ms + self.timeout_ms, cap_ms)),

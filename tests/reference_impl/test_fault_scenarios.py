@@ -142,6 +142,24 @@ def check_all(
         check_read(run(manager.get_session, sid), want, strict=strict)
 
 
+def change_some(
+    manager: RedisSessionManager,
+    run: Bounded,
+    sids: list[str],
+    expected: Expected,
+    updates: list[dict[str, Any]],
+) -> None:
+    """Log out every third session, apply ``updates`` to the next, leave the third alone."""
+    for i, sid in enumerate(sids):
+        if i % 3 == 0:
+            run(manager.destroy_session, sid)
+            expected[sid] = None
+        elif i % 3 == 1:
+            for data in updates:
+                run(manager.update_session, sid, data)
+            expected[sid] = updates[-1]
+
+
 def restart_from_snapshot(server: RedisServer) -> None:
     """kill -9, then start again: Redis loads the older dump.rdb the test saved."""
     server.kill()
@@ -166,18 +184,10 @@ def test_1_redis_restart_from_older_snapshot(own_redis, make_manager, faulty_db)
     run = Bounded(1.0)
     expected: Expected = {}
     sids = [run(manager.create_session, f"u{i % 5}", {"v": 0}) for i in range(60)]
+    expected.update({sid: {"v": 0} for sid in sids})
     settle(manager)
     own_redis.client().save()  # the snapshot: every session at its first version
-    for i, sid in enumerate(sids):
-        if i % 3 == 0:
-            run(manager.destroy_session, sid)
-            expected[sid] = None
-        elif i % 3 == 1:
-            run(manager.update_session, sid, {"v": 1})
-            run(manager.update_session, sid, {"v": 2})
-            expected[sid] = {"v": 2}
-        else:
-            expected[sid] = {"v": 0}
+    change_some(manager, run, sids, expected, [{"v": 1}, {"v": 2}])
     run(manager.destroy_user_sessions, "u1")  # log out everywhere, after the snapshot too
     for i, sid in enumerate(sids):
         if i % 5 == 1:
@@ -252,13 +262,7 @@ def test_3_failed_db_writes_then_redis_loses_data(
     settle(manager)
     own_redis.client().save()
     faulty_db.hang()
-    for i, sid in enumerate(sids):
-        if i % 3 == 0:
-            run(manager.destroy_session, sid)
-            expected[sid] = None
-        elif i % 3 == 1:
-            run(manager.update_session, sid, {"v": 1})
-            expected[sid] = {"v": 1}
+    change_some(manager, run, sids, expected, [{"v": 1}])
     for i in range(10):
         expected[run(manager.create_session, "u9", {"during": i})] = {"during": i}
     assert len(manager.outbox) > 0
