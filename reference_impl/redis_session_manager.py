@@ -372,7 +372,10 @@ class RedisSessionManager(SessionStore):
                 return session_id
             try:
                 self.database.insert(record)
-            except IntegrityError:
+            except IntegrityError as exc:
+                if not self.database.has_row(session_id):
+                    self._sync_failed("create", exc)  # a constraint refused the data itself
+                    return session_id
                 # The id exists in the database only (made during an outage): undo, retry.
                 self.metrics.incr("id_collisions")
                 self.redis.discard(session_id, user_id)

@@ -493,6 +493,11 @@ class DatabaseSessionStore(SessionStore):
                 .execution_options(synchronize_session=False)
             )
 
+    def has_row(self, session_id: str) -> bool:
+        """Whether any row (live, expired or a tombstone) holds ``session_id``."""
+        with self.db.session_scope() as session:
+            return session.get(UserSession, session_id) is not None
+
     def quarantine(self, session_id: str) -> None:
         """Set aside a row whose payload will not decode: never served, never resynced."""
         with self.db.session_scope() as session:

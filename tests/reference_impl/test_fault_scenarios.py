@@ -474,6 +474,10 @@ def test_5_refused_data_is_a_data_error_not_an_outage(own_redis, make_manager, n
     assert len(manager.outbox) == 0  # not queued: it would be refused again forever
     assert manager.db.breaker.state is BreakerState.CLOSED  # not an outage either
     assert manager.get_session(sid).data == big  # type: ignore[union-attr]
+    refused = manager.create_session("u1", big)  # refused on insert too: no retry storm
+    assert manager.get_session(refused).data == big  # type: ignore[union-attr]
+    assert manager.metrics.get("db_data_errors") == 2
+    assert manager.metrics.get("id_collisions") == 0
     own_redis.kill()
     with pytest.raises(SessionDataRejected) as info:
         manager.update_session(sid, {"v": "y" * 1000})
