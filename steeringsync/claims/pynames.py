@@ -1,0 +1,229 @@
+"""First-party Python modules and names: imports in Python blocks, names in prose.
+
+A dotted name is first-party when its first part is a package folder or module of this
+repository (at the root, under `src/`, or in any folder of a monorepo). Names a module
+defines are read from its own file with the stdlib parser; names in prose are looked up
+in the facts the definitions collector gathered while ``check`` parsed the code.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from steeringsync.claims.model import ModuleClaim
+from steeringsync.claims.repo import RepoIndex
+from steeringsync.python.source import PythonSource
+from steeringsync.rules.base import FactCollector
+from steeringsync.steering.document import CodeBlock
+
+COLLECTOR = "python-definitions"
+MAX_MODULE_BYTES = 1024 * 1024
+
+
+def imports(block: CodeBlock) -> list[ModuleClaim]:
+    """`import a.b` and `from a.b import C` of a Python block (relative imports skipped)."""
+    try:
+        tree = ast.parse(block.content)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []  # SS304 reports the block
+    found: list[ModuleClaim] = []
+    for node in ast.walk(tree):
+        line = block.content_line + getattr(node, "lineno", 1) - 1
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = tuple(a.name for a in node.names if a.name != "*")
+            found.append(ModuleClaim(node.module, line, node.col_offset, names))
+        elif isinstance(node, ast.Import):
+            found.extend(ModuleClaim(a.name, line, node.col_offset) for a in node.names)
+    return found
+
+
+@dataclass(frozen=True)
+class ModuleVerdict:
+    missing_module: str | None = None  # the first dotted prefix that is not there
+    missing_names: tuple[str, ...] = ()
+    moved: tuple[str, ...] = ()  # dotted modules the missing one may have become
+
+
+class Modules:
+    """The repository's Python modules, for resolving dotted names."""
+
+    def __init__(self, index: RepoIndex) -> None:
+        self.index = index
+        self.roots: dict[str, list[str]] = {}  # top-level name -> folders holding it
+        for path in index.files:
+            if not path.endswith(".py"):
+                continue
+            parts = path[:-3].split("/")
+            for i, part in enumerate(parts):
+                folder = "/".join(parts[:i])
+                self.roots.setdefault(part, [])
+                if folder not in self.roots[part]:
+                    self.roots[part].append(folder)
+
+    def first_party(self, dotted: str) -> bool:
+        return dotted.split(".")[0] in self.roots
+
+    def _file(self, root: str, parts: list[str]) -> str | None:
+        stem = posixpath.join(root, *parts) if root else "/".join(parts)
+        for candidate in (stem + ".py", stem + "/__init__.py"):
+            if candidate in self.index.files:
+                return candidate
+        return stem + "/" if self.index.is_dir(stem) else None
+
+    def judge(self, claim: ModuleClaim) -> ModuleVerdict | None:
+        parts = claim.module.split(".")
+        roots = self.roots.get(parts[0], [])
+        if not roots:
+            return None
+        found = [(root, f) for root in roots if (f := self._file(root, parts)) is not None]
+        if not found:
+            deepest = max(
+                (i for root in roots for i in range(1, len(parts)) if self._file(root, parts[:i])),
+                default=0,
+            )
+            if deepest == 0:
+                return None  # `pkg` is only a folder name here, e.g. a name shared with a dependency
+            missing = ".".join(parts[: deepest + 1])
+            return ModuleVerdict(missing_module=missing, moved=self._moved(parts))
+        if not claim.names:
+            return None
+        for root, file in found:
+            defined = self._defined(root, parts, file)
+            if defined is None:
+                return None
+            missing = tuple(n for n in claim.names if n not in defined)
+            if not missing:
+                return None
+        return ModuleVerdict(missing_names=missing)
+
+    def _moved(self, parts: list[str]) -> tuple[str, ...]:
+        name = parts[-1]
+        hits = [p for p in self.index.anywhere(name + ".py")] + [
+            p.rstrip("/") for p in self.index.anywhere(name + "/")
+        ]
+        dotted: list[str] = []
+        for hit in hits:
+            stem = hit[:-3] if hit.endswith(".py") else hit
+            pieces = stem.split("/")
+            if parts[0] in pieces:
+                dotted.append(".".join(pieces[pieces.index(parts[0]) :]))
+        return tuple(dict.fromkeys(dotted))
+
+    def _defined(self, root: str, parts: list[str], file: str) -> set[str] | None:
+        """Names importable from the module; None when it cannot say (star import, a
+        module `__getattr__`, unreadable)."""
+        names: set[str] = set()
+        if file.endswith("/") or file.endswith("__init__.py"):
+            folder = file.rstrip("/").removesuffix("/__init__.py")
+            for path in self.index.files:
+                if posixpath.dirname(path) == folder and path.endswith(".py"):
+                    names.add(posixpath.basename(path)[:-3])
+                elif path.startswith(folder + "/"):
+                    names.add(path[len(folder) + 1 :].split("/")[0])
+            if file.endswith("/"):
+                return names
+        try:
+            data = (self.index.root / file).read_bytes()[:MAX_MODULE_BYTES]
+            tree = ast.parse(data)
+        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+        for name in _bound_names(tree.body):
+            if name is None:
+                return None
+            names.add(name)
+        return names
+
+
+def _bound_names(body: list[ast.stmt]) -> Iterator[str | None]:
+    """Names a module body binds (None for a star import or a module ``__getattr__``)."""
+    for node in body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            yield None if node.name == "__getattr__" else node.name
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                if alias.name == "*":
+                    yield None
+                else:
+                    yield alias.asname or alias.name.split(".")[0]
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for sub in ast.walk(target):
+                    if isinstance(sub, ast.Name):
+                        yield sub.id
+        elif isinstance(node, ast.If | ast.Try | ast.With | ast.For | ast.While):
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                inner = getattr(node, field, [])
+                for item in inner:
+                    if isinstance(item, ast.ExceptHandler):
+                        yield from _bound_names(item.body)
+                yield from _bound_names([i for i in inner if isinstance(i, ast.stmt)])
+        elif isinstance(node, ast.TypeAlias):
+            yield node.name.id if isinstance(node.name, ast.Name) else None
+
+
+@dataclass(frozen=True)
+class DefinitionsCollector(FactCollector):
+    """Where the names the docs mention are defined, imported or used in the code.
+
+    Only files that spell one of ``names`` as a whole word are parsed (the engine's
+    pre-filter), so a doc naming three classes costs three words' worth of parsing.
+    """
+
+    names: tuple[str, ...] = ()
+    name: ClassVar[str] = COLLECTOR
+    whole_word_triggers: ClassVar[bool] = True
+
+    @property
+    def triggers(self) -> tuple[bytes, ...]:
+        return tuple(n.encode() for n in self.names)
+
+    def collect(self, source: PythonSource) -> list[Any]:
+        wanted = set(self.names)
+        facts: list[Any] = []
+        for node in ast.walk(source.tree):
+            if isinstance(node, ast.ClassDef):
+                if node.name in wanted:
+                    facts.append(["def", node.name, None])
+                for item in node.body:
+                    for name in _member_names(item):
+                        if name in wanted:
+                            facts.append(["def", name, node.name])
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in wanted:
+                facts.append(["def", node.name, None])
+            elif isinstance(node, ast.ImportFrom | ast.Import):
+                module = node.module if isinstance(node, ast.ImportFrom) else None
+                for alias in node.names:
+                    if alias.name in wanted or alias.asname in wanted:
+                        facts.append(["import", alias.asname or alias.name, module or ""])
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name) and target.id in wanted:
+                        facts.append(["def", target.id, None])
+        text = source.text
+        facts.extend(["seen", n, None] for n in self.names if re.search(rf"\b{n}\b", text))
+        return [list(f) for f in dict.fromkeys(tuple(f) for f in facts)]
+
+
+def _member_names(item: ast.stmt) -> Iterator[str]:
+    if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        yield item.name
+    elif isinstance(item, ast.Assign):
+        yield from (t.id for t in item.targets if isinstance(t, ast.Name))
+    elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+        yield item.target.id
+
+
+def read_facts(facts: dict[str, list[tuple[Path, Any]]]) -> dict[str, set[tuple[str, str | None]]]:
+    """name -> {(kind, class or module)} from every file's facts."""
+    found: dict[str, set[tuple[str, str | None]]] = {}
+    for _, (kind, name, parent) in facts.get(COLLECTOR, []):
+        found.setdefault(name, set()).add((kind, parent))
+    return found

@@ -1,0 +1,171 @@
+"""What the repository holds, for resolving claims: files, folders, where a path moved.
+
+Built once per project from the walk ``check`` already makes (``Project.repo_files``,
+.gitignore honoured); a path the walk skipped (ignored, or in a skipped folder such as
+`node_modules/`) is still found on disk, inside the root only.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import subprocess
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pathspec
+
+if TYPE_CHECKING:
+    from steeringsync.project import Project
+
+GIT_TIMEOUT = 5.0  # seconds for the rename history; a slow git only costs the suggestion
+GIT_MAX_COMMITS = 2000
+
+
+@dataclass
+class RepoIndex:
+    root: Path
+    files: frozenset[str]
+    dirs: frozenset[str] = field(init=False)
+    renames: dict[str, str] = field(default_factory=dict)  # old path -> newest path
+    # claims read from each doc this run (see ``extract.claims_of``)
+    claims: dict[Path, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        dirs: set[str] = {""}
+        for path in self.files:
+            parent = posixpath.dirname(path)
+            while parent not in dirs:
+                dirs.add(parent)
+                parent = posixpath.dirname(parent)
+        self.dirs = frozenset(dirs)
+
+    @classmethod
+    def of(cls, project: Project) -> RepoIndex:
+        cached = getattr(project, "_claims_repo_index", None)
+        if isinstance(cached, RepoIndex):
+            return cached
+        # the walk `check` made for the Python files (cached on the selector): no second walk
+        walked = project.selector.walk_all(project.root)
+        index = cls(project.root, frozenset(rel for _, rel in walked))
+        object.__setattr__(project, "_claims_repo_index", index)
+        return index
+
+    def relative(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except (OSError, ValueError):
+            return path.name
+
+    def exists(self, path: str) -> bool:
+        """Whether ``path`` (repository-relative, posix, maybe ending in `/`) is there."""
+        want_dir = path.endswith("/")
+        clean = posixpath.normpath(path.rstrip("/")) if path.strip("/") else ""
+        if clean.startswith("../") or clean == "..":
+            return False
+        if clean in self.dirs or (not want_dir and clean in self.files):
+            return True
+        # ignored or skipped by the walk (`.env`, `node_modules/x`): ask the disk
+        target = self.root / clean
+        try:
+            return target.is_dir() if want_dir else target.exists()
+        except (OSError, ValueError):
+            return False
+
+    def is_dir(self, path: str) -> bool:
+        clean = posixpath.normpath(path.rstrip("/")) if path.strip("/") else ""
+        return clean in self.dirs
+
+    @cached_property
+    def _by_name(self) -> dict[str, list[str]]:
+        names: dict[str, list[str]] = defaultdict(list)
+        for path in self.files:
+            names[posixpath.basename(path)].append(path)
+        for path in self.dirs:
+            if path:
+                names[posixpath.basename(path) + "/"].append(path + "/")
+        return names
+
+    def anywhere(self, name: str) -> list[str]:
+        """Every file (or folder, for `name/`) with this last component."""
+        return sorted(self._by_name.get(name, ()))
+
+    def moved_to(self, path: str) -> list[str]:
+        """Where a missing ``path`` may live now: its git rename, else the paths ending in
+        its longest trailing part that matches anything (one entry: unambiguous)."""
+        clean = path.strip("/")
+        renamed = self.renames.get(clean)
+        if renamed is not None and self.exists(renamed):
+            return [renamed + ("/" if path.endswith("/") else "")]
+        parts = clean.split("/")
+        is_dir = path.endswith("/")
+        last = parts[-1] + ("/" if is_dir else "")
+        candidates = self.anywhere(last)
+        if len(parts) == 1 or len(candidates) <= 1:
+            return candidates
+        # prefer the candidates that keep more of the claimed path: `a/b/c.py` over `c.py`
+        for keep in range(len(parts), 1, -1):
+            tail = "/" + "/".join(parts[-keep:]) + ("/" if is_dir else "")
+            narrowed = [c for c in candidates if ("/" + c).endswith(tail)]
+            if narrowed:
+                return narrowed
+        return candidates
+
+    def ignored(self, path: str) -> bool:
+        """Whether .gitignore (root and folders on the way) ignores ``path``."""
+        clean = path.strip("/")
+        parts = clean.split("/")
+        for depth in range(len(parts)):
+            base = "/".join(parts[:depth])
+            spec = self._gitignore(base)
+            if spec is None:
+                continue
+            rest = "/".join(parts[depth:]) + ("/" if path.endswith("/") else "")
+            if spec.match_file(rest) or spec.match_file(rest.rstrip("/") + "/"):
+                return True
+        return False
+
+    @cached_property
+    def _gitignores(self) -> dict[str, pathspec.GitIgnoreSpec | None]:
+        return {}
+
+    def _gitignore(self, base: str) -> pathspec.GitIgnoreSpec | None:
+        if base not in self._gitignores:
+            spec = None
+            if base == "" or base in self.dirs:
+                try:
+                    text = (self.root / base / ".gitignore").read_text("utf-8", "replace")
+                    spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
+                except OSError:
+                    spec = None
+            self._gitignores[base] = spec
+        return self._gitignores[base]
+
+    def load_renames(self) -> None:
+        """Old -> new paths from the git history (bounded in commits and time); nothing
+        when the root is not a git checkout or git is missing or slow."""
+        if self.renames or not (self.root / ".git").exists():
+            return
+        command = [
+            "git", "-c", "core.fsmonitor=", "-C", str(self.root), "log", "--no-ext-diff",
+            "--no-textconv", "--diff-filter=R", "--name-status", "--format=",
+            "-M", f"-n{GIT_MAX_COMMITS}", "--", ".",
+        ]  # fmt: skip
+        try:
+            out = subprocess.run(
+                command, capture_output=True, timeout=GIT_TIMEOUT, check=False
+            ).stdout.decode("utf-8", "replace")
+        except (OSError, subprocess.SubprocessError):
+            return
+        # newest first: the first rename seen of a path is its latest
+        for row in out.splitlines():
+            fields = row.split("\t")
+            if len(fields) == 3 and fields[0].startswith("R"):
+                old, new = fields[1], fields[2]
+                self.renames.setdefault(old, self.renames.get(new, new))
+                # folders move with their files: `a/b/x.py -> c/x.py` moves `a/b` to `c`
+                old_dir, new_dir = posixpath.dirname(old), posixpath.dirname(new)
+                if old_dir and new_dir and posixpath.basename(old) == posixpath.basename(new):
+                    self.renames.setdefault(old_dir, self.renames.get(new_dir, new_dir))

@@ -1,0 +1,62 @@
+"""Decide each path claim: there, not a claim after all, or dead (and maybe moved)."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from steeringsync.claims.model import PathClaim
+from steeringsync.claims.repo import RepoIndex
+from steeringsync.claims.shapes import is_generated
+
+
+@dataclass(frozen=True)
+class Dead:
+    claim: PathClaim
+    moved: tuple[str, ...]  # where it may be now; exactly one: unambiguous
+
+    @property
+    def suggestion(self) -> str | None:
+        return self.moved[0] if len(self.moved) == 1 else None
+
+    def replacement(self) -> str | None:
+        """The text ``sync`` writes instead of the claim: the new path, relative to the
+        base the claim was read from when it still lies under that base."""
+        new = self.suggestion
+        if new is None or not self.claim.rewritable:
+            return None
+        base = self.claim.bases[0] if self.claim.bases else ""
+        if base and new.startswith(base.rstrip("/") + "/") and self.claim.kind == "listing":
+            return new[len(base.rstrip("/")) + 1 :]
+        return new
+
+
+def candidates(claim: PathClaim) -> list[str]:
+    return [posixpath.join(base, claim.text) if base else claim.text for base in claim.bases]
+
+
+def judge(claim: PathClaim, index: RepoIndex) -> Dead | None:
+    """None when the path is there or is no claim at all; a :class:`Dead` otherwise."""
+    paths = candidates(claim)
+    if any(index.exists(p) for p in paths):
+        return None
+    name = claim.text.rstrip("/").rpartition("/")[2]
+    if claim.by_name and index.anywhere(name + ("/" if claim.text.endswith("/") else "")):
+        return None  # `config.py` in running prose: the reader finds it by name
+    if claim.by_name and index.anywhere(name):
+        return None
+    if any(is_generated(p) or index.ignored(p) for p in paths):
+        return None
+    first = claim.text.split("/", 1)[0]
+    has_extension = "." in name.lstrip(".")
+    if not claim.text.endswith("/") and not has_extension and claim.kind != "tree":
+        # `js/api`, `feature/login`: a path only when its first folder is there
+        if not any(index.is_dir(posixpath.join(b, first) if b else first) for b in claim.bases):
+            return None
+    index.load_renames()
+    moved: list[str] = []
+    for path in paths:
+        moved.extend(m for m in index.moved_to(path) if m not in moved)
+        if moved and path == claim.text:
+            break
+    return Dead(claim, tuple(moved))

@@ -1,0 +1,39 @@
+"""What the dead-claim rules share: examples that are small repositories."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from steeringsync.claims.extract import DocClaims, claims_of
+from steeringsync.claims.repo import RepoIndex
+from steeringsync.project import Project
+from steeringsync.rules.base import DocRule, example_files
+from steeringsync.steering.document import SteeringDoc
+from steeringsync.types import Finding, Location
+
+
+class ClaimRule(DocRule):
+    """A doc rule whose examples are repositories written as ``==> path <==`` sections."""
+
+    def check_example(self, text: str) -> list[Finding]:
+        from steeringsync.config import Config
+
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp).resolve()
+            (root / ".git").mkdir()
+            for rel, content in example_files(text).items():
+                (root / rel).parent.mkdir(parents=True, exist_ok=True)
+                (root / rel).write_text(content, encoding="utf-8")
+            project = Project(root, Config())
+            return [f for doc in project.docs for f in self.check_doc(doc, project)]
+
+    @staticmethod
+    def claims(doc: SteeringDoc, project: Project) -> tuple[DocClaims, RepoIndex]:
+        index = RepoIndex.of(project)
+        return claims_of(doc, index), index
+
+
+def span(line: int, column: int, text: str) -> Location:
+    """The doc location of ``text`` starting at 0-based ``column`` on ``line``."""
+    return Location(line, column + 1, line, column + 1 + len(text))

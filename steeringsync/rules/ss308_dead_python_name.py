@@ -1,0 +1,228 @@
+"""SS308: a first-party Python module or name a steering doc uses that the code lacks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from steeringsync.claims.extract import DocClaims, extract
+from steeringsync.claims.pynames import DefinitionsCollector, Modules, read_facts
+from steeringsync.claims.repo import RepoIndex
+from steeringsync.claims.rule import span
+from steeringsync.project import Project
+from steeringsync.rules.base import FactCollector, Invalid, ProjectRule
+from steeringsync.steering.document import SteeringDoc
+from steeringsync.types import Finding
+
+_DOC = "==> .kiro/steering/structure.md <==\n"
+# source files of other languages: a name spelled there is not a Python claim
+_OTHER_SOURCES = (
+    ".ts", ".tsx", ".js", ".jsx", ".mjs", ".vue", ".svelte", ".go", ".rs", ".java", ".kt",
+    ".swift", ".rb", ".php", ".cs", ".dart", ".c", ".cc", ".cpp", ".h", ".hpp", ".scala",
+)  # fmt: skip
+MAX_SCAN_BYTES = 512 * 1024
+# product and library names docs write in backticks like code
+WELL_KNOWN = frozenset(
+    """GitHub GitLab TypeScript JavaScript PostgreSQL MySQL MongoDB DynamoDB FastAPI OpenAI
+    LangChain LangGraph LlamaIndex PyTorch TensorFlow NumPy SciPy WebSocket WebSockets GraphQL
+    OAuth CloudFormation CloudWatch ElastiCache LocalStack VSCode YouTube LinkedIn PowerShell
+    MacOS DevOps NextJS NodeJS PyPI PyCharm JetBrains DataFrame BaseModel BaseSettings
+    FastMCP SQLite SQLModel MariaDB RabbitMQ OpenSearch ElasticSearch BigQuery CircleCI
+    TravisCI DockerHub HuggingFace ChatGPT OpenTelemetry PyYAML PyPI TestClient AsyncClient
+    AsyncSession MagicMock AsyncMock TypedDict NamedTuple",
+    """.replace('"', "").split()
+)
+_STDLIB_MODULES = (
+    "builtins", "typing", "collections", "collections.abc", "dataclasses", "enum", "pathlib",
+    "concurrent.futures", "asyncio", "json", "datetime", "logging", "abc", "contextlib",
+    "functools", "itertools", "unittest", "unittest.mock", "http", "http.server", "decimal",
+    "uuid", "threading", "subprocess", "io", "os", "re", "socket", "sqlite3", "argparse",
+)  # fmt: skip
+
+
+def library_name(name: str) -> bool:
+    """Whether a common standard-library module defines ``name`` (`ThreadPoolExecutor`)."""
+    import importlib
+
+    for module_name in _STDLIB_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:  # pragma: no cover - all are stdlib
+            continue
+        if hasattr(module, name):
+            return True
+    return False
+
+
+class DeadPythonName(ProjectRule):
+    """
+    ## What it does
+    Checks the repository's own Python names a doc uses:
+
+    - in Python blocks, `from pkg.mod import Name` and `import pkg.mod`, where `pkg` is a
+      package or module of this repository, must resolve to a module that exists and
+      a name it defines or re-exports (a star import or a module `__getattr__` counts as
+      defining everything);
+    - a backticked class, function or method in prose (`RedisSessionManager`,
+      `create_user()`, `UserService.create_user()`) must be defined somewhere in the
+      repository's Python code.
+
+    Third-party and standard-library names are out of scope: an import from another
+    package is not checked, and a prose name the code imports from elsewhere, or that
+    any source file of another language spells, is taken as theirs.
+
+    ## Why is this bad?
+    Examples are what agents copy. An import of a module that moved or a class that was
+    replaced makes every generated file fail at import time.
+
+    ## Example
+    ```python
+    from app.sessions import UnifiedSessionManager
+    ```
+    after `UnifiedSessionManager` was replaced by `RedisSessionManager`.
+
+    ## Use instead
+    ```python
+    from app.sessions import RedisSessionManager
+    ```
+
+    ## Fix safety
+    Not fixable automatically: a renamed class usually changed its interface too.
+    Suppress a line with `<!-- noqa: SS308 -->` (or `# noqa: SS308` in a code block).
+    """
+
+    code = "SS308"
+    name = "dead-python-name"
+    summary = "Steering doc imports or names a first-party Python module, class or function that does not exist"
+    VALID = (
+        _DOC + "```python\nfrom app.sessions import RedisSessionManager\nimport os\n```\n"
+        "Use `RedisSessionManager.get()` and `close_session()`; see `BaseModel`.\n"
+        "==> app/sessions.py <==\nfrom pydantic import BaseModel\n"
+        "class RedisSessionManager:\n    def get(self): ...\ndef close_session(): ...\n",
+        _DOC + "```python\nfrom app import models\nfrom app.api import router\n```\n"
+        "==> app/__init__.py <==\n==> app/models.py <==\n"
+        "==> app/api/__init__.py <==\nfrom .routes import *\n",
+    )
+    INVALID = (
+        Invalid(
+            _DOC + "```python\nfrom app.sessions import UnifiedSessionManager\n```\n"
+            "==> app/sessions.py <==\nclass RedisSessionManager: ...\n"
+        ),
+        Invalid(_DOC + "```python\nimport app.legacy\n```\n==> app/main.py <==\n"),
+        Invalid(
+            _DOC + "Sessions go through `UnifiedSessionManager` and `UserService.purge()`.\n"
+            "==> app/users.py <==\nclass UserService:\n    def create(self): ...\n",
+            count=2,
+        ),
+    )
+
+    def __init__(self, names: tuple[str, ...] = ()) -> None:
+        self.names = names
+
+    @classmethod
+    def from_project(cls, project: Project) -> ProjectRule:
+        names: set[str] = set()
+        for doc in project.docs:
+            for claim in _prose(doc).names:
+                names.add(claim.name)
+                if claim.attribute:
+                    names.add(claim.attribute)
+        return cls(tuple(sorted(names)))
+
+    def collectors(self) -> Sequence[FactCollector]:
+        return (DefinitionsCollector(self.names),) if self.names else ()
+
+    def check_example(self, text: str) -> list[Finding]:
+        names = {n for m in re.finditer(r"`([A-Za-z_][\w.]*)(?:\(\))?`", text) for n in m.group(1).split(".")}
+        rule = DeadPythonName(tuple(sorted(names)))
+        return ProjectRule.check_example(rule, text)
+
+    def check_project(
+        self, project: Project, facts: dict[str, list[tuple[Path, Any]]]
+    ) -> Iterable[Finding]:
+        from steeringsync.steering.suppress import mark_suppressed
+
+        index = RepoIndex.of(project)
+        modules = Modules(index)
+        known = read_facts(facts)
+        other = _OtherSources(index)
+        for doc in project.docs:
+            found = list(self._imports(doc, index, modules)) + list(
+                self._names(doc, known, other)
+            )
+            yield from mark_suppressed(doc, found)
+
+    def _imports(self, doc: SteeringDoc, index: RepoIndex, modules: Modules) -> Iterable[Finding]:
+        from steeringsync.claims.extract import claims_of
+
+        for claim in claims_of(doc, index).modules:
+            if claim.run or not modules.first_party(claim.module):
+                continue
+            verdict = modules.judge(claim)
+            if verdict is None:
+                continue
+            where = span(claim.line, claim.column, claim.module)
+            if verdict.missing_module is not None:
+                hint = f"; moved to `{verdict.moved[0]}`?" if len(verdict.moved) == 1 else ""
+                yield self.finding(doc.path, where, f"module `{verdict.missing_module}` does not exist{hint}")
+            for name in verdict.missing_names:
+                yield self.finding(doc.path, where, f"`{claim.module}` defines no `{name}`")
+
+    def _names(
+        self,
+        doc: SteeringDoc,
+        known: dict[str, set[tuple[str, str | None]]],
+        other: _OtherSources,
+    ) -> Iterable[Finding]:
+        if not other.has_python:
+            return  # no Python code: the names belong to some other language
+        for claim in _prose(doc).names:
+            facts = known.get(claim.name, set())
+            if not facts:
+                if claim.name in WELL_KNOWN or library_name(claim.name) or other.spell(claim.name):
+                    continue
+                shown = claim.name + (f".{claim.attribute}" if claim.attribute else "")
+                yield self.finding(
+                    doc.path,
+                    span(claim.line, claim.column, shown),
+                    f"`{claim.name}` is not defined anywhere in the repository's Python code",
+                )
+            elif claim.attribute is not None and ("def", None) in facts:
+                members = known.get(claim.attribute, set())
+                defined = any(kind == "def" for kind, _ in members)  # inherited methods too
+                if not defined and not other.spell(claim.attribute):
+                    yield self.finding(
+                        doc.path,
+                        span(claim.line, claim.column, f"{claim.name}.{claim.attribute}"),
+                        f"`{claim.name}` defines no `{claim.attribute}`",
+                    )
+
+
+def _prose(doc: SteeringDoc) -> DocClaims:
+    # names do not depend on which folders exist: no repository walk needed
+    return extract(doc, "", lambda _: False)
+
+
+class _OtherSources:
+    """Whether a name is spelled in a source file of another language (TS, Go, …)."""
+
+    def __init__(self, index: RepoIndex) -> None:
+        self.index = index
+        self._texts: list[str] | None = None
+        self.has_python = any(p.endswith(".py") for p in index.files)
+
+    def spell(self, name: str) -> bool:
+        if self._texts is None:
+            self._texts = []
+            for path in sorted(self.index.files):
+                if path.endswith(_OTHER_SOURCES):
+                    try:
+                        with open(self.index.root / path, "rb") as handle:
+                            data = handle.read(MAX_SCAN_BYTES)
+                    except OSError:
+                        continue
+                    self._texts.append(data.decode("utf-8", "replace"))
+        pattern = re.compile(rf"\b{re.escape(name)}\b")
+        return any(pattern.search(text) for text in self._texts)
