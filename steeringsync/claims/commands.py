@@ -207,7 +207,8 @@ def _package_script(
         return  # `npm x` is npm's own command; `yarn build` runs the script
     if not re.fullmatch(r"[\w:.@/-]+", name):
         return
-    out.scripts.append(ScriptClaim("npm", name, line, column + max(text.find(name), 0), cwd, workspace))
+    where = column + max(text.find(name), 0)
+    out.scripts.append(ScriptClaim("npm", name, line, where, cwd, workspace, explicit))
 
 
 def from_shell_block(content: str, first_line: int, out: CommandClaims) -> None:

@@ -44,6 +44,19 @@ _NAME_RE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\.(?P<attr>[A-Za-z_][A-Za-z0-9_]*))?(?P<call>\(\))?$"
 )
 _CAMEL_RE = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$")
+# the last word of the classes a project writes itself (`RedisSessionManager`); a bare
+# CamelCase word is as often a product, a tag or a TypeScript type
+_CLASS_SUFFIX_RE = re.compile(
+    r"(?:Manager|Service|Repository|Repo|Handler|Controller|Client|Provider|Factory|Adapter|"
+    r"Processor|Generator|Store|Config|Settings|Router|Middleware|Helper|Builder|Validator|"
+    r"Engine|Worker|Agent|Pipeline|Backend|Monitor|Tracker|Scheduler|Registry|Loader|Parser|"
+    r"Checker|Orchestrator|Analyzer|Analyser|Collector|Dispatcher|Executor|Runner|Gateway|"
+    r"Cache|Queue|Session|Detector|Extractor|Transformer|Calculator|Formatter|Renderer)$"
+)
+
+
+def _first_party_class(name: str) -> bool:
+    return bool(_CAMEL_RE.match(name) and _CLASS_SUFFIX_RE.search(name))
 
 
 @dataclass
@@ -188,8 +201,8 @@ def _spans(
         if name and not in_heading:
             attr, call = name.group("attr"), name.group("call")
             base = name.group("name")
-            if (attr is not None and (call or _CAMEL_RE.match(base))) or (
-                attr is None and (_CAMEL_RE.match(base) or (call and "_" in base))
+            if (attr is not None and _CAMEL_RE.match(base)) or (
+                attr is None and (_first_party_class(base) or (call and "_" in base))
             ):
                 found.names.append(NameClaim(base, attr, number, start))
 
@@ -204,14 +217,25 @@ def _clause(before: str) -> str:
 def _tree(
     block: CodeBlock, section_bases: tuple[str, ...], is_dir: IsDir, found: DocClaims
 ) -> None:
-    for entry in trees.entries(block):
-        bases = section_bases
-        root = entry.root_named
-        if root is not None:
-            shaped = path_shape(root.rstrip("/") + "/")
-            top = shaped.rstrip("/") if shaped else None
-            if top and is_dir(top):
-                bases = (top, *section_bases)
+    listed = trees.entries(block)
+    if not listed:
+        return
+    bases = section_bases
+    first = listed[0]
+    root = first.root_named
+    if root is not None and root not in (".", "./"):
+        shaped = path_shape(root.rstrip("/") + "/")
+        top = shaped.rstrip("/") if shaped else None
+        if top and is_dir(top):
+            bases = (top, *section_bases)
+        elif top and ("/" in top or top.startswith(".")):
+            # `.claude/archon/` is a folder of this repository, not the project's name:
+            # when it is not there, it is the one dead entry (children follow it)
+            found.paths.append(
+                PathClaim(top + "/", first.root_line, first.root_column, section_bases, "tree")
+            )
+            return
+    for entry in listed:
         found.paths.append(PathClaim(entry.path, entry.line, entry.column, bases, "tree"))
 
 

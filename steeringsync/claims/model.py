@@ -35,6 +35,7 @@ class ScriptClaim:
     column: int
     cwd: str = ""  # repository-relative folder the command runs in
     workspace: str | None = None  # `-w pkg`, `--filter pkg`, `yarn workspace pkg`
+    explicit: bool = True  # `npm run x`, not `pnpm x` (which may run a binary instead)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 
 from steeringsync.claims.model import PathClaim
@@ -35,7 +36,7 @@ def candidates(claim: PathClaim) -> list[str]:
     return [posixpath.join(base, claim.text) if base else claim.text for base in claim.bases]
 
 
-def judge(claim: PathClaim, index: RepoIndex) -> Dead | None:
+def judge(claim: PathClaim, index: RepoIndex, *, conventions: bool = False) -> Dead | None:
     """None when the path is there or is no claim at all; a :class:`Dead` otherwise."""
     paths = candidates(claim)
     if any(index.exists(p) for p in paths):
@@ -53,10 +54,33 @@ def judge(claim: PathClaim, index: RepoIndex) -> Dead | None:
         # `js/api`, `feature/login`: a path only when its first folder is there
         if not any(index.is_dir(posixpath.join(b, first) if b else first) for b in claim.bases):
             return None
+    if conventions and not _anchored(claim, index):
+        return None  # a standards doc's `cmd/`, `internal/`: the layout it recommends
     index.load_renames()
     moved: list[str] = []
     for path in paths:
         moved.extend(m for m in index.moved_to(path) if m not in moved)
-        if moved and path == claim.text:
-            break
+    if len(moved) > 1 and claim.kind != "tree":
+        # `tests/` with `backend/tests/` and `frontend/tests/`: the doc speaks of each
+        # package's own folder, as monorepo docs do
+        return None
     return Dead(claim, tuple(moved))
+
+
+def _anchored(claim: PathClaim, index: RepoIndex) -> bool:
+    """Whether the path hangs off a folder that is there (or came from a section about one)."""
+    if claim.bases[0]:
+        return True
+    first = claim.text.split("/", 1)[0]
+    return "/" in claim.text.rstrip("/") and index.is_dir(first)
+
+
+_CONVENTIONS_RE = re.compile(
+    r"standard|convention|guideline|best[-_]?practice|style|pattern|template|rules|skill",
+    re.IGNORECASE,
+)
+
+
+def is_conventions_doc(doc_path: str) -> bool:
+    """A doc of general standards (`python-standards.md`): its layouts are advice."""
+    return bool(_CONVENTIONS_RE.search(posixpath.basename(doc_path)))

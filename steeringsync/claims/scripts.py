@@ -59,6 +59,10 @@ class Scripts:
                 data = None
             if not isinstance(data, dict):
                 continue
+            for key in ("dependencies", "devDependencies", "peerDependencies"):
+                deps = data.get(key)
+                if isinstance(deps, dict):
+                    self.dependencies.update(str(d).rpartition("/")[2] for d in deps)
             found = data.get("scripts")
             folder = posixpath.dirname(path)
             scripts[folder] = set(found) if isinstance(found, dict) else set()
@@ -71,17 +75,24 @@ class Scripts:
     def package_names(self) -> dict[str, str]:
         return {}
 
+    @cached_property
+    def dependencies(self) -> set[str]:
+        """Packages the package.json files depend on: `pnpm turbo` runs their binaries."""
+        return set()
+
     def has_make_target(self, target: str) -> bool | None:
         targets = self.make_targets
         if targets is None:
             return None
         return target in targets
 
-    def has_npm_script(self, name: str, workspace: str | None) -> bool | None:
+    def has_npm_script(
+        self, name: str, workspace: str | None, *, explicit: bool = True
+    ) -> bool | None:
         """Whether some package.json defines the script (the workspace's, when named);
         None when the repository has no package.json at all to ask."""
         scripts = self.npm_scripts
-        if not scripts:
+        if not scripts or (not explicit and name in self.dependencies):
             return None
         if workspace not in (None, "*"):
             folder = self.package_names.get(workspace)

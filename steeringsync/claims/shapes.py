@@ -24,7 +24,15 @@ BARE_FILES = frozenset(
 )
 _PLACEHOLDER_RE = re.compile(
     r"[<>{}\[\]$%*?|\\]|\.\.\.|…|(?:^|[/_.-])(?:x{3,}|X{3,}|Y{4}|N{3,}|foo|bar|baz)(?:$|[/_.-])"
-    r"|(?:^|/)(?:your|my)[_-]|(?:^|/)(?:example|sample|some)[_-]|[_-](?:name|here)(?:$|[/.])",
+    r"|(?:^|/)(?:your|my)[_-]|(?:^|/)(?:example|sample|some)[_-]|[_-](?:name|here)(?:$|[/.])"
+    # `path/to/x`, `script.py`, a content hash as file name
+    r"|(?:^|/)path/to/|(?:^|/)(?:script|file|filename|module|foo|name)\.[a-z]+$"
+    r"|(?:^|/)[0-9a-f]{8,}\.[a-z]+$",
+)
+# `.plan.md`, `.test.ts`: a suffix teams give files, not a file
+_SUFFIX_CONVENTION_RE = re.compile(
+    r"^\.(?:plan|test|spec|stories|story|module|d|config|types?|service|controller|"
+    r"component|page|route|schema|model|store|hook|util|e2e|integration|unit)\.[a-z]+$"
 )
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _SEGMENT_RE = re.compile(r"^[A-Za-z0-9_.@+-][A-Za-z0-9_.@+ -]*$")
@@ -92,6 +100,8 @@ def path_shape(text: str) -> str | None:
     if any(not _SEGMENT_RE.match(p) or p in (".", "..") for p in parts):
         return None
     last = parts[-1]
+    if _SUFFIX_CONVENTION_RE.match(last):
+        return None
     if _TECH_NAME_RE.match(last) and len(parts) == 1:
         return None
     if path.endswith("/") or has_file_extension(last) or last in BARE_FILES:

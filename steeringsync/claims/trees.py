@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from steeringsync.claims.shapes import BARE_FILES, has_file_extension, is_placeholder
 from steeringsync.steering.document import CodeBlock
+
+_BOX_CHARS = " │├└─┬┼┃┣┗━|`+-"
 
 TREE_LANGS = frozenset(
     {"", "text", "txt", "plaintext", "plain", "tree", "bash", "sh", "shell", "console",
@@ -24,14 +27,19 @@ class TreeEntry:
     column: int  # 0-based offset of the entry's name
     name: str  # the text written on the line
     root_named: str | None  # the tree's own top line, when it names one folder
+    root_line: int = 0
+    root_column: int = 0
 
 
 def is_tree(block: CodeBlock) -> bool:
+    """A block drawing files and folders (not a class hierarchy drawn the same way)."""
     if block.lang not in TREE_LANGS:
         return False
     lines = [line for line in block.content.split("\n") if line.strip()]
     if sum(1 for line in lines if _BOX_RE.search(line)) >= 2:
-        return True
+        names = [e.name for e in entries(block, all_names=True)]
+        pathlike = sum(1 for n in names if n.endswith("/") or has_file_extension(n))
+        return pathlike * 2 >= len(names)
     if block.lang not in _INDENTED_LANGS or len(lines) < 3:
         return False
     names = [_COMMENT_RE.sub("", line.strip()) for line in lines]
@@ -43,7 +51,7 @@ def is_tree(block: CodeBlock) -> bool:
     )
 
 
-def entries(block: CodeBlock) -> list[TreeEntry]:
+def entries(block: CodeBlock, *, all_names: bool = False) -> list[TreeEntry]:
     """The tree's entries; a placeholder entry (`...`, `<name>/`, `*.py`) hides its subtree."""
     rows: list[tuple[int, int, int, str]] = []  # depth, line, column, name
     for offset, line in enumerate(block.content.split("\n")):
@@ -51,16 +59,17 @@ def entries(block: CodeBlock) -> list[TreeEntry]:
         if match is None:
             continue
         name = _COMMENT_RE.sub("", match.group("rest")).strip().rstrip(":")
-        if not name or name.startswith(("#", "//")):
+        if not name or name.startswith(("#", "//")) or not name.strip(_BOX_CHARS):
             continue
         column = line.find(name)
         rows.append((len(match.group("prefix")), block.content_line + offset, column, name))
     if not rows:
         return []
     root_named: str | None = None
+    root_line = root_column = 0
     top_depth = rows[0][0]
     if len(rows) > 1 and all(depth > top_depth for depth, *_ in rows[1:]):
-        root_named = rows[0][3]  # `my-project/` or `.`: the tree's top folder
+        _, root_line, root_column, root_named = rows[0]  # `my-project/`, `.`: the top folder
         rows = rows[1:]
     found: list[TreeEntry] = []
     stack: list[tuple[int, str, bool]] = []  # depth, name, usable
@@ -70,15 +79,19 @@ def entries(block: CodeBlock) -> list[TreeEntry]:
         has_children = i + 1 < len(rows) and rows[i + 1][0] > depth
         usable = all(u for *_, u in stack) and _usable(name)
         stack.append((depth, name, usable))
-        if not usable:
+        if not all_names and not usable:
             continue
+        if not all_names and not (name.endswith("/") or has_children or _file_like(name)):
+            continue  # `InfoView`, `[Other generators]`: a leaf that is no file name
         parts = [n.strip("/") for _, n, _ in stack]
         path = "/".join(parts) + ("/" if name.endswith("/") or has_children else "")
-        found.append(TreeEntry(path, line, column, name, root_named))
+        found.append(TreeEntry(path, line, column, name, root_named, root_line, root_column))
     return found
 
 
-def _usable(name: str) -> bool:
-    from steeringsync.claims.shapes import is_placeholder
+def _file_like(name: str) -> bool:
+    return has_file_extension(name) or name in BARE_FILES or name.startswith(".")
 
+
+def _usable(name: str) -> bool:
     return " " not in name and not is_placeholder(name) and name not in (".", "..")

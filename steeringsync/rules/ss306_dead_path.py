@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from steeringsync.claims.model import PathClaim
-from steeringsync.claims.resolve import Dead, judge
+from steeringsync.claims.resolve import is_conventions_doc, Dead, judge
 from steeringsync.claims.rule import ClaimRule, span
 from steeringsync.project import Project
 from steeringsync.rules.base import Invalid
@@ -88,13 +88,14 @@ class DeadPath(ClaimRule):
 
     def check_doc(self, doc: SteeringDoc, project: Project) -> Iterable[Finding]:
         claims, index = self.claims(doc, project)
+        conventions = is_conventions_doc(project.relative(doc.path))
         dead_folders: list[str] = []  # a gone tree folder is reported once, not per entry
         for claim in claims.paths:
             if claim.kind == "command":
                 continue  # SS307 reports the command
             if claim.kind == "tree" and any(claim.text.startswith(d) for d in dead_folders):
                 continue
-            dead = judge(claim, index)
+            dead = judge(claim, index, conventions=conventions)
             if dead is None:
                 continue
             if claim.kind == "tree" and claim.text.endswith("/"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from steeringsync.claims.pynames import Modules
-from steeringsync.claims.resolve import judge
+from steeringsync.claims.resolve import is_conventions_doc, judge
 from steeringsync.claims.rule import ClaimRule, span
 from steeringsync.claims.scripts import Scripts
 from steeringsync.project import Project
@@ -83,10 +83,11 @@ class DeadCommand(ClaimRule):
 
     def check_doc(self, doc: SteeringDoc, project: Project) -> Iterable[Finding]:
         claims, index = self.claims(doc, project)
+        conventions = is_conventions_doc(project.relative(doc.path))
         for claim in claims.paths:
             if claim.kind != "command":
                 continue
-            dead = judge(claim, index)
+            dead = judge(claim, index, conventions=conventions)
             if dead is not None:
                 yield self.finding(
                     doc.path, span(claim.line, claim.column, claim.text), message(dead)
@@ -96,7 +97,7 @@ class DeadCommand(ClaimRule):
             where = span(script.line, script.column, script.name)
             if script.tool == "make" and scripts.has_make_target(script.name) is False:
                 yield self.finding(doc.path, where, f"no Makefile defines `{script.name}`")
-            elif script.tool == "npm" and scripts.has_npm_script(script.name, script.workspace) is False:
+            elif script.tool == "npm" and scripts.has_npm_script(script.name, script.workspace, explicit=script.explicit) is False:
                 yield self.finding(doc.path, where, _no_script(script.name, script.workspace))
         modules = Modules(index)
         for module in claims.modules:

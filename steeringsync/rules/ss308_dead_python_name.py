@@ -20,7 +20,7 @@ _DOC = "==> .kiro/steering/structure.md <==\n"
 # source files of other languages: a name spelled there is not a Python claim
 _OTHER_SOURCES = (
     ".ts", ".tsx", ".js", ".jsx", ".mjs", ".vue", ".svelte", ".go", ".rs", ".java", ".kt",
-    ".swift", ".rb", ".php", ".cs", ".dart", ".c", ".cc", ".cpp", ".h", ".hpp", ".scala",
+    ".swift", ".rb", ".php", ".cs", ".dart", ".c", ".cc", ".cpp", ".h", ".hpp", ".scala", ".sql",
 )  # fmt: skip
 MAX_SCAN_BYTES = 512 * 1024
 # product and library names docs write in backticks like code
