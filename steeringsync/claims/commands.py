@@ -8,6 +8,7 @@ and `sudo` prefixes are looked through; `cd dir &&` moves the folder later comma
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 import shlex
@@ -31,10 +32,63 @@ _FILE_OPTION_RE = re.compile(r"^--(?:config|config-file|env-file|file|settings|r
 _FILE_OPTIONS = frozenset({"--config", "--config-file", "-c", "--env-file", "-f", "--file"})
 # package-manager commands that are not scripts (`yarn install`, `pnpm add x`)
 PM_BUILTINS = frozenset(
-    """add audit bin cache ci config create dedupe dlx exec help import info init install
-    i link list ls login logout outdated pack prune publish rebuild remove rm search set
-    setup store unlink up update upgrade version view why workspaces x env doctor patch
-    fetch licenses owner explain fund query restart stop start test t""".split()
+    [
+        "add",
+        "audit",
+        "bin",
+        "cache",
+        "ci",
+        "config",
+        "create",
+        "dedupe",
+        "dlx",
+        "exec",
+        "help",
+        "import",
+        "info",
+        "init",
+        "install",
+        "i",
+        "link",
+        "list",
+        "ls",
+        "login",
+        "logout",
+        "outdated",
+        "pack",
+        "prune",
+        "publish",
+        "rebuild",
+        "remove",
+        "rm",
+        "search",
+        "set",
+        "setup",
+        "store",
+        "unlink",
+        "up",
+        "update",
+        "upgrade",
+        "version",
+        "view",
+        "why",
+        "workspaces",
+        "x",
+        "env",
+        "doctor",
+        "patch",
+        "fetch",
+        "licenses",
+        "owner",
+        "explain",
+        "fund",
+        "query",
+        "restart",
+        "stop",
+        "start",
+        "test",
+        "t",
+    ]
 )
 
 
@@ -87,7 +141,9 @@ def _cd(cwd: str, args: list[str]) -> str | None:
     return posixpath.normpath(posixpath.join(cwd, args[0])).removeprefix(".")
 
 
-def _command(words: list[str], text: str, line: int, column: int, cwd: str, out: CommandClaims) -> None:
+def _command(
+    words: list[str], text: str, line: int, column: int, cwd: str, out: CommandClaims
+) -> None:
     while words and (words[0] in ("sudo", "npx", "exec", "time") or "=" in words[0]):
         words = words[1:]
     while len(words) >= 2 and (words[0], words[1]) in _PREFIXES:
@@ -110,7 +166,7 @@ def _command(words: list[str], text: str, line: int, column: int, cwd: str, out:
         match = _FILE_OPTION_RE.match(arg)
         if match:
             path(match.group(1))
-    for flag, value in zip(args, args[1:], strict=False):
+    for flag, value in itertools.pairwise(args):
         if flag in _FILE_OPTIONS and not value.startswith("-"):
             path(value)
     base = posixpath.basename(head)

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from steeringsync.claims import commands, trees
-from steeringsync.claims.repo import RepoIndex
 from steeringsync.claims.model import ModuleClaim, NameClaim, PathClaim, ScriptClaim
+from steeringsync.claims.repo import RepoIndex
 from steeringsync.claims.shapes import path_shape
 from steeringsync.steering.document import CodeBlock, SteeringDoc
 
@@ -209,6 +209,7 @@ def _spans(
 
 def _clause(before: str) -> str:
     """The words before a span in its own clause (after the last `.`, `;` or `:`)."""
+    before = _SPAN_RE.sub("`…`", before)  # words inside other spans are names, not verbs
     before = re.sub(r"\b(e\.g|i\.e|etc)\.", r"\1", before, flags=re.IGNORECASE)
     cut = max(before.rfind(". "), before.rfind("; "), before.rfind(": "))
     return before[cut + 1 :] if cut >= 0 else before

@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import ast
 import posixpath
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from steeringsync.claims.model import ModuleClaim
 from steeringsync.claims.repo import RepoIndex
-from steeringsync.python.source import PythonSource
-from steeringsync.rules.base import FactCollector
 from steeringsync.steering.document import CodeBlock
 
-COLLECTOR = "python-definitions"
+COLLECTOR = "python-definitions"  # the facts of ``definitions.DefinitionsCollector``
 MAX_MODULE_BYTES = 1024 * 1024
 
 
@@ -88,9 +85,9 @@ class Modules:
                 default=0,
             )
             if deepest == 0:
-                return None  # `pkg` is only a folder name here, e.g. a name shared with a dependency
-            missing = ".".join(parts[: deepest + 1])
-            return ModuleVerdict(missing_module=missing, moved=self._moved(parts))
+                return None  # `pkg` is only a folder name here (shared with a dependency)
+            gone = ".".join(parts[: deepest + 1])
+            return ModuleVerdict(missing_module=gone, moved=self._moved(parts))
         if not claim.names:
             return None
         for root, file in found:
@@ -164,61 +161,9 @@ def _bound_names(body: list[ast.stmt]) -> Iterator[str | None]:
                     if isinstance(item, ast.ExceptHandler):
                         yield from _bound_names(item.body)
                 yield from _bound_names([i for i in inner if isinstance(i, ast.stmt)])
-        elif isinstance(node, ast.TypeAlias):
-            yield node.name.id if isinstance(node.name, ast.Name) else None
-
-
-@dataclass(frozen=True)
-class DefinitionsCollector(FactCollector):
-    """Where the names the docs mention are defined, imported or used in the code.
-
-    Only files that spell one of ``names`` as a whole word are parsed (the engine's
-    pre-filter), so a doc naming three classes costs three words' worth of parsing.
-    """
-
-    names: tuple[str, ...] = ()
-    name: ClassVar[str] = COLLECTOR
-    whole_word_triggers: ClassVar[bool] = True
-
-    @property
-    def triggers(self) -> tuple[bytes, ...]:
-        return tuple(n.encode() for n in self.names)
-
-    def collect(self, source: PythonSource) -> list[Any]:
-        wanted = set(self.names)
-        facts: list[Any] = []
-        for node in ast.walk(source.tree):
-            if isinstance(node, ast.ClassDef):
-                if node.name in wanted:
-                    facts.append(["def", node.name, None])
-                for item in node.body:
-                    for name in _member_names(item):
-                        if name in wanted:
-                            facts.append(["def", name, node.name])
-            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in wanted:
-                facts.append(["def", node.name, None])
-            elif isinstance(node, ast.ImportFrom | ast.Import):
-                module = node.module if isinstance(node, ast.ImportFrom) else None
-                for alias in node.names:
-                    if alias.name in wanted or alias.asname in wanted:
-                        facts.append(["import", alias.asname or alias.name, module or ""])
-            elif isinstance(node, ast.Assign | ast.AnnAssign):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for target in targets:
-                    if isinstance(target, ast.Name) and target.id in wanted:
-                        facts.append(["def", target.id, None])
-        text = source.text
-        facts.extend(["seen", n, None] for n in self.names if re.search(rf"\b{n}\b", text))
-        return [list(f) for f in dict.fromkeys(tuple(f) for f in facts)]
-
-
-def _member_names(item: ast.stmt) -> Iterator[str]:
-    if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-        yield item.name
-    elif isinstance(item, ast.Assign):
-        yield from (t.id for t in item.targets if isinstance(t, ast.Name))
-    elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-        yield item.target.id
+        elif type(node).__name__ == "TypeAlias":  # `type X = …` (3.12+)
+            name = getattr(node, "name", None)
+            yield name.id if isinstance(name, ast.Name) else None
 
 
 def read_facts(facts: dict[str, list[tuple[Path, Any]]]) -> dict[str, set[tuple[str, str | None]]]:

@@ -103,15 +103,16 @@ class RepoIndex:
         is_dir = path.endswith("/")
         last = parts[-1] + ("/" if is_dir else "")
         candidates = self.anywhere(last)
-        if len(parts) == 1 or len(candidates) <= 1:
-            return candidates
+        if len(parts) == 1:
+            # a file name says where it went; a folder's one name (`services/`) does not
+            return [] if is_dir else candidates
         # prefer the candidates that keep more of the claimed path: `a/b/c.py` over `c.py`
         for keep in range(len(parts), 1, -1):
             tail = "/" + "/".join(parts[-keep:]) + ("/" if is_dir else "")
             narrowed = [c for c in candidates if ("/" + c).endswith(tail)]
             if narrowed:
                 return narrowed
-        return candidates
+        return [] if is_dir else candidates
 
     def ignored(self, path: str) -> bool:
         """Whether .gitignore (root and folders on the way) ignores ``path``."""

@@ -50,10 +50,12 @@ def judge(claim: PathClaim, index: RepoIndex, *, conventions: bool = False) -> D
         return None
     first = claim.text.split("/", 1)[0]
     has_extension = "." in name.lstrip(".")
-    if not claim.text.endswith("/") and not has_extension and claim.kind != "tree":
-        # `js/api`, `feature/login`: a path only when its first folder is there
-        if not any(index.is_dir(posixpath.join(b, first) if b else first) for b in claim.bases):
-            return None
+    bare = not claim.text.endswith("/") and not has_extension and claim.kind != "tree"
+    # `js/api`, `feature/login`: a path only when its first folder is there
+    if bare and not any(
+        index.is_dir(posixpath.join(b, first) if b else first) for b in claim.bases
+    ):
+        return None
     if conventions and not _anchored(claim, index):
         return None  # a standards doc's `cmd/`, `internal/`: the layout it recommends
     index.load_renames()

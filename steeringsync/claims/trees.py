@@ -17,7 +17,8 @@ TREE_LANGS = frozenset(
 _INDENTED_LANGS = frozenset({"", "text", "txt", "plaintext", "plain", "tree", "dir"})
 _BOX_RE = re.compile(r"[├└]|\|--|`--|\+--")
 _ENTRY_RE = re.compile(r"^(?P<prefix>(?:[\s│├└─┬┼┃┣┗━|`+]|--)*)(?P<rest>\S.*)$")
-_COMMENT_RE = re.compile(r"\s+(?:#|//|<-|←|-{1,2}\s|—|–|\().*$|\s{2,}.*$")
+# a comment after an entry: `# …`, `// …`, `<- …`, `- …`, dashes, `(…)`, or a wide gap
+_COMMENT_RE = re.compile(r"\s+(?:#|//|<-|←|-{1,2}\s|\u2014|\u2013|\().*$|\s{2,}.*$")
 
 
 @dataclass(frozen=True)
@@ -54,14 +55,14 @@ def is_tree(block: CodeBlock) -> bool:
 def entries(block: CodeBlock, *, all_names: bool = False) -> list[TreeEntry]:
     """The tree's entries; a placeholder entry (`...`, `<name>/`, `*.py`) hides its subtree."""
     rows: list[tuple[int, int, int, str]] = []  # depth, line, column, name
-    for offset, line in enumerate(block.content.split("\n")):
-        match = _ENTRY_RE.match(line.expandtabs(4))
+    for offset, text in enumerate(block.content.split("\n")):
+        match = _ENTRY_RE.match(text.expandtabs(4))
         if match is None:
             continue
         name = _COMMENT_RE.sub("", match.group("rest")).strip().rstrip(":")
         if not name or name.startswith(("#", "//")) or not name.strip(_BOX_CHARS):
             continue
-        column = line.find(name)
+        column = text.find(name)
         rows.append((len(match.group("prefix")), block.content_line + offset, column, name))
     if not rows:
         return []

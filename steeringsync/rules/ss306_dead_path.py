@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from steeringsync.claims.model import PathClaim
-from steeringsync.claims.resolve import is_conventions_doc, Dead, judge
+from steeringsync.claims.resolve import Dead, is_conventions_doc, judge
 from steeringsync.claims.rule import ClaimRule, span
 from steeringsync.project import Project
 from steeringsync.rules.base import Invalid
@@ -79,7 +79,8 @@ class DeadPath(ClaimRule):
             _DOC + "- `session_config.py`: config\n==> app/core/session_config.py <==\n",
         ),
         Invalid(
-            _DOC + "```\n.\n├── src/\n│   ├── app.py\n│   └── gone.py\n└── old/\n    └── x.py\n```\n"
+            _DOC
+            + "```\n.\n├── src/\n│   ├── app.py\n│   └── gone.py\n└── old/\n    └── x.py\n```\n"
             "==> src/app.py <==\n",
             count=2,
         ),

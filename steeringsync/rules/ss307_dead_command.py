@@ -97,7 +97,11 @@ class DeadCommand(ClaimRule):
             where = span(script.line, script.column, script.name)
             if script.tool == "make" and scripts.has_make_target(script.name) is False:
                 yield self.finding(doc.path, where, f"no Makefile defines `{script.name}`")
-            elif script.tool == "npm" and scripts.has_npm_script(script.name, script.workspace, explicit=script.explicit) is False:
+            elif (
+                script.tool == "npm"
+                and scripts.has_npm_script(script.name, script.workspace, explicit=script.explicit)
+                is False
+            ):
                 yield self.finding(doc.path, where, _no_script(script.name, script.workspace))
         modules = Modules(index)
         for module in claims.modules:

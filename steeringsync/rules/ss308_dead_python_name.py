@@ -7,12 +7,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from steeringsync.claims.definitions import DefinitionsCollector
 from steeringsync.claims.extract import DocClaims, extract
-from steeringsync.claims.pynames import DefinitionsCollector, Modules, read_facts
+from steeringsync.claims.pynames import Modules, read_facts
 from steeringsync.claims.repo import RepoIndex
 from steeringsync.claims.rule import span
 from steeringsync.project import Project
-from steeringsync.rules.base import FactCollector, Invalid, ProjectRule
+from steeringsync.rules.base import FactCollector, Invalid, ProjectRule, example_files
 from steeringsync.steering.document import SteeringDoc
 from steeringsync.types import Finding
 
@@ -95,7 +96,7 @@ class DeadPythonName(ProjectRule):
 
     code = "SS308"
     name = "dead-python-name"
-    summary = "Steering doc imports or names a first-party Python module, class or function that does not exist"
+    summary = "Steering doc uses a first-party Python module, class or function that is not there"
     VALID = (
         _DOC + "```python\nfrom app.sessions import RedisSessionManager\nimport os\n```\n"
         "Use `RedisSessionManager.get()` and `close_session()`; see `BaseModel`.\n"
@@ -123,20 +124,20 @@ class DeadPythonName(ProjectRule):
 
     @classmethod
     def from_project(cls, project: Project) -> ProjectRule:
-        names: set[str] = set()
-        for doc in project.docs:
-            for claim in _prose(doc).names:
-                names.add(claim.name)
-                if claim.attribute:
-                    names.add(claim.attribute)
-        return cls(tuple(sorted(names)))
+        return cls(_claimed_names(project.docs))
 
     def collectors(self) -> Sequence[FactCollector]:
         return (DefinitionsCollector(self.names),) if self.names else ()
 
     def check_example(self, text: str) -> list[Finding]:
-        names = {n for m in re.finditer(r"`([A-Za-z_][\w.]*)(?:\(\))?`", text) for n in m.group(1).split(".")}
-        rule = DeadPythonName(tuple(sorted(names)))
+        from steeringsync.steering.document import parse_text
+
+        docs = [
+            parse_text(Path(rel), content)
+            for rel, content in example_files(text).items()
+            if rel.endswith(".md")
+        ]
+        rule = DeadPythonName(_claimed_names(docs))
         return ProjectRule.check_example(rule, text)
 
     def check_project(
@@ -149,9 +150,7 @@ class DeadPythonName(ProjectRule):
         known = read_facts(facts)
         other = _OtherSources(index)
         for doc in project.docs:
-            found = list(self._imports(doc, index, modules)) + list(
-                self._names(doc, known, other)
-            )
+            found = list(self._imports(doc, index, modules)) + list(self._names(doc, known, other))
             yield from mark_suppressed(doc, found)
 
     def _imports(self, doc: SteeringDoc, index: RepoIndex, modules: Modules) -> Iterable[Finding]:
@@ -166,7 +165,8 @@ class DeadPythonName(ProjectRule):
             where = span(claim.line, claim.column, claim.module)
             if verdict.missing_module is not None:
                 hint = f"; moved to `{verdict.moved[0]}`?" if len(verdict.moved) == 1 else ""
-                yield self.finding(doc.path, where, f"module `{verdict.missing_module}` does not exist{hint}")
+                text = f"module `{verdict.missing_module}` does not exist{hint}"
+                yield self.finding(doc.path, where, text)
             for name in verdict.missing_names:
                 yield self.finding(doc.path, where, f"`{claim.module}` defines no `{name}`")
 
@@ -198,6 +198,17 @@ class DeadPythonName(ProjectRule):
                         span(claim.line, claim.column, f"{claim.name}.{claim.attribute}"),
                         f"`{claim.name}` defines no `{claim.attribute}`",
                     )
+
+
+def _claimed_names(docs: Iterable[SteeringDoc]) -> tuple[str, ...]:
+    """Every name the docs' prose uses: the words the collector looks for."""
+    names: set[str] = set()
+    for doc in docs:
+        for claim in _prose(doc).names:
+            names.add(claim.name)
+            if claim.attribute:
+                names.add(claim.attribute)
+    return tuple(sorted(names))
 
 
 def _prose(doc: SteeringDoc) -> DocClaims:
