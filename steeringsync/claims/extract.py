@@ -85,13 +85,14 @@ def extract(doc: SteeringDoc, root_rel: str, is_dir: IsDir) -> DocClaims:
             level = len(heading.group(1))
             headings = [h for h in headings if h[0] < level]
             items = []
-            headings.append(
-                (level, _folder(line, is_dir), bool(_SECTION_NOT_A_CLAIM_RE.search(line)))
-            )
+            parents = _bases(headings, [], "")
+            folder = _folder(line, is_dir, parents)
+            headings.append((level, folder, bool(_SECTION_NOT_A_CLAIM_RE.search(line))))
         elif item:
             indent = len(item.group(1))
             items = [i for i in items if i[0] < indent]
-            items.append((indent, _folder(line[item.end() :], is_dir, leading=True)))
+            parents = _bases(headings, items, "")
+            items.append((indent, _folder(line[item.end() :], is_dir, parents, leading=True)))
         elif not line.startswith((" ", "\t")):
             items = []
         if any(h[2] for h in headings):
@@ -125,8 +126,11 @@ def _block_lines(doc: SteeringDoc) -> set[int]:
     return skip
 
 
-def _folder(text: str, is_dir: IsDir, *, leading: bool = False) -> str | None:
-    """The existing folder a heading or list item is about, from its first code span."""
+def _folder(
+    text: str, is_dir: IsDir, parents: tuple[str, ...] = ("",), *, leading: bool = False
+) -> str | None:
+    """The existing folder a heading or list item is about, from its first code span,
+    looked up under the folders of the headings and items around it."""
     match = _SPAN_RE.search(text)
     if match is None or (leading and text[: match.start()].strip("*_ ")):
         return None
@@ -134,7 +138,11 @@ def _folder(text: str, is_dir: IsDir, *, leading: bool = False) -> str | None:
     if shaped is None:
         return None
     folder = shaped.rstrip("/")
-    return folder if is_dir(folder) else None
+    for parent in parents:
+        candidate = posixpath.join(parent, folder) if parent else folder
+        if is_dir(candidate):
+            return candidate
+    return None
 
 
 def _headings_at(doc: SteeringDoc, line: int, is_dir: IsDir) -> list[tuple[int, str | None, bool]]:
@@ -153,16 +161,10 @@ def _bases(
     headings: list[tuple[int, str | None, bool]], items: list[tuple[int, str | None]], doc_dir: str
 ) -> tuple[str, ...]:
     folders: list[str] = []
-    # nested list items compose: `- `app/`` then `  - `core/`` is `app/core/`
-    item_base = ""
-    for _, folder in items:
-        if folder is not None:
-            item_base = posixpath.join(item_base, folder) if item_base else folder
-    if item_base:
-        folders.append(item_base)
+    # folders are stored resolved (`- `app/`` then `  - `core/`` is `app/core`): the
+    # nearest item's folder, then the headings' from the innermost out
+    folders.extend(f for _, f in reversed(items) if f is not None)
     folders.extend(f for _, f, _ in reversed(headings) if f is not None)
-    if item_base:
-        folders.extend(posixpath.join(f, item_base) for _, f, _ in headings if f is not None)
     folders.append("")
     folders.append(doc_dir)
     return tuple(dict.fromkeys(folders))

@@ -30,8 +30,7 @@ def findings(root: Path, *, cache: bool = False) -> list[str]:
     project = Project.discover(root, cache=cache)
     report = check(project, CheckOptions(paths=(root,), select=CODES, cache=cache))
     return [
-        f"{project.relative(f.path)}:{f.location.line} {f.code} {f.message}"
-        for f in report.active
+        f"{project.relative(f.path)}:{f.location.line} {f.code} {f.message}" for f in report.active
     ]
 
 
