@@ -30,7 +30,8 @@ _FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 _NOT_A_CLAIM_RE = re.compile(
     r"\b(?:creat\w*|add(?:s|ing)?|new|generat\w*|touch|mkdir|will\s+(?:be|live|go)|"
     r"would|should\s+be|e\.g|eg|i\.e|for\s+example|for\s+instance|such\s+as|like|"
-    r"named?|naming|convention|pattern|format|rename[ds]?\s+(?:to|from)|move[ds]?\s+to|"
+    r"named?|names|naming|convention|pattern|format|place|put|keep|store|define|"
+    r"rename[ds]?\s+(?:to|from)|move[ds]?\s+to|"
     r"migrat\w*|instead\s+of|no\s+longer|removed|deleted|deprecated|legacy|old|formerly|"
     r"don'?t|never|avoid|not|output|writes?|save[ds]?|export\w*|produc\w*|emit\w*)\b",
     re.IGNORECASE,
@@ -38,6 +39,11 @@ _NOT_A_CLAIM_RE = re.compile(
 _SECTION_NOT_A_CLAIM_RE = re.compile(
     r"\b(?:creat\w*|adding|new|examples?|templates?|naming|conventions?|patterns?|"
     r"migrat\w*|deprecated|legacy|history|changelog|roadmap|future|planned|todo)\b",
+    re.IGNORECASE,
+)
+_STRUCTURE_RE = re.compile(
+    r"structure|layout|director|folder|organi[sz]ation|architecture|tree|files|modules|"
+    r"components|where\b",
     re.IGNORECASE,
 )
 _NAME_RE = re.compile(
@@ -62,6 +68,10 @@ def _first_party_class(name: str) -> bool:
 @dataclass
 class DocClaims:
     paths: list[PathClaim] = field(default_factory=list)
+    # existing folders the doc names (`backend/`, a tree's top `scripts/`): a path the doc
+    # writes relative to one of them (`utils/retry.py` for `backend/app/utils/retry.py`)
+    # is one a reader finds
+    folders: set[str] = field(default_factory=set)
     scripts: list[ScriptClaim] = field(default_factory=list)
     modules: list[ModuleClaim] = field(default_factory=list)
     names: list[NameClaim] = field(default_factory=list)
@@ -76,6 +86,8 @@ def extract(doc: SteeringDoc, root_rel: str, is_dir: IsDir) -> DocClaims:
     skip = _block_lines(doc)
     headings: list[tuple[int, str | None, bool]] = []  # level, base folder, not-a-claim
     items: list[tuple[int, str | None]] = []  # indent, base folder
+    structure: list[tuple[int, bool]] = []  # level, heading is about the layout
+    structural_doc = bool(_STRUCTURE_RE.search(doc.path.name))
     for number, line in enumerate(lines, start=1):
         if number in skip or not line.strip():
             continue
@@ -88,6 +100,8 @@ def extract(doc: SteeringDoc, root_rel: str, is_dir: IsDir) -> DocClaims:
             parents = _bases(headings, [], "")
             folder = _folder(line, is_dir, parents)
             headings.append((level, folder, bool(_SECTION_NOT_A_CLAIM_RE.search(line))))
+            structure = [h for h in structure if h[0] < level]
+            structure.append((level, bool(_STRUCTURE_RE.search(line))))
         elif item:
             indent = len(item.group(1))
             items = [i for i in items if i[0] < indent]
@@ -98,7 +112,10 @@ def extract(doc: SteeringDoc, root_rel: str, is_dir: IsDir) -> DocClaims:
         if any(h[2] for h in headings):
             continue
         bases = _bases(headings, items[:-1] if item else items, root_rel)
-        _spans(line, number, bases, bool(heading), bool(item), found, command_out)
+        # a bare file name in a listing names its place only where the doc is about the
+        # layout; elsewhere (`- `pr-checks.yml`: runs on PRs`) the reader finds it by name
+        structural = structural_doc or any(h[1] for h in structure) or bases[0] != ""
+        _spans(line, number, bases, bool(heading), structural, found, command_out)
     for block in doc.code_blocks:
         section_bases = _bases(_headings_at(doc, block.line, is_dir), [], root_rel)
         if _SECTION_NOT_A_CLAIM_RE.search(block.heading or "") or _SECTION_NOT_A_CLAIM_RE.search(
@@ -113,6 +130,12 @@ def extract(doc: SteeringDoc, root_rel: str, is_dir: IsDir) -> DocClaims:
             from steeringsync.claims.pynames import imports
 
             found.modules.extend(imports(block))
+    for claim in found.paths:
+        if claim.bases[0]:
+            found.folders.add(claim.bases[0])
+        folder = claim.text.rstrip("/")
+        if claim.kind != "command" and is_dir(folder):
+            found.folders.add(folder)
     return found
 
 
@@ -175,7 +198,7 @@ def _spans(
     number: int,
     bases: tuple[str, ...],
     in_heading: bool,
-    in_item: bool,
+    structural: bool,
     found: DocClaims,
     command_out: commands.CommandClaims,
 ) -> None:
@@ -195,7 +218,7 @@ def _spans(
         shaped = path_shape(text)
         if shaped is not None:
             listing = in_heading or line[body_start:start].strip("*_ |`[") == "" or "|" in before
-            by_name = not listing and "/" not in shaped
+            by_name = (not listing or not structural) and "/" not in shaped
             kind = "listing" if listing else "inline"
             found.paths.append(PathClaim(shaped, number, start, bases, kind, by_name))
             continue
@@ -231,6 +254,7 @@ def _tree(
         top = shaped.rstrip("/") if shaped else None
         if top and is_dir(top):
             bases = (top, *section_bases)
+            found.folders.add(top)
         elif top and ("/" in top or top.startswith(".")):
             # `.claude/archon/` is a folder of this repository, not the project's name:
             # when it is not there, it is the one dead entry (children follow it)

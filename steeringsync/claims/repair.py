@@ -31,8 +31,9 @@ def path_edits(project: Project, doc: SteeringDoc) -> list[PathEdit]:
     conventions = is_conventions_doc(project.relative(doc.path))
     lines = doc.text.split("\n")
     edits: list[PathEdit] = []
-    for claim in claims_of(doc, index).paths:
-        dead = judge(claim, index, conventions=conventions)
+    claims = claims_of(doc, index)
+    for claim in claims.paths:
+        dead = judge(claim, index, conventions=conventions, folders=claims.folders)
         new = dead.replacement() if dead is not None else None
         if new is None or not 0 < claim.line <= len(lines):
             continue

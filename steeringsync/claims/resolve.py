@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Set
 from dataclasses import dataclass
 
 from steeringsync.claims.model import PathClaim
@@ -36,7 +37,13 @@ def candidates(claim: PathClaim) -> list[str]:
     return [posixpath.join(base, claim.text) if base else claim.text for base in claim.bases]
 
 
-def judge(claim: PathClaim, index: RepoIndex, *, conventions: bool = False) -> Dead | None:
+def judge(
+    claim: PathClaim,
+    index: RepoIndex,
+    *,
+    conventions: bool = False,
+    folders: Set[str] = frozenset(),
+) -> Dead | None:
     """None when the path is there or is no claim at all; a :class:`Dead` otherwise."""
     paths = candidates(claim)
     if any(index.exists(p) for p in paths):
@@ -56,17 +63,31 @@ def judge(claim: PathClaim, index: RepoIndex, *, conventions: bool = False) -> D
         index.is_dir(posixpath.join(b, first) if b else first) for b in claim.bases
     ):
         return None
+    if folders and not claim.bases[0] and _under_named_folder(claim, index, folders):
+        return None  # `utils/retry.py` in a doc about `backend/`: backend/app/utils/retry.py
     if conventions and not _anchored(claim, index):
         return None  # a standards doc's `cmd/`, `internal/`: the layout it recommends
     index.load_renames()
     moved: list[str] = []
     for path in paths:
         moved.extend(m for m in index.moved_to(path) if m not in moved)
-    if len(moved) > 1 and claim.kind != "tree":
+    single = "/" not in claim.text.rstrip("/")
+    same_named = index.anywhere(name + ("/" if claim.text.endswith("/") else ""))
+    if claim.kind != "tree" and (len(moved) > 1 or (single and len(same_named) > 1)):
         # `tests/` with `backend/tests/` and `frontend/tests/`: the doc speaks of each
         # package's own folder, as monorepo docs do
         return None
     return Dead(claim, tuple(moved))
+
+
+def _under_named_folder(claim: PathClaim, index: RepoIndex, folders: Set[str]) -> bool:
+    text = claim.text
+    name = text.rstrip("/").rpartition("/")[2] + ("/" if text.endswith("/") else "")
+    tail = "/" + text
+    for hit in index.anywhere(name):
+        if ("/" + hit).endswith(tail) and any(hit.startswith(f + "/") for f in folders):
+            return True
+    return False
 
 
 def _anchored(claim: PathClaim, index: RepoIndex) -> bool:

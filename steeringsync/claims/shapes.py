@@ -97,7 +97,9 @@ _PLACEHOLDER_RE = re.compile(
     r"|(?:^|/)(?:your|my)[_-]|(?:^|/)(?:example|sample|some)[_-]|[_-](?:name|here)(?:$|[/.])"
     # `path/to/x`, `script.py`, a content hash as file name
     r"|(?:^|/)path/to/|(?:^|/)(?:script|file|filename|module|foo|name)\.[a-z]+$"
-    r"|(?:^|/)[0-9a-f]{8,}\.[a-z]+$",
+    r"|(?:^|/)[0-9a-f]{8,}\.[a-z]+$"
+    # a timestamp pattern in a name: `MMdd_HH_mm_playwright.config.js`
+    r"|(?:^|[/_-])(?:YYYY|YY|MM|MMdd|DD|dd|HH|mm|ss)(?:[_-])",
 )
 # `.plan.md`, `.test.ts`: a suffix teams give files, not a file
 _SUFFIX_CONVENTION_RE = re.compile(

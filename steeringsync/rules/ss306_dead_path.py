@@ -96,7 +96,7 @@ class DeadPath(ClaimRule):
                 continue  # SS307 reports the command
             if claim.kind == "tree" and any(claim.text.startswith(d) for d in dead_folders):
                 continue
-            dead = judge(claim, index, conventions=conventions)
+            dead = judge(claim, index, conventions=conventions, folders=claims.folders)
             if dead is None:
                 continue
             if claim.kind == "tree" and claim.text.endswith("/"):

@@ -87,7 +87,7 @@ class DeadCommand(ClaimRule):
         for claim in claims.paths:
             if claim.kind != "command":
                 continue
-            dead = judge(claim, index, conventions=conventions)
+            dead = judge(claim, index, conventions=conventions, folders=claims.folders)
             if dead is not None:
                 yield self.finding(
                     doc.path, span(claim.line, claim.column, claim.text), message(dead)
