@@ -266,6 +266,15 @@ def _tree(
         found.paths.append(PathClaim(entry.path, entry.line, entry.column, bases, "tree"))
 
 
+def named_folders(docs: list[SteeringDoc], index: RepoIndex) -> set[str]:
+    """The existing folders any steering doc names: Kiro puts the docs in one context, so
+    `backend/` named in structure.md is the reader's context in tech.md too."""
+    folders: set[str] = set()
+    for doc in docs:
+        folders |= claims_of(doc, index).folders
+    return folders
+
+
 def claims_of(doc: SteeringDoc, index: RepoIndex) -> DocClaims:
     """The doc's claims, extracted once per run (three rules and ``sync`` read them)."""
     known = index.claims.get(doc.path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from steeringsync.claims.extract import claims_of
+from steeringsync.claims.extract import claims_of, named_folders
 from steeringsync.claims.repo import RepoIndex
 from steeringsync.claims.resolve import is_conventions_doc, judge
 from steeringsync.project import Project
@@ -32,8 +32,11 @@ def path_edits(project: Project, doc: SteeringDoc) -> list[PathEdit]:
     lines = doc.text.split("\n")
     edits: list[PathEdit] = []
     claims = claims_of(doc, index)
+    folders = named_folders(project.docs, index)
     for claim in claims.paths:
-        dead = judge(claim, index, conventions=conventions, folders=claims.folders)
+        dead = judge(
+            claim, index, conventions=conventions, folders=claims.folders, all_folders=folders
+        )
         new = dead.replacement() if dead is not None else None
         if new is None or not 0 < claim.line <= len(lines):
             continue

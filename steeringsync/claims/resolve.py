@@ -43,6 +43,7 @@ def judge(
     *,
     conventions: bool = False,
     folders: Set[str] = frozenset(),
+    all_folders: Set[str] = frozenset(),
 ) -> Dead | None:
     """None when the path is there or is no claim at all; a :class:`Dead` otherwise."""
     paths = candidates(claim)
@@ -63,8 +64,14 @@ def judge(
         index.is_dir(posixpath.join(b, first) if b else first) for b in claim.bases
     ):
         return None
-    if folders and not claim.bases[0] and _under_named_folder(claim, index, folders):
-        return None  # `utils/retry.py` in a doc about `backend/`: backend/app/utils/retry.py
+    # `utils/retry.py` in docs about `backend/` is backend/app/utils/retry.py: in prose,
+    # any doc's folders count (Kiro reads them together); a listing or table names its
+    # place, so only folders its own doc names count there
+    named = all_folders if claim.kind == "inline" else folders
+    specific = has_extension or "/" in claim.text.rstrip("/") or claim.kind == "inline"
+    implied = claim.kind in ("inline", "listing") and not claim.bases[0] and specific
+    if implied and named and _under_named_folder(claim, index, named):
+        return None
     if conventions and not _anchored(claim, index):
         return None  # a standards doc's `cmd/`, `internal/`: the layout it recommends
     index.load_renames()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from steeringsync.claims.extract import named_folders
 from steeringsync.claims.model import PathClaim
 from steeringsync.claims.resolve import Dead, is_conventions_doc, judge
 from steeringsync.claims.rule import ClaimRule, span
@@ -90,13 +91,16 @@ class DeadPath(ClaimRule):
     def check_doc(self, doc: SteeringDoc, project: Project) -> Iterable[Finding]:
         claims, index = self.claims(doc, project)
         conventions = is_conventions_doc(project.relative(doc.path))
+        folders = named_folders(project.docs, index)
         dead_folders: list[str] = []  # a gone tree folder is reported once, not per entry
         for claim in claims.paths:
             if claim.kind == "command":
                 continue  # SS307 reports the command
             if claim.kind == "tree" and any(claim.text.startswith(d) for d in dead_folders):
                 continue
-            dead = judge(claim, index, conventions=conventions, folders=claims.folders)
+            dead = judge(
+                claim, index, conventions=conventions, folders=claims.folders, all_folders=folders
+            )
             if dead is None:
                 continue
             if claim.kind == "tree" and claim.text.endswith("/"):

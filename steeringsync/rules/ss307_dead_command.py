@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from steeringsync.claims.extract import named_folders
 from steeringsync.claims.pynames import Modules
 from steeringsync.claims.resolve import is_conventions_doc, judge
 from steeringsync.claims.rule import ClaimRule, span
@@ -84,10 +85,13 @@ class DeadCommand(ClaimRule):
     def check_doc(self, doc: SteeringDoc, project: Project) -> Iterable[Finding]:
         claims, index = self.claims(doc, project)
         conventions = is_conventions_doc(project.relative(doc.path))
+        folders = named_folders(project.docs, index)
         for claim in claims.paths:
             if claim.kind != "command":
                 continue
-            dead = judge(claim, index, conventions=conventions, folders=claims.folders)
+            dead = judge(
+                claim, index, conventions=conventions, folders=claims.folders, all_folders=folders
+            )
             if dead is not None:
                 yield self.finding(
                     doc.path, span(claim.line, claim.column, claim.text), message(dead)
