@@ -36,14 +36,23 @@ def rows(root: Path) -> list[dict[str, str]]:
     for doc in project.docs:
         rel = project.relative(doc.path)
         claims = claims_of(doc, index)
-        items = [("path" if c.kind != "command" else "command", c.line, c.text) for c in claims.paths]
+        items = [
+            ("path" if c.kind != "command" else "command", c.line, c.text) for c in claims.paths
+        ]
         items += [("script", s.line, s.name) for s in claims.scripts]
         items += [("module", m.line, m.module) for m in claims.modules]
-        items += [("name", n.line, n.name + (f".{n.attribute}" if n.attribute else "")) for n in claims.names]
+        items += [
+            ("name", n.line, n.name + (f".{n.attribute}" if n.attribute else ""))
+            for n in claims.names
+        ]
         for kind, line, text in sorted(items, key=lambda i: (i[1], i[2])):
             message = found.get((rel, line), "")
             dead = f"`{text}`" in message or f"`{text.split('.')[0]}`" in message
-            suggestion = message.split("moved to `", 1)[1].split("`", 1)[0] if dead and "moved to `" in message else ""
+            suggestion = (
+                message.split("moved to `", 1)[1].split("`", 1)[0]
+                if dead and "moved to `" in message
+                else ""
+            )
             tool = ("dead-moved" if suggestion else "dead") if dead else "ok"
             listed.append(
                 {

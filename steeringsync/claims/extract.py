@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from steeringsync.claims import commands, trees
 from steeringsync.claims.model import ModuleClaim, NameClaim, PathClaim, ScriptClaim
 from steeringsync.claims.repo import RepoIndex
-from steeringsync.claims.shapes import path_shape
+from steeringsync.claims.shapes import FILE_EXTENSIONS, path_shape
 from steeringsync.steering.document import CodeBlock, SteeringDoc
 
 IsDir = Callable[[str], bool]
@@ -213,16 +213,21 @@ def _spans(
         if commands.starts_with_command(text):
             commands.from_line(text, number, start, "", command_out)
             continue
-        if _NOT_A_CLAIM_RE.search(_clause(before)):
+        if _NOT_A_CLAIM_RE.search(_clause(before)) or _NOT_A_CLAIM_RE.search(_label(before)):
             continue
         shaped = path_shape(text)
         if shaped is not None:
-            listing = in_heading or line[body_start:start].strip("*_ |`[") == "" or "|" in before
-            by_name = (not listing or not structural) and "/" not in shaped
-            kind = "listing" if listing else "inline"
+            leading = line[body_start:start].strip("*_ |`[") == ""
+            listing = in_heading or (item is not None and leading) or "|" in before
+            by_name = (not listing or not structural or in_heading) and "/" not in shaped
+            # a list or table outside a layout section is prose: `pr-checks.yml` there
+            # is a name to look up, not a place
+            kind = "listing" if listing and structural else "inline"
             found.paths.append(PathClaim(shaped, number, start, bases, kind, by_name))
             continue
         name = _NAME_RE.match(text)
+        if name and name.group("attr") and name.group("attr").lower() in FILE_EXTENSIONS:
+            continue  # `PdfGenerator.ts`: a file name, not `Class.attribute`
         if name and not in_heading:
             attr, call = name.group("attr"), name.group("call")
             base = name.group("name")
@@ -232,11 +237,19 @@ def _spans(
                 found.names.append(NameClaim(base, attr, number, start))
 
 
+def _label(before: str) -> str:
+    """The last words before a trailing colon: `Use descriptive test file names: `x``."""
+    stripped = before.rstrip(" `*_")
+    if not stripped.endswith(":"):
+        return ""
+    return " ".join(stripped[:-1].split()[-2:])
+
+
 def _clause(before: str) -> str:
     """The words before a span in its own clause (after the last `.`, `;` or `:`)."""
     before = _SPAN_RE.sub("`…`", before)  # words inside other spans are names, not verbs
     before = re.sub(r"\b(e\.g|i\.e|etc)\.", r"\1", before, flags=re.IGNORECASE)
-    cut = max(before.rfind(". "), before.rfind("; "), before.rfind(": "))
+    cut = max(before.rfind(". "), before.rfind("; "), before.rfind(": "), before.rfind("|"))
     return before[cut + 1 :] if cut >= 0 else before
 
 

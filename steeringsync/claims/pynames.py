@@ -108,8 +108,14 @@ class Modules:
         for hit in hits:
             stem = hit[:-3] if hit.endswith(".py") else hit
             pieces = stem.split("/")
-            if parts[0] in pieces:
-                dotted.append(".".join(pieces[pieces.index(parts[0]) :]))
+            if parts[0] not in pieces:
+                continue
+            # import it from its outermost package: `app/services/x.py` under a package
+            # `app/` is `app.services.x`, however the doc spelled its start
+            start = pieces.index(parts[0])
+            while start > 0 and "/".join([*pieces[:start], "__init__.py"]) in self.index.files:
+                start -= 1
+            dotted.append(".".join(pieces[start:]))
         return tuple(dict.fromkeys(dotted))
 
     def _defined(self, root: str, parts: list[str], file: str) -> set[str] | None:

@@ -89,8 +89,9 @@ class RepoIndex:
         return names
 
     def anywhere(self, name: str) -> list[str]:
-        """Every file (or folder, for `name/`) with this last component."""
-        return sorted(self._by_name.get(name, ()))
+        """Every file (or folder, for `name/`) with this last component, outside `.kiro/`
+        (a copy kept beside the docs is not where the code went)."""
+        return sorted(p for p in self._by_name.get(name, ()) if not p.startswith(".kiro/"))
 
     def moved_to(self, path: str) -> list[str]:
         """Where a missing ``path`` may live now: its git rename, else the paths ending in
@@ -104,8 +105,7 @@ class RepoIndex:
         last = parts[-1] + ("/" if is_dir else "")
         candidates = self.anywhere(last)
         if len(parts) == 1:
-            # a file name says where it went; a folder's one name (`services/`) does not
-            return [] if is_dir else candidates
+            return candidates
         # prefer the candidates that keep more of the claimed path: `a/b/c.py` over `c.py`
         for keep in range(len(parts), 1, -1):
             tail = "/" + "/".join(parts[-keep:]) + ("/" if is_dir else "")

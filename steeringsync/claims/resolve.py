@@ -16,6 +16,7 @@ from steeringsync.claims.shapes import is_generated
 class Dead:
     claim: PathClaim
     moved: tuple[str, ...]  # where it may be now; exactly one: unambiguous
+    from_history: bool = False  # git recorded the rename
 
     @property
     def suggestion(self) -> str | None:
@@ -27,6 +28,9 @@ class Dead:
         new = self.suggestion
         if new is None or not self.claim.rewritable:
             return None
+        if "/" not in self.claim.text.rstrip("/") and self.claim.text.endswith("/"):
+            if not self.from_history:
+                return None  # one folder name (`services/`) is a hint, not an address
         base = self.claim.bases[0] if self.claim.bases else ""
         if base and new.startswith(base.rstrip("/") + "/") and self.claim.kind == "listing":
             return new[len(base.rstrip("/")) + 1 :]
@@ -68,6 +72,7 @@ def judge(
     # any doc's folders count (Kiro reads them together); a listing or table names its
     # place, so only folders its own doc names count there
     named = all_folders if claim.kind == "inline" else folders
+    # a folder's one name in a listing (`routes/` and `admin/routes/`) says too little
     specific = has_extension or "/" in claim.text.rstrip("/") or claim.kind == "inline"
     implied = claim.kind in ("inline", "listing") and not claim.bases[0] and specific
     if implied and named and _under_named_folder(claim, index, named):
@@ -84,7 +89,8 @@ def judge(
         # `tests/` with `backend/tests/` and `frontend/tests/`: the doc speaks of each
         # package's own folder, as monorepo docs do
         return None
-    return Dead(claim, tuple(moved))
+    history = any(p.strip("/") in index.renames for p in paths)
+    return Dead(claim, tuple(moved), history)
 
 
 def _under_named_folder(claim: PathClaim, index: RepoIndex, folders: Set[str]) -> bool:
