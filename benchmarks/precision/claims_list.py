@@ -54,11 +54,12 @@ def rows(root: Path) -> list[dict[str, str]]:
                 else ""
             )
             tool = ("dead-moved" if suggestion else "dead") if dead else "ok"
+            label = tool if tool != "dead" else "dead-gone"
             listed.append(
                 {
-                    "repo": root.name, "doc": rel.removeprefix(".kiro/steering/"), "line": str(line),
-                    "kind": kind, "claim": text, "tool": tool, "suggestion": suggestion,
-                    "label": tool if tool != "dead" else "dead-gone", "moved_to": suggestion, "note": "",
+                    "repo": root.name, "doc": rel.removeprefix(".kiro/steering/"),
+                    "line": str(line), "kind": kind, "claim": text, "tool": tool,
+                    "suggestion": suggestion, "label": label, "moved_to": suggestion, "note": "",
                 }
             )  # fmt: skip
     return listed

@@ -12,6 +12,7 @@ import ast
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -52,16 +53,25 @@ class Modules:
 
     def __init__(self, index: RepoIndex) -> None:
         self.index = index
-        self.roots: dict[str, list[str]] = {}  # top-level name -> folders holding it
-        for path in index.files:
-            if not path.endswith(".py"):
-                continue
-            parts = path[:-3].split("/")
-            for i, part in enumerate(parts):
-                folder = "/".join(parts[:i])
-                self.roots.setdefault(part, [])
-                if folder not in self.roots[part]:
-                    self.roots[part].append(folder)
+
+    @classmethod
+    def of(cls, index: RepoIndex) -> Modules:
+        """One per run: built from the file list only when a doc names a module."""
+        known = index.memo.get("modules")
+        if not isinstance(known, Modules):
+            known = index.memo["modules"] = cls(index)
+        return known
+
+    @cached_property
+    def roots(self) -> dict[str, list[str]]:
+        """Each name a package or module has -> the folders holding one (sorted)."""
+        found: dict[str, set[str]] = {}
+        for path in self.index.files:
+            if path.endswith(".py"):
+                parts = path[:-3].split("/")
+                for i, part in enumerate(parts):
+                    found.setdefault(part, set()).add("/".join(parts[:i]))
+        return {name: sorted(folders) for name, folders in found.items()}
 
     def first_party(self, dotted: str) -> bool:
         return dotted.split(".")[0] in self.roots

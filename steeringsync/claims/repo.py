@@ -32,6 +32,8 @@ class RepoIndex:
     renames: dict[str, str] = field(default_factory=dict)  # old path -> newest path
     # claims read from each doc this run (see ``extract.claims_of``)
     claims: dict[Path, Any] = field(default_factory=dict, repr=False)
+    # other per-run views built from the file list on first use (``pynames.Modules``)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         dirs: set[str] = {""}

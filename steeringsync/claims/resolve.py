@@ -28,9 +28,9 @@ class Dead:
         new = self.suggestion
         if new is None or not self.claim.rewritable:
             return None
-        if "/" not in self.claim.text.rstrip("/") and self.claim.text.endswith("/"):
-            if not self.from_history:
-                return None  # one folder name (`services/`) is a hint, not an address
+        lone_folder = "/" not in self.claim.text.rstrip("/") and self.claim.text.endswith("/")
+        if lone_folder and not self.from_history:
+            return None  # one folder name (`services/`) is a hint, not an address
         base = self.claim.bases[0] if self.claim.bases else ""
         if base and new.startswith(base.rstrip("/") + "/") and self.claim.kind == "listing":
             return new[len(base.rstrip("/")) + 1 :]

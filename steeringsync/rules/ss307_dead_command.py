@@ -107,7 +107,7 @@ class DeadCommand(ClaimRule):
                 is False
             ):
                 yield self.finding(doc.path, where, _no_script(script.name, script.workspace))
-        modules = Modules(index)
+        modules = Modules.of(index)
         for module in claims.modules:
             if not module.run or not modules.first_party(module.module):
                 continue  # imports in Python blocks are SS308's

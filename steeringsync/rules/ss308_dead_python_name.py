@@ -146,7 +146,7 @@ class DeadPythonName(ProjectRule):
         from steeringsync.steering.suppress import mark_suppressed
 
         index = RepoIndex.of(project)
-        modules = Modules(index)
+        modules = Modules.of(index)
         known = read_facts(facts)
         other = _OtherSources(index)
         for doc in project.docs:
