@@ -10,7 +10,6 @@ from __future__ import annotations
 import posixpath
 import subprocess
 from collections import defaultdict
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,34 +23,47 @@ GIT_TIMEOUT = 5.0  # seconds for the rename history; a slow git only costs the s
 GIT_MAX_COMMITS = 2000
 
 
-@dataclass
 class RepoIndex:
-    root: Path
-    files: frozenset[str]
-    dirs: frozenset[str] = field(init=False)
-    renames: dict[str, str] = field(default_factory=dict)  # old path -> newest path
-    # claims read from each doc this run (see ``extract.claims_of``)
-    claims: dict[Path, Any] = field(default_factory=dict, repr=False)
-    # other per-run views built from the file list on first use (``pynames.Modules``)
-    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    """The repository's files and folders, read on first use: a run whose docs claim no
+    path never builds it."""
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self, root: Path, files: frozenset[str] | None = None, project: Project | None = None
+    ) -> None:
+        self.root = root
+        self._files = files
+        self._project = project
+        self.renames: dict[str, str] = {}  # old path -> newest path
+        # claims read from each doc this run (see ``extract.claims_of``)
+        self.claims: dict[Path, Any] = {}
+        # other per-run views built from the file list on first use (``pynames.Modules``)
+        self.memo: dict[str, Any] = {}
+
+    @cached_property
+    def files(self) -> frozenset[str]:
+        if self._files is not None:
+            return self._files
+        assert self._project is not None
+        # the walk `check` made for the Python files (cached on the selector): no second walk
+        walked = self._project.selector.walk_all(self.root)
+        return frozenset(rel for _, rel in walked)
+
+    @cached_property
+    def dirs(self) -> frozenset[str]:
         dirs: set[str] = {""}
         for path in self.files:
             parent = posixpath.dirname(path)
             while parent not in dirs:
                 dirs.add(parent)
                 parent = posixpath.dirname(parent)
-        self.dirs = frozenset(dirs)
+        return frozenset(dirs)
 
     @classmethod
     def of(cls, project: Project) -> RepoIndex:
         cached = getattr(project, "_claims_repo_index", None)
         if isinstance(cached, RepoIndex):
             return cached
-        # the walk `check` made for the Python files (cached on the selector): no second walk
-        walked = project.selector.walk_all(project.root)
-        index = cls(project.root, frozenset(rel for _, rel in walked))
+        index = cls(project.root, project=project)
         object.__setattr__(project, "_claims_repo_index", index)
         return index
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -176,13 +177,13 @@ class DeadPythonName(ProjectRule):
         known: dict[str, set[tuple[str, str | None]]],
         other: _OtherSources,
     ) -> Iterable[Finding]:
-        if not other.has_python:
-            return  # no Python code: the names belong to some other language
         for claim in _prose(doc).names:
             facts = known.get(claim.name, set())
             if not facts:
-                if claim.name in WELL_KNOWN or library_name(claim.name) or other.spell(claim.name):
+                if claim.name in WELL_KNOWN or library_name(claim.name):
                     continue
+                if not other.has_python or other.spell(claim.name):
+                    continue  # no Python code, or another language's name
                 shown = claim.name + (f".{claim.attribute}" if claim.attribute else "")
                 yield self.finding(
                     doc.path,
@@ -222,7 +223,10 @@ class _OtherSources:
     def __init__(self, index: RepoIndex) -> None:
         self.index = index
         self._texts: list[str] | None = None
-        self.has_python = any(p.endswith(".py") for p in index.files)
+
+    @cached_property
+    def has_python(self) -> bool:
+        return any(p.endswith(".py") for p in self.index.files)
 
     def spell(self, name: str) -> bool:
         if self._texts is None:
