@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from steeringsync.claims.extract import claims_of, named_folders
-from steeringsync.claims.repo import RepoIndex
-from steeringsync.claims.resolve import is_conventions_doc, judge
+from steeringsync.claims.resolve import dead_paths
 from steeringsync.project import Project
 from steeringsync.steering.document import SteeringDoc
 from steeringsync.steering.suppress import line_suppresses
@@ -27,17 +25,11 @@ class PathEdit:
 
 def path_edits(project: Project, doc: SteeringDoc) -> list[PathEdit]:
     """The rewrites for one doc, at most one per path occurrence, in line order."""
-    index = RepoIndex.of(project)
-    conventions = is_conventions_doc(project.relative(doc.path))
     lines = doc.text.split("\n")
     edits: list[PathEdit] = []
-    claims = claims_of(doc, index)
-    folders = named_folders(project.docs, index)
-    for claim in claims.paths:
-        dead = judge(
-            claim, index, conventions=conventions, folders=claims.folders, all_folders=folders
-        )
-        new = dead.replacement() if dead is not None else None
+    for dead in dead_paths(doc, project):
+        claim = dead.claim
+        new = dead.replacement()
         if new is None or not 0 < claim.line <= len(lines):
             continue
         code = "SS307" if claim.kind == "command" else "SS306"

@@ -6,10 +6,15 @@ import posixpath
 import re
 from collections.abc import Set
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from steeringsync.claims.model import PathClaim
 from steeringsync.claims.repo import RepoIndex
 from steeringsync.claims.shapes import is_generated
+
+if TYPE_CHECKING:
+    from steeringsync.project import Project
+    from steeringsync.steering.document import SteeringDoc
 
 
 @dataclass(frozen=True)
@@ -120,3 +125,28 @@ _CONVENTIONS_RE = re.compile(
 def is_conventions_doc(doc_path: str) -> bool:
     """A doc of general standards (`python-standards.md`): its layouts are advice."""
     return bool(_CONVENTIONS_RE.search(posixpath.basename(doc_path)))
+
+
+def dead_paths(doc: SteeringDoc, project: Project) -> list[Dead]:
+    """The doc's dead path claims (SS306's and, for commands, SS307's), a gone tree
+    folder once rather than once per entry under it."""
+    from steeringsync.claims.extract import claims_of, named_folders
+
+    index = RepoIndex.of(project)
+    claims = claims_of(doc, index)
+    conventions = is_conventions_doc(project.relative(doc.path))
+    every = named_folders(project.docs, index)
+    dead: list[Dead] = []
+    gone_folders: list[str] = []
+    for claim in claims.paths:
+        if claim.kind == "tree" and any(claim.text.startswith(d) for d in gone_folders):
+            continue
+        found = judge(
+            claim, index, conventions=conventions, folders=claims.folders, all_folders=every
+        )
+        if found is None:
+            continue
+        if claim.kind == "tree" and claim.text.endswith("/"):
+            gone_folders.append(claim.text)
+        dead.append(found)
+    return dead

@@ -8,7 +8,7 @@ from pathlib import Path
 from steeringsync.claims.extract import DocClaims, claims_of
 from steeringsync.claims.repo import RepoIndex
 from steeringsync.project import Project
-from steeringsync.rules.base import DocRule, example_files
+from steeringsync.rules.base import DocRule, write_example
 from steeringsync.steering.document import SteeringDoc
 from steeringsync.types import Finding, Location
 
@@ -20,12 +20,7 @@ class ClaimRule(DocRule):
         from steeringsync.config import Config
 
         with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp).resolve()
-            (root / ".git").mkdir()
-            for rel, content in example_files(text).items():
-                (root / rel).parent.mkdir(parents=True, exist_ok=True)
-                (root / rel).write_text(content, encoding="utf-8")
-            project = Project(root, Config())
+            project = Project(write_example(Path(tmp).resolve(), text), Config())
             return [f for doc in project.docs for f in self.check_doc(doc, project)]
 
     @staticmethod

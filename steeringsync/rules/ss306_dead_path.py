@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from steeringsync.claims.extract import named_folders
 from steeringsync.claims.model import PathClaim
-from steeringsync.claims.resolve import Dead, is_conventions_doc, judge
+from steeringsync.claims.resolve import Dead, dead_paths
 from steeringsync.claims.rule import ClaimRule, span
 from steeringsync.project import Project
 from steeringsync.rules.base import Invalid
@@ -21,21 +20,30 @@ class DeadPath(ClaimRule):
     ## What it does
     Checks every repository path a steering doc names: in code spans of paragraphs, list
     items, tables and headings, and every entry of a directory-tree block (`├──`/`└──`
-    or indented names; each entry's full path rebuilt from the tree). A path is looked
-    up the way a reader would: from the folder the surrounding heading or list item is
-    about (`### Core (`app/`)` then `` `core/` ``), from the repository root, and from
-    the doc's own folder. A bare file name in running prose (`edit `config.py``) counts
-    wherever the file lives; in a listing or tree it must be where the doc puts it.
+    or indented names; each entry's full path rebuilt from the tree, a tree drawing
+    classes rather than files skipped). A path is looked up the way a reader would:
+    from the folder the surrounding heading or list item is about (`### Core (`app/`)`
+    then `` `core/` ``), from the repository root, and from the doc's own folder.
 
-    Not claims, never reported: placeholders (`<name>`, `{id}`, `xxx`, `...`), globs,
-    URLs, paths outside the repository (`~/.zshrc`, `/etc/hosts`), paths the sentence
-    tells the reader to create or gives as an example ("add `src/new_service.py`",
-    "e.g. `src/x.py`"), sections about adding, naming or migrating things, and
-    generated or git-ignored outputs (`dist/`, `.env`, `node_modules/`, `*.log`).
+    Where the doc puts a thing matters only in a layout: a tree, or a list or table in a
+    structure/architecture doc or section. There `- `session_config.py`` must be at the
+    root (or in the section's folder). Elsewhere a bare file name (`edit `config.py``)
+    is looked up by name, and a path written relative to a folder some steering doc
+    names (`utils/retry.py` in docs about `backend/`) is found under it.
 
-    When a file or folder of the same name exists elsewhere (a git rename, else a unique
-    match on its trailing path), the message says where; `steeringsync sync` then
-    rewrites the path in the doc.
+    Not claims, never reported: placeholders (`<name>`, `{id}`, `xxx`, `...`,
+    `MMdd_HH_mm_x.js`, `path/to/x`), globs, URLs, paths outside the repository
+    (`~/.zshrc`, `/etc/hosts`), paths the sentence tells the reader to create or gives
+    as an example or convention ("add `src/new_service.py`", "e.g. `src/x.py`",
+    "place static files in `assets/`"), sections about adding, naming or migrating
+    things, layouts in general standards docs (`python-standards.md`) that do not hang
+    off a folder of this repository, a folder every package of a monorepo has (`tests/`
+    with `backend/tests/` and `frontend/tests/`), and generated or git-ignored outputs
+    (`dist/`, `.env`, `node_modules/`, `*.log`).
+
+    When the file or folder exists elsewhere (a git rename, else a unique match on its
+    trailing path), the message says where; `steeringsync sync` then rewrites the path
+    in the doc.
 
     ## Why is this bad?
     An agent reads the doc on every task and goes where it says: a structure doc that
@@ -89,25 +97,11 @@ class DeadPath(ClaimRule):
     )
 
     def check_doc(self, doc: SteeringDoc, project: Project) -> Iterable[Finding]:
-        claims, index = self.claims(doc, project)
-        conventions = is_conventions_doc(project.relative(doc.path))
-        folders = named_folders(project.docs, index)
-        dead_folders: list[str] = []  # a gone tree folder is reported once, not per entry
-        for claim in claims.paths:
-            if claim.kind == "command":
-                continue  # SS307 reports the command
-            if claim.kind == "tree" and any(claim.text.startswith(d) for d in dead_folders):
-                continue
-            dead = judge(
-                claim, index, conventions=conventions, folders=claims.folders, all_folders=folders
-            )
-            if dead is None:
-                continue
-            if claim.kind == "tree" and claim.text.endswith("/"):
-                dead_folders.append(claim.text)
-            yield self.finding(
-                doc.path, span(claim.line, claim.column, written(claim)), message(dead)
-            )
+        for dead in dead_paths(doc, project):
+            claim = dead.claim
+            if claim.kind != "command":  # SS307 reports commands
+                where = span(claim.line, claim.column, written(claim))
+                yield self.finding(doc.path, where, message(dead))
 
 
 def written(claim: PathClaim) -> str:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from steeringsync.claims.extract import named_folders
 from steeringsync.claims.pynames import Modules
-from steeringsync.claims.resolve import is_conventions_doc, judge
+from steeringsync.claims.resolve import dead_paths
 from steeringsync.claims.rule import ClaimRule, span
 from steeringsync.claims.scripts import Scripts
 from steeringsync.project import Project
@@ -84,18 +83,10 @@ class DeadCommand(ClaimRule):
 
     def check_doc(self, doc: SteeringDoc, project: Project) -> Iterable[Finding]:
         claims, index = self.claims(doc, project)
-        conventions = is_conventions_doc(project.relative(doc.path))
-        folders = named_folders(project.docs, index)
-        for claim in claims.paths:
-            if claim.kind != "command":
-                continue
-            dead = judge(
-                claim, index, conventions=conventions, folders=claims.folders, all_folders=folders
-            )
-            if dead is not None:
-                yield self.finding(
-                    doc.path, span(claim.line, claim.column, claim.text), message(dead)
-                )
+        for dead in dead_paths(doc, project):
+            if dead.claim.kind == "command":
+                where = span(dead.claim.line, dead.claim.column, dead.claim.text)
+                yield self.finding(doc.path, where, message(dead))
         scripts = Scripts(index)
         for script in claims.scripts:
             where = span(script.line, script.column, script.name)
