@@ -43,7 +43,7 @@ _SECTION_NOT_A_CLAIM_RE = re.compile(
 )
 _STRUCTURE_RE = re.compile(
     r"structure|layout|director|folder|organi[sz]ation|architecture|tree|files|modules|"
-    r"components|where\b",
+    r"components",
     re.IGNORECASE,
 )
 _NAME_RE = re.compile(
