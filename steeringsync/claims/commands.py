@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import posixpath
 import re
-import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -112,6 +111,8 @@ def from_line(text: str, line: int, column: int, cwd: str, out: CommandClaims) -
 
     Returns the folder later lines run in (after `cd`), or None when it is unknown.
     """
+    import shlex
+
     text = _PROMPT_RE.sub("", text)
     if text.lstrip().startswith("#"):
         return cwd

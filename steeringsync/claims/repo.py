@@ -8,7 +8,6 @@ Built once per project from the walk ``check`` already makes (``Project.repo_fil
 from __future__ import annotations
 
 import posixpath
-import subprocess
 from collections import defaultdict
 from functools import cached_property
 from pathlib import Path
@@ -163,6 +162,8 @@ class RepoIndex:
         when the root is not a git checkout or git is missing or slow."""
         if self.renames or not (self.root / ".git").exists():
             return
+        import subprocess  # only when a path is dead: most runs never start git
+
         command = [
             "git", "-c", "core.fsmonitor=", "-C", str(self.root), "log", "--no-ext-diff",
             "--no-textconv", "--diff-filter=R", "--name-status", "--format=",

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from steeringsync.claims.extract import DocClaims, claims_of
-from steeringsync.claims.repo import RepoIndex
 from steeringsync.project import Project
 from steeringsync.rules.base import DocRule, write_example
 from steeringsync.steering.document import SteeringDoc
 from steeringsync.types import Finding, Location
+
+if TYPE_CHECKING:  # the claim readers load when a doc may hold a claim (``prefilter``)
+    from steeringsync.claims.extract import DocClaims
+    from steeringsync.claims.repo import RepoIndex
 
 
 class ClaimRule(DocRule):
     """A doc rule whose examples are repositories written as ``==> path <==`` sections."""
 
     def check_example(self, text: str) -> list[Finding]:
+        import tempfile
+
         from steeringsync.config import Config
 
         with tempfile.TemporaryDirectory() as tmp:
@@ -25,6 +29,9 @@ class ClaimRule(DocRule):
 
     @staticmethod
     def claims(doc: SteeringDoc, project: Project) -> tuple[DocClaims, RepoIndex]:
+        from steeringsync.claims.extract import claims_of
+        from steeringsync.claims.repo import RepoIndex
+
         index = RepoIndex.of(project)
         return claims_of(doc, index), index
 

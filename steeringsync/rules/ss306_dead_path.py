@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from steeringsync.claims.model import PathClaim
-from steeringsync.claims.resolve import Dead, dead_paths
+from steeringsync.claims.prefilter import may_claim
 from steeringsync.claims.rule import ClaimRule, span
 from steeringsync.project import Project
 from steeringsync.rules.base import Invalid
 from steeringsync.steering.document import SteeringDoc
 from steeringsync.types import Finding
+
+if TYPE_CHECKING:
+    from steeringsync.claims.model import PathClaim
+    from steeringsync.claims.resolve import Dead
 
 _DOC = "==> .kiro/steering/structure.md <==\n"
 
@@ -97,6 +101,10 @@ class DeadPath(ClaimRule):
     )
 
     def check_doc(self, doc: SteeringDoc, project: Project) -> Iterable[Finding]:
+        if not may_claim(doc):
+            return
+        from steeringsync.claims.resolve import dead_paths
+
         for dead in dead_paths(doc, project):
             claim = dead.claim
             if claim.kind != "command":  # SS307 reports commands

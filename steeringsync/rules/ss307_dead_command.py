@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from steeringsync.claims.pynames import Modules
-from steeringsync.claims.resolve import dead_paths
+from steeringsync.claims.prefilter import may_claim
 from steeringsync.claims.rule import ClaimRule, span
-from steeringsync.claims.scripts import Scripts
 from steeringsync.project import Project
 from steeringsync.rules.base import Invalid
 from steeringsync.rules.ss306_dead_path import message
@@ -82,6 +80,12 @@ class DeadCommand(ClaimRule):
     )
 
     def check_doc(self, doc: SteeringDoc, project: Project) -> Iterable[Finding]:
+        if not may_claim(doc):
+            return
+        from steeringsync.claims.pynames import Modules
+        from steeringsync.claims.resolve import dead_paths
+        from steeringsync.claims.scripts import Scripts
+
         claims, index = self.claims(doc, project)
         for dead in dead_paths(doc, project):
             if dead.claim.kind == "command":

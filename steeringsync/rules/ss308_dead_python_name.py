@@ -6,17 +6,19 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from steeringsync.claims.definitions import DefinitionsCollector
-from steeringsync.claims.extract import DocClaims, extract
-from steeringsync.claims.pynames import Modules, read_facts
-from steeringsync.claims.repo import RepoIndex
+from steeringsync.claims.prefilter import may_claim
 from steeringsync.claims.rule import span
 from steeringsync.project import Project
 from steeringsync.rules.base import FactCollector, Invalid, ProjectRule, example_files
 from steeringsync.steering.document import SteeringDoc
 from steeringsync.types import Finding
+
+if TYPE_CHECKING:  # the claim readers load only for docs that may hold a claim
+    from steeringsync.claims.extract import DocClaims
+    from steeringsync.claims.pynames import Modules
+    from steeringsync.claims.repo import RepoIndex
 
 _DOC = "==> .kiro/steering/structure.md <==\n"
 # source files of other languages: a name spelled there is not a Python claim
@@ -128,7 +130,11 @@ class DeadPythonName(ProjectRule):
         return cls(_claimed_names(project.docs))
 
     def collectors(self) -> Sequence[FactCollector]:
-        return (DefinitionsCollector(self.names),) if self.names else ()
+        if not self.names:
+            return ()
+        from steeringsync.claims.definitions import DefinitionsCollector
+
+        return (DefinitionsCollector(self.names),)
 
     def check_example(self, text: str) -> list[Finding]:
         from steeringsync.steering.document import parse_text
@@ -144,13 +150,18 @@ class DeadPythonName(ProjectRule):
     def check_project(
         self, project: Project, facts: dict[str, list[tuple[Path, Any]]]
     ) -> Iterable[Finding]:
+        docs = [doc for doc in project.docs if may_claim(doc)]
+        if not docs:
+            return
+        from steeringsync.claims.pynames import Modules, read_facts
+        from steeringsync.claims.repo import RepoIndex
         from steeringsync.steering.suppress import mark_suppressed
 
         index = RepoIndex.of(project)
         modules = Modules.of(index)
         known = read_facts(facts)
         other = _OtherSources(index)
-        for doc in project.docs:
+        for doc in docs:
             found = list(self._imports(doc, index, modules)) + list(self._names(doc, known, other))
             yield from mark_suppressed(doc, found)
 
@@ -205,6 +216,8 @@ def _claimed_names(docs: Iterable[SteeringDoc]) -> tuple[str, ...]:
     """Every name the docs' prose uses: the words the collector looks for."""
     names: set[str] = set()
     for doc in docs:
+        if not may_claim(doc):
+            continue
         for claim in _prose(doc).names:
             names.add(claim.name)
             if claim.attribute:
@@ -213,6 +226,8 @@ def _claimed_names(docs: Iterable[SteeringDoc]) -> tuple[str, ...]:
 
 
 def _prose(doc: SteeringDoc) -> DocClaims:
+    from steeringsync.claims.extract import extract
+
     # names do not depend on which folders exist: no repository walk needed
     return extract(doc, "", lambda _: False)
 
