@@ -15,10 +15,12 @@ from steeringsync.rules.base import FactCollector
 
 @dataclass(frozen=True)
 class DefinitionsCollector(FactCollector):
-    """Where the names the docs mention are defined, imported or used in the code.
+    """Where the names the docs mention are defined, imported or used in the code, and
+    the members of the classes they name (for `Class.method`).
 
     Only files that spell one of ``names`` as a whole word are parsed (the engine's
-    pre-filter), so a doc naming three classes costs three words' worth of parsing.
+    pre-filter), so a doc naming three classes costs three words' worth of parsing; a
+    method is looked up in its class's body, so `get` of `Store.get()` is no trigger.
     """
 
     names: tuple[str, ...] = ()
@@ -36,10 +38,10 @@ class DefinitionsCollector(FactCollector):
             if isinstance(node, ast.ClassDef):
                 if node.name in wanted:
                     facts.append(["def", node.name, None])
-                for item in node.body:
-                    for name in _member_names(item):
-                        if name in wanted:
-                            facts.append(["def", name, node.name])
+                    if node.bases:  # a method may be inherited: members are not the whole story
+                        facts.append(["based", node.name, None])
+                    for item in node.body:
+                        facts.extend(["def", name, node.name] for name in _member_names(item))
             elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in wanted:
                 facts.append(["def", node.name, None])
             elif isinstance(node, ast.ImportFrom | ast.Import):

@@ -105,6 +105,8 @@ class DeadPythonName(ProjectRule):
         "Use `RedisSessionManager.get()` and `close_session()`; see `BaseModel`.\n"
         "==> app/sessions.py <==\nfrom pydantic import BaseModel\n"
         "class RedisSessionManager:\n    def get(self): ...\ndef close_session(): ...\n",
+        _DOC + "Saving goes through `UserStore.save()`.\n==> app/store.py <==\n"
+        "class Base:\n    def save(self): ...\nclass UserStore(Base): ...\n",
         _DOC + "```python\nfrom app import models\nfrom app.api import router\n```\n"
         "==> app/__init__.py <==\n==> app/models.py <==\n"
         "==> app/api/__init__.py <==\nfrom .routes import *\n",
@@ -203,8 +205,8 @@ class DeadPythonName(ProjectRule):
                 )
             elif claim.attribute is not None and ("def", None) in facts:
                 members = known.get(claim.attribute, set())
-                defined = any(kind == "def" for kind, _ in members)  # inherited methods too
-                if not defined and not other.spell(claim.attribute):
+                inherited = ("based", None) in facts  # a base class may define it
+                if ("def", claim.name) not in members and not inherited:
                     yield self.finding(
                         doc.path,
                         span(claim.line, claim.column, f"{claim.name}.{claim.attribute}"),
@@ -218,10 +220,7 @@ def _claimed_names(docs: Iterable[SteeringDoc]) -> tuple[str, ...]:
     for doc in docs:
         if not may_claim(doc):
             continue
-        for claim in _prose(doc).names:
-            names.add(claim.name)
-            if claim.attribute:
-                names.add(claim.attribute)
+        names.update(claim.name for claim in _prose(doc).names)
     return tuple(sorted(names))
 
 
