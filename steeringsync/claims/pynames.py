@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -31,7 +32,10 @@ def imports(block: CodeBlock) -> list[ModuleClaim]:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []  # SS304 reports the block
     found: list[ModuleClaim] = []
+    wrong = _counter_example_lines(block)
     for node in ast.walk(tree):
+        if getattr(node, "lineno", 0) in wrong:
+            continue
         line = block.content_line + getattr(node, "lineno", 1) - 1
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names = tuple(a.name for a in node.names if a.name != "*")
@@ -39,6 +43,35 @@ def imports(block: CodeBlock) -> list[ModuleClaim]:
         elif isinstance(node, ast.Import):
             found.extend(ModuleClaim(a.name, line, node.col_offset) for a in node.names)
     return found
+
+
+_BAD_RE = re.compile(
+    r"❌|\b(?:wrong|bad|incorrect|don'?t|avoid|never|deprecated|before|old|legacy|guess)",
+    re.IGNORECASE,
+)
+_GOOD_RE = re.compile(r"✅|\b(?:right|good|correct|do\b|after|new|instead)", re.IGNORECASE)
+
+
+def _counter_example_lines(block: CodeBlock) -> set[int]:
+    """Block lines (1-based) that show what not to write: after a `# ❌ Wrong` comment
+    until a `# ✅` one, or the whole block when its lead-in says so."""
+    lines = block.content.split("\n")
+    if _BAD_RE.search(block.lead) and not _GOOD_RE.search(block.lead):
+        return set(range(1, len(lines) + 1))
+    wrong: set[int] = set()
+    bad = False
+    for number, text in enumerate(lines, start=1):
+        if not text.strip().startswith("#"):
+            pass
+        elif "❌" in text or "✅" in text:
+            bad = "❌" in text  # the marks decide before any word does
+        elif _BAD_RE.search(text):
+            bad = True
+        elif _GOOD_RE.search(text):
+            bad = False
+        if bad:
+            wrong.add(number)
+    return wrong
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,10 @@ class DeadPythonName(ProjectRule):
         ),
         Invalid(_DOC + "```python\nimport app.legacy\n```\n==> app/main.py <==\n"),
         Invalid(
+            _DOC + "```python\n# ❌ Wrong: guessed path\nfrom app.models import Room\n"
+            "# ✅ Right\nfrom app.game import Zone\n```\n==> app/game.py <==\nclass Room: ...\n"
+        ),
+        Invalid(
             _DOC + "Sessions go through `UnifiedSessionManager` and `UserService.purge()`.\n"
             "==> app/users.py <==\nclass UserService:\n    def create(self): ...\n",
             count=2,
