@@ -289,9 +289,11 @@ def named_folders(docs: list[SteeringDoc], index: RepoIndex) -> set[str]:
 
 
 def claims_of(doc: SteeringDoc, index: RepoIndex) -> DocClaims:
-    """The doc's claims, extracted once per run (three rules and ``sync`` read them)."""
+    """The doc's claims, extracted once per parsed doc (three rules and ``sync`` read
+    them); a re-parsed doc (the language server's edits) is read afresh."""
     known = index.claims.get(doc.path)
-    if known is None:
+    if known is None or known[0] is not doc:
         folder = posixpath.dirname(index.relative(doc.path))
-        known = index.claims[doc.path] = extract(doc, folder, index.is_dir)
-    return known
+        known = index.claims[doc.path] = (doc, extract(doc, folder, index.is_dir))
+    claims: DocClaims = known[1]
+    return claims

@@ -33,8 +33,8 @@ class RepoIndex:
         self._files = files
         self._project = project
         self.renames: dict[str, str] = {}  # old path -> newest path
-        # claims read from each doc this run (see ``extract.claims_of``)
-        self.claims: dict[Path, Any] = {}
+        # (parsed doc, its claims) by doc path (see ``extract.claims_of``)
+        self.claims: dict[Path, tuple[Any, Any]] = {}
         # other per-run views built from the file list on first use (``pynames.Modules``)
         self.memo: dict[str, Any] = {}
 
