@@ -51,10 +51,10 @@ class RepoIndex:
     def dirs(self) -> frozenset[str]:
         dirs: set[str] = {""}
         for path in self.files:
-            parent = posixpath.dirname(path)
+            parent = path.rpartition("/")[0]
             while parent not in dirs:
                 dirs.add(parent)
-                parent = posixpath.dirname(parent)
+                parent = parent.rpartition("/")[0]
         return frozenset(dirs)
 
     @classmethod
@@ -95,10 +95,10 @@ class RepoIndex:
     def _by_name(self) -> dict[str, list[str]]:
         names: dict[str, list[str]] = defaultdict(list)
         for path in self.files:
-            names[posixpath.basename(path)].append(path)
+            names[path.rpartition("/")[2]].append(path)
         for path in self.dirs:
             if path:
-                names[posixpath.basename(path) + "/"].append(path + "/")
+                names[path.rpartition("/")[2] + "/"].append(path + "/")
         return names
 
     def anywhere(self, name: str) -> list[str]:

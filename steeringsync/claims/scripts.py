@@ -29,12 +29,10 @@ class Scripts:
     def make_targets(self) -> set[str] | None:
         """Targets of every Makefile; None when one can define targets we cannot see
         (an `include`, a pattern rule, or a build system that writes the Makefile)."""
-        names = [p for p in self.index.files if posixpath.basename(p) in _MAKEFILES]
+        anywhere = self.index.anywhere
+        names = [p for name in _MAKEFILES for p in anywhere(name)]
         names += [p for p in self.index.files if p.endswith(".mk")]
-        if any(
-            posixpath.basename(p) in ("CMakeLists.txt", "configure", "Makefile.am", "Makefile.in")
-            for p in self.index.files
-        ):
+        if any(anywhere(name) for name in ("CMakeLists.txt", "configure", "Makefile.am")):
             return None
         targets: set[str] = set()
         for path in names:
@@ -49,8 +47,8 @@ class Scripts:
     def npm_scripts(self) -> dict[str, set[str]]:
         """package.json folder -> its script names (name and folder of each workspace)."""
         scripts: dict[str, set[str]] = {}
-        for path in self.index.files:
-            if posixpath.basename(path) != "package.json" or "node_modules/" in path:
+        for path in self.index.anywhere("package.json"):
+            if "node_modules/" in path:
                 continue
             text = self._read(path)
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -35,29 +36,38 @@ WELL_KNOWN = frozenset(
     MacOS DevOps NextJS NodeJS PyPI PyCharm JetBrains DataFrame BaseModel BaseSettings
     FastMCP SQLite SQLModel MariaDB RabbitMQ OpenSearch ElasticSearch BigQuery CircleCI
     TravisCI DockerHub HuggingFace ChatGPT OpenTelemetry PyYAML PyPI TestClient AsyncClient
-    AsyncSession MagicMock AsyncMock TypedDict NamedTuple",
-    """.replace('"', "").split()
+    AsyncSession MagicMock AsyncMock TypedDict NamedTuple""".split()
 )
-_STDLIB_MODULES = (
+# modules every run has loaded anyway: asked for their names at no cost
+_LOADED_STDLIB = (
     "builtins", "typing", "collections", "collections.abc", "dataclasses", "enum", "pathlib",
-    "concurrent.futures", "asyncio", "json", "datetime", "logging", "abc", "contextlib",
-    "functools", "itertools", "unittest", "unittest.mock", "http", "http.server", "decimal",
-    "uuid", "threading", "subprocess", "io", "os", "re", "socket", "sqlite3", "argparse",
+    "json", "datetime", "logging", "abc", "contextlib", "functools", "itertools", "io", "os",
+    "re", "argparse", "subprocess", "threading",
+)  # fmt: skip
+# classes of standard-library modules a lint run does not load (importing asyncio or
+# unittest.mock to ask would cost more than the whole doc check)
+_STDLIB_CLASSES = frozenset(
+    {
+     "ThreadPoolExecutor", "ProcessPoolExecutor", "Future", "TaskGroup", "Semaphore",
+     "BoundedSemaphore", "Event", "Lock", "RLock", "Condition", "Queue", "LifoQueue",
+     "PriorityQueue", "AbstractEventLoop", "StreamReader", "StreamWriter", "MagicMock",
+     "AsyncMock", "NonCallableMock", "PropertyMock", "TestCase", "IsolatedAsyncioTestCase",
+     "HTTPServer", "ThreadingHTTPServer", "BaseHTTPRequestHandler", "SimpleHTTPRequestHandler",
+     "HTTPStatus", "HTTPConnection", "HTTPSConnection", "Decimal", "UUID", "Thread", "Timer",
+     "Popen", "CompletedProcess", "ArgumentParser", "Namespace", "SequenceMatcher",
+     "ElementTree", "TemporaryDirectory", "NamedTemporaryFile", "ZipFile", "TarFile",
+     "ConfigParser", "StringIO", "BytesIO", "SimpleNamespace", "ChainMap", "OrderedDict",
+     "DefaultDict", "Counter",
+    }
 )  # fmt: skip
 
 
 def library_name(name: str) -> bool:
-    """Whether a common standard-library module defines ``name`` (`ThreadPoolExecutor`)."""
-    import importlib
-
-    for module_name in _STDLIB_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:  # pragma: no cover - all are stdlib
-            continue
-        if hasattr(module, name):
-            return True
-    return False
+    """Whether the standard library defines ``name`` (`ThreadPoolExecutor`)."""
+    if name in _STDLIB_CLASSES:
+        return True
+    modules = (sys.modules.get(m) for m in _LOADED_STDLIB)
+    return any(module is not None and hasattr(module, name) for module in modules)
 
 
 class DeadPythonName(ProjectRule):
