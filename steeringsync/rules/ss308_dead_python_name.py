@@ -30,14 +30,18 @@ _OTHER_SOURCES = (
 MAX_SCAN_BYTES = 512 * 1024
 # product and library names docs write in backticks like code
 WELL_KNOWN = frozenset(
-    """GitHub GitLab TypeScript JavaScript PostgreSQL MySQL MongoDB DynamoDB FastAPI OpenAI
-    LangChain LangGraph LlamaIndex PyTorch TensorFlow NumPy SciPy WebSocket WebSockets GraphQL
-    OAuth CloudFormation CloudWatch ElastiCache LocalStack VSCode YouTube LinkedIn PowerShell
-    MacOS DevOps NextJS NodeJS PyPI PyCharm JetBrains DataFrame BaseModel BaseSettings
-    FastMCP SQLite SQLModel MariaDB RabbitMQ OpenSearch ElasticSearch BigQuery CircleCI
-    TravisCI DockerHub HuggingFace ChatGPT OpenTelemetry PyYAML PyPI TestClient AsyncClient
-    AsyncSession MagicMock AsyncMock TypedDict NamedTuple""".split()
-)
+    {
+     "GitHub", "GitLab", "TypeScript", "JavaScript", "PostgreSQL", "MySQL", "MongoDB",
+     "DynamoDB", "FastAPI", "OpenAI", "LangChain", "LangGraph", "LlamaIndex", "PyTorch",
+     "TensorFlow", "NumPy", "SciPy", "WebSocket", "WebSockets", "GraphQL", "OAuth",
+     "CloudFormation", "CloudWatch", "ElastiCache", "LocalStack", "VSCode", "YouTube",
+     "LinkedIn", "PowerShell", "MacOS", "DevOps", "NextJS", "NodeJS", "PyPI", "PyCharm",
+     "JetBrains", "DataFrame", "BaseModel", "BaseSettings", "FastMCP", "SQLite", "SQLModel",
+     "MariaDB", "RabbitMQ", "OpenSearch", "ElasticSearch", "BigQuery", "CircleCI", "TravisCI",
+     "DockerHub", "HuggingFace", "ChatGPT", "OpenTelemetry", "PyYAML", "TestClient",
+     "AsyncClient", "AsyncSession", "MagicMock", "AsyncMock", "TypedDict", "NamedTuple",
+    }
+)  # fmt: skip
 # modules every run has loaded anyway: asked for their names at no cost
 _LOADED_STDLIB = (
     "builtins", "typing", "collections", "collections.abc", "dataclasses", "enum", "pathlib",
