@@ -73,23 +73,33 @@ class RepoIndex:
             return path.name
 
     def exists(self, path: str) -> bool:
-        """Whether ``path`` (repository-relative, posix, maybe ending in `/`) is there."""
-        want_dir = path.endswith("/")
-        clean = posixpath.normpath(path.rstrip("/")) if path.strip("/") else ""
-        if clean.startswith("../") or clean == "..":
+        """Whether ``path`` (repository-relative, posix, maybe ending in `/`) is there.
+
+        Asked of the disk, one stat a claim: cheaper than indexing every file when all
+        claims hold, and it sees what the walk skips (`.env`, `node_modules/x`)."""
+        clean = self._clean(path)
+        if clean is None:
             return False
-        if clean in self.dirs or (not want_dir and clean in self.files):
-            return True
-        # ignored or skipped by the walk (`.env`, `node_modules/x`): ask the disk
-        target = self.root / clean
         try:
-            return target.is_dir() if want_dir else target.exists()
-        except (OSError, ValueError):
+            target = self.root / clean
+            return target.is_dir() if path.endswith("/") else target.exists()
+        except (OSError, ValueError):  # names too long or with NUL bytes cannot exist
             return False
 
     def is_dir(self, path: str) -> bool:
-        clean = posixpath.normpath(path.rstrip("/")) if path.strip("/") else ""
-        return clean in self.dirs
+        clean = self._clean(path)
+        try:
+            return clean is not None and (self.root / clean).is_dir()
+        except (OSError, ValueError):
+            return False
+
+    @staticmethod
+    def _clean(path: str) -> str | None:
+        """``path`` normalised inside the root; None when it climbs out of it."""
+        clean = posixpath.normpath(path.strip("/")) if path.strip("/") else "."
+        if clean == ".." or clean.startswith("../"):
+            return None
+        return clean
 
     @cached_property
     def _by_name(self) -> dict[str, list[str]]:
