@@ -25,7 +25,6 @@ IsDir = Callable[[str], bool]
 _SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _HEADING_RE = re.compile(r"^(#{1,6})\s")
 _ITEM_RE = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+")
-_FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 # text before a path that makes it something to create or an example, not a claim
 _NOT_A_CLAIM_RE = re.compile(
     r"\b(?:creat\w*|add(?:s|ing)?|new|generat\w*|touch|mkdir|will\s+(?:be|live|go)|"
