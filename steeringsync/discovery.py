@@ -131,7 +131,7 @@ class FileSelector:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError:
             return
-        excludes = bool(self.config.exclude)
+        excludes = bool(self.config.excluded_globs)
         for entry in entries:
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)

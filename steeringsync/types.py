@@ -9,8 +9,13 @@ from typing import Any
 
 
 class Severity(str, enum.Enum):
+    """How much a finding matters: a broken promise (error), a likely problem (warning),
+    or something worth knowing (info). Mapped to GitHub's error/warning/notice, SARIF's
+    error/warning/note and GitLab's major/minor/info."""
+
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
 
 
 class Applicability(str, enum.Enum):
@@ -22,18 +27,23 @@ class Applicability(str, enum.Enum):
 
 
 class OutputFormat(str, enum.Enum):
-    TEXT = "text"
+    TEXT = "text"  # grouped by file, hints once at the end
+    CONCISE = "concise"  # one `path:line:col: CODE message` line each, for editors and grep
+    FULL = "full"  # grouped, with the source line and a caret under the span
     JSON = "json"
     SARIF = "sarif"
     GITHUB = "github"
+    GITLAB = "gitlab"  # GitLab Code Quality report
+    JUNIT = "junit"
 
 
 class ExitCode(enum.IntEnum):
     """The exit-code contract; documented in the README and relied on by CI users."""
 
     CLEAN = 0
-    FINDINGS = 1
-    ERROR = 2  # usage, configuration or internal error
+    FINDINGS = 1  # findings remain, or (with --exit-non-zero-on-fix) files were rewritten
+    ERROR = 2  # usage or configuration error
+    INTERNAL = 3  # a bug in steeringsync
 
 
 @dataclass(frozen=True, order=True)
