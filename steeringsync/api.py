@@ -55,7 +55,7 @@ class CheckReport:
     baselined: list[Finding] = field(default_factory=list)  # matched the baseline
     stale_baseline: list[baseline_mod.Entry] = field(default_factory=list)
     checked_paths: list[str | Path] = field(default_factory=list)
-    fixed_count: int = 0  # findings a fix removed (SS902's noqa removals)
+    fixes: list[Finding] = field(default_factory=list)  # the findings a fix removed
 
     @property
     def active(self) -> list[Finding]:
@@ -197,6 +197,7 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
         report.notices.extend(result.notices)
         if result.fixed:
             report.fixed_files.append(result.path)
+            report.fixes.extend(result.fixes)
         if result.diff:
             report.diffs.append(result.diff)
     add_facts(facts, scan.results)
@@ -263,21 +264,13 @@ def _per_file_ignored(project: Project, findings: list[Finding]) -> list[Finding
     return kept
 
 
-def read_lines(path: Path) -> list[str] | None:
-    """A checked file's lines, for fingerprints and noqa edits (None when unreadable)."""
-    try:
-        return path.read_bytes().decode("utf-8", errors="replace").split("\n")
-    except OSError:
-        return None
-
-
 def _apply_baseline(
     project: Project, options: CheckOptions, report: CheckReport, unscanned: set[str]
 ) -> None:
     assert options.baseline is not None
     entries = baseline_mod.read(options.baseline)
     active = report.active
-    pairs = baseline_mod.fingerprints(active, project.relative, read_lines)
+    pairs = baseline_mod.fingerprints(active, project.relative, baseline_mod.read_lines)
     checked = {project.relative(Path(p)) for p in report.checked_paths}
     checked.update(project.relative(d) for d in project.doc_paths)
     enabled = {r.code for r in report.rules}
@@ -292,7 +285,7 @@ def _apply_baseline(
 
 def write_baseline(project: Project, report: CheckReport, path: Path) -> int:
     """Record the report's active findings in a baseline file; returns how many."""
-    pairs = baseline_mod.fingerprints(report.active, project.relative, read_lines)
+    pairs = baseline_mod.fingerprints(report.active, project.relative, baseline_mod.read_lines)
     return baseline_mod.write(path, [entry for _, entry in pairs])
 
 
@@ -303,5 +296,28 @@ def _fix_noqa(project: Project, report: CheckReport, rule: UnusedNoqa) -> None:
     fixed_paths, fixed = remove_unused(project, fixable, rule.removals)
     gone = {id(f) for f in fixed}
     report.findings = [f for f in report.findings if id(f) not in gone]
-    report.fixed_count += len(fixed)
+    report.fixes.extend(fixed)
     report.fixed_files.extend(p for p in fixed_paths if p not in report.fixed_files)
+
+
+def check_source(project: Project, options: CheckOptions, path: Path, data: bytes) -> CheckReport:
+    """Check ``data`` as the contents of ``path`` (``--stdin-filename``, for editors): the
+    file's own rules; rules over the whole project need the files on disk and do not run."""
+    from steeringsync.engine import analyze_bytes
+    from steeringsync.steering.document import parse_bytes
+
+    rules = enabled_rules(project, options)
+    report = CheckReport(rules=rules, files_checked=1)
+    if path.suffix == ".md" and project.steering_dir in path.parents:
+        doc = parse_bytes(path, data)
+        for rule in rules:
+            if isinstance(rule, DocRule):
+                report.findings.extend(mark_suppressed(doc, rule.check_doc(doc, project)))
+    elif project.selector.included(path):
+        job = dataclasses.replace(file_job(project, rules, options), collectors=(), fix=None)
+        result = analyze_bytes(path, data, job)
+        report.findings.extend(result.findings)
+        report.notices.extend(result.notices)
+    report.findings = _per_file_ignored(project, report.findings)
+    report.findings.sort(key=Finding.sort_key)
+    return report

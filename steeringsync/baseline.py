@@ -27,6 +27,14 @@ MAX_BASELINE_BYTES = 64 * 1024 * 1024
 ReadLines = Callable[[Path], "list[str] | None"]
 
 
+def read_lines(path: Path) -> list[str] | None:
+    """A checked file's lines (None when unreadable): what fingerprints are made of."""
+    try:
+        return path.read_bytes().decode("utf-8", errors="replace").split("\n")
+    except OSError:
+        return None
+
+
 def _normalise(line: str) -> str:
     return " ".join(line.split())
 

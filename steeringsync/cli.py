@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 import click
 
 from steeringsync import __version__, api
+from steeringsync import config as config_mod
 from steeringsync.errors import SteeringSyncError, UsageError
 from steeringsync.project import Project
 from steeringsync.reporters import make_reporter
+from steeringsync.reporters.escaping import clean_text
 from steeringsync.rules import ALL_RULES, RULES_BY_CODE, build_rules
 from steeringsync.types import ExitCode, OutputFormat
 
@@ -31,22 +36,44 @@ def cli() -> None:
     """Keep Kiro steering docs (.kiro/steering) and Python code in sync."""
 
 
+def _use_color(stream: TextIO) -> bool:
+    """Colour on a terminal unless NO_COLOR is set (no-color.org); FORCE_COLOR forces it."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
+    "--output-format",
     "--format",
     "output_format",
     type=click.Choice([f.value for f in OutputFormat]),
     default=OutputFormat.TEXT.value,
     show_default=True,
-    help="Output format.",
+    help="Output format: text (grouped by file), concise, full (with source), json, sarif, "
+    "github, gitlab (Code Quality), junit.",
 )
 @click.option(
-    "--select", multiple=True, help="Only these rule codes or prefixes (comma-separated)."
+    "-o",
+    "--output-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--select", multiple=True, help="Only these rule codes or prefixes (comma-separated; ALL)."
+)
+@click.option(
+    "--extend-select", multiple=True, help="Add these codes or prefixes to the selection."
 )
 @click.option(
     "--ignore", multiple=True, help="Skip these rule codes or prefixes (comma-separated)."
 )
+@click.option("--extend-exclude", multiple=True, help="Also exclude these globs.")
 @click.option("--statistics", is_flag=True, help="Show counts per rule (suppressed ones too).")
 @click.option(
     "--config",
@@ -55,6 +82,9 @@ def cli() -> None:
     help="pyproject.toml or steeringsync.toml to use instead of the discovered one.",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option(
+    "--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when --fix rewrote a file, even if clean."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file (testing).")
 @click.option(
@@ -65,23 +95,58 @@ def cli() -> None:
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write .steeringsync_cache/.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes, then report what remains.")
+@click.option("--fix-only", is_flag=True, help="Apply safe fixes; report nothing else.")
+@click.option("--show-fixes", is_flag=True, help="List what --fix changed, per file and rule.")
 @click.option("--diff", is_flag=True, help="Print the diff --fix would apply; write nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix/--diff, apply unsafe fixes too.")
+@click.option(
+    "--add-noqa", is_flag=True, help="Add a noqa comment to every finding's line (adoption)."
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Record today's findings in this file; later runs with --baseline skip them.",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Report only findings not recorded in this baseline file.",
+)
+@click.option(
+    "--stdin-filename",
+    type=click.Path(path_type=Path),
+    help="Check standard input as the contents of this file (for editors).",
+)
+@click.option(
+    "--show-settings", is_flag=True, help="Print the resolved settings and rules, then exit."
+)
 def check(
     paths: tuple[Path, ...],
     output_format: str,
+    output_file: Path | None,
     select: tuple[str, ...],
+    extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
     statistics: bool,
     config_file: Path | None,
     exit_zero: bool,
+    exit_non_zero_on_fix: bool,
     quiet: bool,
     no_prefilter: bool,
     jobs: int | None,
     no_cache: bool,
     fix: bool,
+    fix_only: bool,
+    show_fixes: bool,
     diff: bool,
     unsafe_fixes: bool,
+    add_noqa: bool,
+    write_baseline: Path | None,
+    baseline_file: Path | None,
+    stdin_filename: Path | None,
+    show_settings: bool,
 ) -> int:
     """Check Python files under PATHS (default: .) and the project's steering docs."""
     paths = paths or (Path("."),)
@@ -90,38 +155,127 @@ def check(
             raise UsageError(f"{path}: no such file or directory")
     if config_file is not None and not config_file.is_file():
         raise UsageError(f"{config_file}: no such configuration file")
-    project = Project.discover(paths[0], config_file, cache=not no_cache)
+    if baseline_file is not None and not baseline_file.is_file():
+        raise UsageError(f"{baseline_file}: no such baseline file")
+    exclusive = [n for n, on in (("--fix", fix or fix_only), ("--diff", diff),
+                                 ("--add-noqa", add_noqa)) if on]  # fmt: skip
+    if len(exclusive) > 1:
+        raise UsageError(f"{' and '.join(exclusive)} cannot be combined")
+    if stdin_filename is not None and (exclusive or write_baseline):
+        raise UsageError("--stdin-filename only checks; it cannot fix or write a baseline")
+    start = stdin_filename.parent if stdin_filename is not None else paths[0]
+    if not start.exists():
+        start = Path(".")
+    project = Project.discover(start, config_file, cache=not no_cache)
+    if extend_exclude:
+        extra = (*project.config.extend_exclude, *extend_exclude)
+        project.config = config_mod.with_overrides(project.config, extend_exclude=extra)
     options = api.CheckOptions(
         paths=paths,
         select=_codes(select) or None,
+        extend_select=_codes(extend_select),
         ignore=_codes(ignore),
         prefilter=not no_prefilter,
         jobs=jobs,
         cache=not no_cache,
-        fix=fix,
+        fix=fix or fix_only,
         diff=diff,
         unsafe_fixes=unsafe_fixes,
+        baseline=baseline_file if write_baseline is None else None,
     )
-    report = api.check(project, options)
+    if show_settings:
+        _show_settings(project, options)
+        return ExitCode.CLEAN
+    if stdin_filename is not None:
+        path = stdin_filename if stdin_filename.is_absolute() else Path.cwd() / stdin_filename
+        report = api.check_source(project, options, path, sys.stdin.buffer.read())
+    else:
+        report = api.check(project, options)
     for notice in report.notices:
-        click.echo(f"note: {notice}", err=True)
+        click.echo(f"note: {clean_text(notice)}", err=True)
     if diff:  # like ruff: the diff is the output; exit 1 when there is a change
         for text in report.diffs:
             click.echo(text, nl=False)
         changes = len(report.diffs)
         click.echo(f"Would fix {changes} file{'s' if changes != 1 else ''}.", err=True)
         return ExitCode.FINDINGS if report.diffs else ExitCode.CLEAN
+    if write_baseline is not None:
+        count = api.write_baseline(project, report, write_baseline)
+        click.echo(f"Wrote {count} finding(s) to the baseline {write_baseline}.", err=True)
+        return ExitCode.CLEAN
+    if add_noqa:
+        from steeringsync.fix.noqa_edits import add_noqa as add
+
+        added, files = add(project, report.active)
+        click.echo(f"Added {added} noqa comment(s) to {len(files)} file(s).", err=True)
+        return ExitCode.CLEAN
     fmt = OutputFormat(output_format)
-    if statistics:
-        _print_statistics(report, fmt)
-    else:
-        make_reporter(fmt, sys.stdout, quiet=quiet).report(report)
-    if report.active and not exit_zero:
+    _write_report(report, output_file, fmt, quiet=quiet or fix_only, statistics=statistics,
+                  show_fixes=show_fixes or fix_only, fix_only=fix_only)  # fmt: skip
+    if exit_non_zero_on_fix and report.fixed_files:
+        return ExitCode.FINDINGS
+    if report.active and not (exit_zero or fix_only):
         return ExitCode.FINDINGS
     return ExitCode.CLEAN
 
 
-def _print_statistics(report: api.CheckReport, fmt: OutputFormat) -> None:
+def _write_report(
+    report: api.CheckReport,
+    output_file: Path | None,
+    fmt: OutputFormat,
+    *,
+    quiet: bool,
+    statistics: bool,
+    show_fixes: bool,
+    fix_only: bool,
+) -> None:
+    stream: TextIO
+    if output_file is None:
+        stream = sys.stdout
+    else:
+        try:
+            stream = output_file.open("w", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{output_file}: cannot write: {exc.strerror or exc}") from None
+    try:
+        if statistics:
+            _print_statistics(report, fmt, stream)
+        elif fix_only:
+            if report.fixes:
+                from steeringsync.reporters.summary import write_fixes
+
+                write_fixes(make_reporter(fmt, stream), report)
+        else:
+            reporter = make_reporter(
+                fmt, stream, quiet=quiet, color=_use_color(stream), show_fixes=show_fixes
+            )
+            reporter.report(report)
+    finally:
+        if output_file is not None:
+            stream.close()
+
+
+def _show_settings(project: Project, options: api.CheckOptions) -> None:
+    """What this run would use: roots, configuration, docs and rules (like ruff's)."""
+    config = project.config
+    out = [
+        f"Project root: {project.root}",
+        f"Configuration root: {project.config_root}",
+        f"Configuration: {config.source or '(defaults)'}",
+        f"Steering directory: {project.steering_dir}",
+        "Steering docs:",
+        *(f"  {project.relative(p)}" for p in project.doc_paths),
+        "Settings:",
+    ]
+    for f in dataclasses.fields(config):
+        if f.name != "source":
+            out.append(f"  {f.name.replace('_', '-')} = {getattr(config, f.name)!r}")
+    out.append("Enabled rules:")
+    out.extend(f"  {r.code}  {r.name}" for r in api.enabled_rules(project, options))
+    click.echo("\n".join(clean_text(line) for line in out))
+
+
+def _print_statistics(report: api.CheckReport, fmt: OutputFormat, stream: TextIO) -> None:
     rows = report.statistics()
     names = {r.code: r for r in report.rules}
     if fmt is OutputFormat.JSON:
@@ -136,12 +290,12 @@ def _print_statistics(report: api.CheckReport, fmt: OutputFormat) -> None:
             }
             for code, count, suppressed in rows
         ]
-        click.echo(json.dumps(items, indent=2))
+        stream.write(json.dumps(items, indent=2) + "\n")
         return
     for code, count, suppressed in rows:
         name = names[code].name if code in names else ""
         extra = f" ({suppressed} suppressed)" if suppressed else ""
-        click.echo(f"{count:>6}  {code}  {name}{extra}")
+        stream.write(f"{count:>6}  {code}  {name}{extra}\n")
 
 
 @cli.command("sync")
@@ -251,15 +405,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         click.echo("Aborted.", err=True)
         return ExitCode.ERROR
     except SteeringSyncError as exc:
-        click.echo(f"steeringsync: error: {exc}", err=True)
+        click.echo(f"steeringsync: error: {clean_text(str(exc))}", err=True)
         return ExitCode.ERROR
     except KeyboardInterrupt:
         return ExitCode.ERROR
     except Exception as exc:  # an internal error: a bug, reported briefly
         click.echo(
-            f"steeringsync: internal error: {type(exc).__name__}: {exc}\n"
+            f"steeringsync: internal error: {type(exc).__name__}: {clean_text(str(exc))}\n"
             "Please report this with the command you ran.",
             err=True,
         )
-        return ExitCode.ERROR
+        return ExitCode.INTERNAL
     return int(result) if isinstance(result, int) else ExitCode.CLEAN

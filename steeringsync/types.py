@@ -70,6 +70,14 @@ class Finding:
     severity: Severity = Severity.ERROR
     applicability: Applicability = Applicability.NONE
     suppressed: bool = False
+    # why it is not fixed, or how to fix it: often the same for many findings, so the
+    # grouped output prints a shared hint once instead of on every line
+    hint: str = ""
+
+    @property
+    def full_message(self) -> str:
+        """The message with its hint, for formats that show each finding on its own."""
+        return f"{self.message} ({self.hint})" if self.hint else self.message
 
     @property
     def fixable(self) -> bool:
@@ -89,6 +97,7 @@ class Finding:
             "severity": self.severity.value,
             "applicability": self.applicability.value,
             "suppressed": self.suppressed,
+            "hint": self.hint,
         }
 
     @classmethod
@@ -102,6 +111,7 @@ class Finding:
             severity=Severity(data["severity"]),
             applicability=Applicability(data["applicability"]),
             suppressed=data["suppressed"],
+            hint=data.get("hint", ""),
         )
 
 
@@ -116,6 +126,7 @@ class FileResult:
     parsed: bool = False
     # fix mode only (never cached): the file was rewritten / the diff --fix would apply
     fixed: bool = False
+    fixes: list[Finding] = field(default_factory=list)  # the findings the fix removed
     diff: str = ""
     notices: list[str] = field(default_factory=list)
 

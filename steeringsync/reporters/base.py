@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from steeringsync.reporters.escaping import clean_text
 from steeringsync.types import Finding
 
 if TYPE_CHECKING:
@@ -13,21 +14,31 @@ if TYPE_CHECKING:
 
 
 class Reporter:
-    def __init__(self, stream: TextIO, *, quiet: bool = False, cwd: Path | None = None) -> None:
+    def __init__(
+        self,
+        stream: TextIO,
+        *,
+        quiet: bool = False,
+        cwd: Path | None = None,
+        color: bool = False,
+        show_fixes: bool = False,
+    ) -> None:
         self.stream = stream
         self.quiet = quiet
         self.cwd = cwd or Path.cwd()
+        self.color = color
+        self.show_fixes = show_fixes
         self._shown: dict[Path, str] = {}  # a file's findings share its display path
 
     def display_path(self, path: Path) -> str:
-        """Posix path relative to the working directory (as users type them)."""
+        """Posix path relative to the working directory (as users type them), escaped."""
         shown = self._shown.get(path)
         if shown is None:
             try:
                 shown = Path(os.path.relpath(path, self.cwd)).as_posix()
             except ValueError:  # another drive on Windows
                 shown = path.as_posix()
-            self._shown[path] = shown
+            shown = self._shown[path] = clean_text(shown)
         return shown
 
     def start(self) -> None:
@@ -44,3 +55,7 @@ class Reporter:
         for finding in report.active:
             self.handle(finding)
         self.finish(report)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

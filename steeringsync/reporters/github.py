@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from steeringsync.reporters.base import Reporter
+from steeringsync.reporters.escaping import clean_text
 from steeringsync.types import Finding, Severity
+
+# GitHub shows at most ten annotations of each level per step: levels must mean something
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return clean_text(text)
 
 
 def _escape_property(text: str) -> str:
@@ -16,7 +21,7 @@ def _escape_property(text: str) -> str:
 
 class GithubReporter(Reporter):
     def handle(self, finding: Finding) -> None:
-        level = "warning" if finding.severity is Severity.WARNING else "error"
+        level = LEVELS[finding.severity]
         loc = finding.location
         props = ",".join(
             f"{key}={_escape_property(str(value))}"
@@ -30,5 +35,5 @@ class GithubReporter(Reporter):
             )
         )
         self.stream.write(
-            f"::{level} {props}::{_escape_data(f'{finding.code} {finding.message}')}\n"
+            f"::{level} {props}::{_escape_data(f'{finding.code} {finding.full_message}')}\n"
         )

@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from steeringsync.reporters.base import Reporter
+from steeringsync.reporters.escaping import clean_text
 from steeringsync.types import Finding
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ class JsonReporter(Reporter):
         self.items.append(
             {
                 "code": finding.code,
-                "message": finding.message,
+                "message": clean_text(finding.full_message),
                 "path": self.display_path(finding.path),
                 "line": loc.line,
                 "column": loc.column,

@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from steeringsync import __version__
 from steeringsync.reporters.base import Reporter
+from steeringsync.reporters.escaping import clean_text
 from steeringsync.types import Finding, Severity
 
 if TYPE_CHECKING:
     from steeringsync.api import CheckReport
     from steeringsync.rules.base import Rule
 
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/steeringsync/steeringsync"
 
@@ -25,9 +27,7 @@ def rule_descriptor(rule: type[Rule] | Rule) -> dict[str, Any]:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.doc_sections().get("What it does", rule.summary)},
         "help": {"text": doc, "markdown": doc},
-        "defaultConfiguration": {
-            "level": "warning" if rule.severity is Severity.WARNING else "error"
-        },
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
     }
 
 
@@ -46,8 +46,8 @@ class SarifReporter(Reporter):
         self.results.append(
             {
                 "ruleId": finding.code,
-                "level": "warning" if finding.severity is Severity.WARNING else "error",
-                "message": {"text": finding.message},
+                "level": LEVELS[finding.severity],
+                "message": {"text": clean_text(finding.full_message)},
                 "locations": [
                     {
                         "physicalLocation": {

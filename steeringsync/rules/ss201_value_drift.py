@@ -50,6 +50,7 @@ class ValueDrift(DriftRule):
     """
 
     code = "SS201"
+    hint = "`steeringsync sync` rewrites the documented values (`sync --diff` to review first)"
     name = "setting-value-drift"
     summary = "Documented setting value differs from the code default or an env file"
     VALID = (
@@ -76,8 +77,7 @@ class ValueDrift(DriftRule):
             if doc.value is None:
                 continue
             documented = normalize(doc.value)
-            here = model.where(doc.path, doc.line)
-            said = f"`{doc.key}` is documented as {shown(doc.key, doc.value)} ({here})"
+            said = f"`{doc.key}` is documented as {shown(doc.key, doc.value)}"
             defaults = model.literal_defaults(doc.key)
             values = {normalize(r.setting.default or "") for r in defaults}
             if defaults and documented not in values:

@@ -9,7 +9,7 @@ from steeringsync.drift.model import DriftModel
 from steeringsync.drift.rule import DriftRule, code_location
 from steeringsync.drift.secrets import shown
 from steeringsync.rules.base import Invalid
-from steeringsync.types import Finding
+from steeringsync.types import Finding, Severity
 
 _DOC = "==> .kiro/steering/tech.md <==\n"
 
@@ -45,6 +45,8 @@ class UndocumentedSetting(DriftRule):
     """
 
     code = "SS203"
+    severity = Severity.WARNING
+    hint = "document them in a steering doc, or keep private ones out with `drift-exclude`"
     name = "undocumented-setting"
     summary = "Setting read by the code that no steering doc documents"
     VALID = (
@@ -76,8 +78,7 @@ class UndocumentedSetting(DriftRule):
             finding = self.finding(
                 first.path,
                 code_location(first),
-                f"`{key}`{said} is read here ({model.where(first.path, first.setting.line)})"
-                f"{also} but no steering doc documents it",
+                f"`{key}`{said} is read here{also} but no steering doc documents it",
             )
             if first.setting.suppresses(self.code):
                 finding = dataclasses.replace(finding, suppressed=True)

@@ -81,6 +81,7 @@ class UnusedNoqa(ProjectRule):
     summary = "noqa comment with an unknown code, malformed, or suppressing nothing"
     severity = Severity.WARNING
     fix_applicability = Applicability.SAFE
+    hint = "`steeringsync check --fix` removes them"
     # codes that exist although no rule object stands for them in every run
     VALID: ClassVar[Sequence[str]] = (
         "==> app.py <==\nx = 1  # noqa: E501\n",

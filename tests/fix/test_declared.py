@@ -32,7 +32,7 @@ def project(write_tree: Callable[[dict[str, str]], Path], monkeypatch: pytest.Mo
 def test_fix_renames_safe_sites_and_reports_the_rest(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["check", "--select", "SS1", "--fix", "."])
+    code = main(["check", "--select", "SS1", "--fix", "--output-format", "concise", "."])
     out = capsys.readouterr().out
     assert (project / "app/x.py").read_text() == (
         "import legacy_cache\n"

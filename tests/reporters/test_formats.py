@@ -22,9 +22,13 @@ PROJECT = HERE / "project"
 UPDATE = os.environ.get("STEERINGSYNC_UPDATE_GOLDEN") == "1"
 GOLDEN = {
     "text": "expected.txt",
+    "concise": "expected.concise",
+    "full": "expected.full",
     "json": "expected.json",
     "sarif": "expected.sarif",
     "github": "expected.github",
+    "gitlab": "expected.gitlab.json",
+    "junit": "expected.junit.xml",
 }
 
 
@@ -72,7 +76,12 @@ def test_json_findings_have_the_documented_keys(capsys, monkeypatch) -> None:
         "fixable",
     }
     assert items and all(keys <= set(item) for item in items)
-    assert {item["path"] for item in items} == {"app/broken.py", "app/views.py"}
+    assert {item["path"] for item in items} == {
+        ".kiro/steering/tech.md",
+        "app/broken.py",
+        "app/settings.py",
+        "app/views.py",
+    }
     assert all(item["line"] >= 1 and item["column"] >= 1 for item in items)
 
 
@@ -90,7 +99,8 @@ def test_sarif_validates_against_the_official_schema(capsys, monkeypatch) -> Non
 
 def test_github_annotations_escape_properties_and_data(capsys, monkeypatch) -> None:
     lines = render("github", capsys, monkeypatch).splitlines()
-    assert all(line.startswith("::error file=app/") for line in lines)
+    assert all(line.startswith(("::error file=", "::warning file=")) for line in lines)
+    assert any(line.startswith("::warning file=app/settings.py") for line in lines)
     assert any("title=SS900::SS900 syntax error" in line for line in lines)
 
 

@@ -30,7 +30,8 @@ def test_message_names_both_locations_and_values(write_tree: Tree) -> None:
     assert finding.path == root / DOC
     assert (finding.location.line, finding.location.column) == (4, 23)
     assert finding.message == (
-        "`REDIS_SESSION_TIMEOUT` is documented as `7200` (.kiro/steering/tech.md:4) "
+        # the doc's place is the finding's own: the message names the other one
+        "`REDIS_SESSION_TIMEOUT` is documented as `7200` "
         "but the code defaults to `3600` (app/settings.py:3)"
     )
 
