@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from steeringsync.project import Project
     from steeringsync.types import Finding
 
-# fence languages whose comments start with `#`: a doc's noqa there is `# noqa: CODE`
+# fence languages whose comments start with a hash: a doc's noqa comment there is one
 HASH_COMMENT_LANGS = frozenset(
     {"", "python", "py", "python3", "py3", "bash", "sh", "shell", "zsh", "console", "env",
      "dotenv", "ini", "toml", "yaml", "yml", "properties", "conf", "dockerfile", "make"}
@@ -72,7 +72,7 @@ def _without(line: str, d: Directive, keep: list[str], html: bool) -> str:
     if keep and d.codes is not None:
         return line[: d.start] + _render(keep, html) + line[d.end :]
     tail = line[d.end :]
-    if tail.strip() and not html:  # `# noqa: X why` -> `# why`: the rest stays a comment
+    if tail.strip() and not html:  # the reason after the codes stays a comment
         return line[: d.start] + "#" + tail
     return (line[: d.start].rstrip() + (tail if tail.strip() else "")).rstrip()
 

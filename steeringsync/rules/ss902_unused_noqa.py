@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import tokenize
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,12 +32,23 @@ class NoqaCollector(FactCollector):
         return (b"noqa", b"NOQA", b"Noqa", b"NoQA")
 
     def collect(self, source: PythonSource) -> list[Any]:
+        """Comments only: a ``# noqa`` inside a string or docstring is text, not a directive."""
         found: list[Any] = []
-        for number, line in enumerate(source.lines, start=1):
-            for d in directives(line):
+        for number, column, comment in _comments(source.text):
+            for d in directives(comment):
                 codes = None if d.codes is None else list(d.codes)
-                found.append([number, d.start, d.end, codes, d.malformed])
+                found.append([number, column + d.start, column + d.end, codes, d.malformed])
         return found
+
+
+def _comments(text: str) -> Iterator[tuple[int, int, str]]:
+    """(line, 0-based column, text) of each comment saying noqa (the file parsed already)."""
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT and "noqa" in tok.string.lower():
+                yield tok.start[0], tok.start[1], tok.string
+    except (tokenize.TokenError, SyntaxError):
+        return
 
 
 @dataclass(frozen=True)
@@ -139,7 +152,7 @@ class UnusedNoqa(ProjectRule):
         here = used.get((str(placed.path), placed.line), set())
         location = Location(placed.line, d.start + 1, placed.line, d.end + 1)
         if d.malformed is not None:
-            text = d.malformed or "nothing"
+            text = (d.malformed.split() or ["nothing"])[0][:40]
             yield self.finding(
                 placed.path,
                 location,
