@@ -34,8 +34,7 @@ def test_reported_once_at_the_first_read(write_tree: Tree) -> None:
         5,
     )
     assert finding.message == (
-        "`POOL` (default `10`) is read here (and 1 more place) "
-        "but no steering doc documents it"
+        "`POOL` (default `10`) is read here (and 1 more place) but no steering doc documents it"
     )
 
 
