@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -18,7 +18,10 @@ from steeringsync.project import Project
 from steeringsync.reporters import make_reporter
 from steeringsync.reporters.escaping import clean_text
 from steeringsync.rules import ALL_RULES, RULES_BY_CODE, build_rules
-from steeringsync.types import ExitCode, OutputFormat
+from steeringsync.types import ExitCode, Finding, OutputFormat
+
+if TYPE_CHECKING:
+    from steeringsync.drift.sync import SyncReport
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -353,13 +356,36 @@ def sync_command(
                 f"{project.relative(change.path)}:{change.line}: {verb} "
                 f"`{change.key}` from `{old}` to `{new}`"
             )
-    if not report.changes:
+    # what `check` would still call drift (SS201) once these changes are made: sync and
+    # check must agree, so a drift sync cannot settle is reported and fails --check
+    remaining = [] if env_file is not None else _unsettled(project, start, config_file, report)
+    for finding in remaining:
+        click.echo(
+            f"{project.relative(finding.path)}:{finding.location.line}: sync cannot settle: "
+            f"{clean_text(finding.message)}",
+            err=True,
+        )
+    if not report.changes and not remaining:
         click.echo("Nothing to sync.", err=True)
         return ExitCode.CLEAN
+    if not report.changes:
+        click.echo(f"Nothing sync can change; {len(remaining)} drift finding(s) remain.", err=True)
+        return ExitCode.FINDINGS
     if dry:
         return ExitCode.FINDINGS
     click.echo(f"Updated {len(report.changes)} value(s) in {len(report.written)} doc(s).", err=True)
-    return ExitCode.CLEAN
+    return ExitCode.FINDINGS if remaining else ExitCode.CLEAN
+
+
+def _unsettled(
+    project: Project, start: Path, config_file: Path | None, report: SyncReport
+) -> list[Finding]:
+    """The SS201 findings ``check`` reports once the sync's changes are made."""
+    after = Project.discover(start, config_file) if report.written else project
+    dry = not report.written
+    changing = {(c.path, c.line) for c in report.changes} if dry else set()
+    found = api.check(after, api.CheckOptions(select=("SS201",), cache=False)).active
+    return [f for f in found if (f.path, f.location.line) not in changing]
 
 
 @cli.command("rules")
