@@ -78,3 +78,19 @@ def test_test_code_defaults_are_not_compared(write_tree: Tree) -> None:
         }
     )
     assert check(root) == []
+
+
+def test_one_doc_line_against_several_sources_is_reported_once(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            DOC: "```bash\nTIMEOUT=10\n```\n",
+            "app/settings.py": "import os\n\nT = os.getenv('TIMEOUT', '30')\n",
+            ".env.example": "TIMEOUT=20\n",
+            "deploy/prod.env": "TIMEOUT=40\n",
+        }
+    )
+    [finding] = check(root)
+    assert finding.message == (
+        "`TIMEOUT` is documented as `10` but the code defaults to `30` (app/settings.py:3) "
+        "and .env.example:1 sets `20` and deploy/prod.env:1 sets `40`"
+    )
