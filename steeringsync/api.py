@@ -74,9 +74,11 @@ def enabled_rules(project: Project, options: CheckOptions) -> list[Rule]:
     rules = build_rules(project)
     known = [r.code for r in rules]
     config = project.config
+    in_pyproject = config.source is not None and config.source.name == "pyproject.toml"
+    prefix = "tool.steeringsync." if in_pyproject else ""
     for key, codes in config.code_lists():
         for problem in unknown_codes(codes, known):
-            raise ConfigError(problem, path=config.source, key=key)
+            raise ConfigError(problem, path=config.source, key=prefix + key)
     cli_lists = (
         ("--select", options.select or ()),
         ("--extend-select", options.extend_select),

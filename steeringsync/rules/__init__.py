@@ -73,7 +73,9 @@ def unknown_codes(selectors: Iterable[str], known: Iterable[str]) -> list[str]:
             continue
         if any(code.startswith(selector) for code in codes):
             continue
-        near = difflib.get_close_matches(selector, codes, n=3, cutoff=0.6)
+        # a code for a code, a prefix of the same length for a prefix (SS8 -> SS9, SS0)
+        candidates = sorted({c[: len(selector)] for c in codes})
+        near = difflib.get_close_matches(selector, candidates, n=3, cutoff=0.6)
         if not near:  # SS999 -> the codes sharing the longest prefix with it
             for size in range(len(selector) - 1, 1, -1):
                 near = [c for c in codes if c.startswith(selector[:size])][:3]
