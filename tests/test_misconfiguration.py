@@ -99,16 +99,6 @@ def test_unused_noqa_is_reported_and_fixed(project: Path, capsys) -> None:
         + DEPRECATED.replace("as s:", "as s:  # noqa: SS001, SS303")  # SS303 unused there
     )
     (project / DOC).write_text("# Tech\n\nText. <!-- noqa: SS302 -->\n")
-    assert (
-        found(capsys)
-        == [
-            (".kiro/steering/tech.md", 3),
-            ("app/views.py", 1),
-            ("app/views.py", 2),
-            ("app/views.py", 4),
-        ]
-        or found(capsys) != []
-    )  # the exact list is asserted below
     items = found(capsys)
     assert items == [
         ("SS902", ".kiro/steering/tech.md", 3),
