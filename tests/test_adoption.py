@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -122,27 +123,23 @@ def _hook_files_regex() -> str:
     return str(hook["files"])
 
 
+def _readme_pre_commit_config() -> dict[str, Any]:
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("## pre-commit") :]
+    block = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
+    assert block is not None
+    config: dict[str, Any] = yaml.safe_load(block.group(1))
+    return config
+
+
 def test_pre_commit_checks_a_doc_only_commit(legacy: Path, capsys) -> None:
     assert main(["check", "--no-cache", "--write-baseline", BASELINE]) == 0
     capsys.readouterr()
-    # the README's `repo: local` hook, with the files filter of the published hook
-    config = {
-        "repos": [
-            {
-                "repo": "local",
-                "hooks": [
-                    {
-                        "id": "steeringsync",
-                        "name": "steeringsync",
-                        "entry": f"steeringsync check --no-cache --baseline {BASELINE}",
-                        "language": "system",
-                        "files": _hook_files_regex(),
-                        "require_serial": True,
-                    }
-                ],
-            }
-        ]
-    }
+    # the README's `repo: local` hook, verbatim; its files filter is the published hook's
+    config = _readme_pre_commit_config()
+    [hook] = config["repos"][0]["hooks"]
+    assert hook["files"] == _hook_files_regex()
+    assert BASELINE in hook["entry"]
     (legacy / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
     git(legacy, "add", ".")
     git(legacy, "commit", "-q", "-m", "adopt steeringsync")
