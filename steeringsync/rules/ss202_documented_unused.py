@@ -65,6 +65,5 @@ class DocumentedUnused(DriftRule):
                 yield self.finding(
                     doc.path,
                     key_location(doc),
-                    f"`{doc.key}` is documented ({model.where(doc.path, doc.line)}) "
-                    "but no code reads it and no env file sets it",
+                    f"`{doc.key}` is documented but no code reads it and no env file sets it",
                 )

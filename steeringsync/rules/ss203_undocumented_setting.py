@@ -72,13 +72,14 @@ class UndocumentedSetting(DriftRule):
                 continue
             first = reads[0]
             others = len(reads) - 1
-            also = f" (and {others} more place{'s' * (others > 1)})" if others else ""
+            also = f", read in {others} more place{'s' * (others > 1)}" if others else ""
             default = first.setting.default
             said = f" (default {shown(key, default)})" if default is not None else ""
             finding = self.finding(
                 first.path,
                 code_location(first),
-                f"`{key}`{said} is read here{also} but no steering doc documents it",
+                # short: what to do about it is the rule's hint, printed once
+                f"undocumented setting `{key}`{said}{also}",
             )
             if first.setting.suppresses(self.code):
                 finding = dataclasses.replace(finding, suppressed=True)
