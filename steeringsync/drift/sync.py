@@ -79,8 +79,24 @@ def targets_from_code(model: DriftModel) -> Targets:
     targets: Targets = {}
     for key, reads in model.by_key().items():
         default = model.code_default(key)
+        # an env file that says otherwise: writing the code's value would only move the
+        # disagreement to another source (SS201 would still report the line)
+        other = next(
+            (
+                e
+                for e in model.env
+                if e.key == key
+                and e.value is not None
+                and default is not None
+                and normalize(e.value) != normalize(default)
+            ),
+            None,
+        )
         if any(r.setting.state == UNKNOWN for r in reads):
             targets[key] = Skip("the code computes its default")
+        elif other is not None:
+            where = model.where(other.path, other.line)
+            targets[key] = Skip(f"the code and {where} disagree; settle that first")
         elif default is not None:
             targets[key] = default
         elif model.literal_defaults(key):

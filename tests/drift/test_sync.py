@@ -228,14 +228,30 @@ def _ss201(root: Path, capsys: pytest.CaptureFixture[str]) -> int:
     return len(json.loads(capsys.readouterr().out))
 
 
+def test_a_value_an_env_file_disputes_is_left_alone(write_tree: Tree, capsys) -> None:
+    root = write_tree(
+        {
+            DOC: "```bash\nTIMEOUT=10\n```\n",
+            "app.py": "import os\nos.getenv('TIMEOUT', '30')\n",
+            ".env.example": "TIMEOUT=10\n",
+        }
+    )
+    code, _, err = run(capsys, "sync", str(root))
+    assert code == 1  # the drift remains, and sync says it cannot settle it
+    assert "`TIMEOUT` left alone: the code and .env.example:1 disagree" in err
+    assert (root / DOC).read_text() == "```bash\nTIMEOUT=10\n```\n"
+
+
 def test_sync_never_adds_drift_and_check_agrees(fixture_repo: Path, capsys) -> None:
     before = _ss201(fixture_repo, capsys)
     assert before > 0
     check_code = run(capsys, "sync", "--check", str(fixture_repo))[0]
     assert check_code == 1
-    run(capsys, "sync", str(fixture_repo))
+    _, out, _ = run(capsys, "sync", str(fixture_repo))
+    changed = out.count(": changed `")
     after = _ss201(fixture_repo, capsys)
-    assert after < before
+    # each rewritten line agrees with every source now: its finding is gone, none is added
+    assert changed > 0 and after == before - changed
     # what remains is what sync said it cannot settle, and --check says so too
     code, _, err = run(capsys, "sync", "--check", str(fixture_repo))
     assert code == (1 if after else 0)
