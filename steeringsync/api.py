@@ -148,12 +148,14 @@ def open_cache(project: Project, job: FileJob, options: CheckOptions) -> Cache |
         return None  # a fix run rewrites files; its results must not answer a later check
     docs = [(project.relative(p), _read_or_none(p)) for p in project.doc_paths]
     key = run_key((job, project.config, docs))
-    return None if key is None else Cache(project.root, key)
+    return None if key is None else Cache(project.root, key, project.cache_base)
 
 
 def _read_or_none(path: Path) -> bytes | None:
+    from steeringsync.steering.document import read_doc_bytes
+
     try:
-        return path.read_bytes()
+        return read_doc_bytes(path)
     except OSError:
         return None
 
@@ -229,6 +231,7 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
         report.findings.extend(_suppress_in_docs(docs, found))
     report.findings = _per_file_ignored(project, report.findings)
     report.notices.extend(project.notices)
+    report.notices.extend(project.skipped_notices())
     report.findings.sort(key=Finding.sort_key)
     if options.fix and noqa is not None:
         _fix_noqa(project, report, noqa)

@@ -29,17 +29,31 @@ class Reporter:
         self.color = color
         self.show_fixes = show_fixes
         self._shown: dict[Path, str] = {}  # a file's findings share its display path
+        self._raw: dict[Path, str] = {}
+
+    def raw_path(self, path: Path) -> str:
+        """Posix path relative to the working directory, unescaped (for URIs)."""
+        raw = self._raw.get(path)
+        if raw is None:
+            try:
+                raw = Path(os.path.relpath(path, self.cwd)).as_posix()
+            except ValueError:  # another drive on Windows
+                raw = path.as_posix()
+            self._raw[path] = raw
+        return raw
 
     def display_path(self, path: Path) -> str:
-        """Posix path relative to the working directory (as users type them), escaped."""
+        """Posix path relative to the working directory (as users type them), escaped:
+        a file name is the repository's to choose, control characters included."""
         shown = self._shown.get(path)
         if shown is None:
-            try:
-                shown = Path(os.path.relpath(path, self.cwd)).as_posix()
-            except ValueError:  # another drive on Windows
-                shown = path.as_posix()
-            shown = self._shown[path] = clean_text(shown)
+            shown = self._shown[path] = clean_text(self.raw_path(path))
         return shown
+
+    @staticmethod
+    def message(finding: Finding) -> str:
+        """The finding's message with its hint, escaped (it quotes doc text and values)."""
+        return clean_text(finding.full_message)
 
     def start(self) -> None:
         """Called once before any finding."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from steeringsync.reporters.base import Reporter
-from steeringsync.reporters.escaping import clean_text
+from steeringsync.reporters.escaping import safe_line
 from steeringsync.reporters.summary import write_summary
 from steeringsync.types import Finding
 
@@ -17,10 +17,11 @@ class ConciseReporter(Reporter):
     def handle(self, finding: Finding) -> None:
         loc = finding.location
         marker = " [*]" if finding.fixable else ""
-        self.stream.write(
+        line = (
             f"{self.display_path(finding.path)}:{loc.line}:{loc.column}: "
-            f"{finding.code}{marker} {clean_text(finding.full_message)}\n"
+            f"{finding.code}{marker} {self.message(finding)}"
         )
+        self.stream.write(safe_line(line) + "\n")
 
     def finish(self, report: CheckReport) -> None:
         if not self.quiet:

@@ -6,7 +6,6 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from steeringsync.reporters.base import Reporter
-from steeringsync.reporters.escaping import clean_text
 from steeringsync.types import Finding
 
 if TYPE_CHECKING:
@@ -22,7 +21,7 @@ class JsonReporter(Reporter):
         self.items.append(
             {
                 "code": finding.code,
-                "message": clean_text(finding.full_message),
+                "message": self.message(finding),
                 "path": self.display_path(finding.path),
                 "line": loc.line,
                 "column": loc.column,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from steeringsync.reporters.base import Reporter
-from steeringsync.reporters.escaping import clean_text
+from steeringsync.reporters.escaping import clean_text, safe_line
 from steeringsync.reporters.summary import SEVERITY_STYLE, paint, write_summary
 from steeringsync.types import Finding, Severity
 
@@ -48,7 +48,9 @@ class TextReporter(Reporter):
         self._file(finding.path, [finding])
 
     def _file(self, path: Path, findings: list[Finding]) -> None:
-        self.stream.write(paint(self, self.display_path(path), "bold") + ":\n")
+        # a path is the repository's to choose: it must not read as a workflow command
+        header = safe_line(self.display_path(path) + ":")
+        self.stream.write(paint(self, header, "bold") + "\n")
         lines = self._read(path) if self.full else None
         width = max(len(f"{f.location.line}:{f.location.column}") for f in findings)
         for finding in findings:

@@ -24,7 +24,7 @@ HTML_NOQA_RE = re.compile(
 @dataclasses.dataclass(frozen=True)
 class DocDirective:
     directive: Directive
-    html: bool  # `<!-- noqa -->` (ours alone) rather than `# noqa` (maybe another tool's)
+    html: bool  # an HTML comment (ours alone) rather than a hash one (maybe another tool's)
 
 
 def doc_directives(line: str) -> list[DocDirective]:
@@ -50,8 +50,11 @@ def line_suppresses(line: str, code: str) -> bool:
 def mark_suppressed(doc: SteeringDoc, findings: Iterable[Finding]) -> Iterator[Finding]:
     """The findings, those on a line with a matching noqa comment marked ``suppressed``."""
     lines: list[str] | None = None
+    has_noqa: bool | None = None  # the doc is scanned once, not once per finding
     for finding in findings:
-        if finding.path == doc.path and "noqa" in doc.text.lower():
+        if has_noqa is None:
+            has_noqa = "noqa" in doc.text.lower()
+        if has_noqa and finding.path == doc.path:
             lines = lines if lines is not None else doc.text.split("\n")
             number = finding.location.line
             line = lines[number - 1] if 0 < number <= len(lines) else ""
