@@ -24,6 +24,13 @@ if TYPE_CHECKING:
     from steeringsync.drift.sync import SyncReport
 
 
+def _patch_text(text: str) -> str:
+    """A diff as printed: exact bytes into a pipe (``| git apply`` needs them, a BOM or a
+    control character included), escaped on a terminal, where a person reads it."""
+    isatty = getattr(sys.stdout, "isatty", None)
+    return clean_block(text) if isatty is not None and isatty() else text
+
+
 def _say(text: str, *, err: bool = False) -> None:
     """Print one line that may hold repository text (a path, a value), escaped."""
     click.echo(safe_line(clean_text(text)), err=err)
@@ -224,7 +231,7 @@ def check(
         _say(f"note: {notice}", err=True)
     if diff:  # like ruff: the diff is the output; exit 1 when there is a change
         for text in report.diffs:
-            click.echo(clean_block(text), nl=False)
+            click.echo(_patch_text(text), nl=False)
         changes = len(report.diffs)
         click.echo(f"Would fix {changes} file{'s' if changes != 1 else ''}.", err=True)
         return ExitCode.FINDINGS if report.diffs else ExitCode.CLEAN
@@ -381,7 +388,7 @@ def sync_command(
         _say(f"note: {note}", err=True)
     if diff:
         for text in report.diffs:
-            click.echo(clean_block(text), nl=False)
+            click.echo(_patch_text(text), nl=False)
     else:
         for change in report.changes:
             old, new = (mask(change.key, v) for v in (change.old, change.new))
