@@ -10,6 +10,7 @@ from typing import Any
 
 from steeringsync.drift.doc_settings import DocSetting, extract
 from steeringsync.drift.env_files import EnvSetting, env_settings
+from steeringsync.drift.mentions import NameIndex, index
 from steeringsync.drift.reads import LITERAL, CodeRead, code_reads
 from steeringsync.drift.values import normalize
 from steeringsync.project import Project
@@ -37,6 +38,18 @@ class DriftModel:
     reads: list[CodeRead] = field(default_factory=list)
     test_reads: list[CodeRead] = field(default_factory=list)
     env: list[EnvSetting] = field(default_factory=list)
+    _names: NameIndex | None = field(default=None, repr=False)
+
+    @property
+    def names(self) -> NameIndex:
+        """Where setting names occur in docs and other files, built on first use."""
+        if self._names is None:
+            self._names = index(self.project)
+        return self._names
+
+    def example_env(self) -> list[EnvSetting]:
+        """Settings of the example/template env files (not of environment overrides)."""
+        return [e for e in self.env if is_example_env(e.path.name)]
 
     def where(self, path: Path, line: int) -> str:
         return f"{self.project.relative(path)}:{line}"
@@ -62,6 +75,16 @@ class DriftModel:
         for read in self.reads:
             grouped[read.setting.key].append(read)
         return grouped
+
+
+_EXAMPLE_WORDS = ("example", "sample", "template", "dist", "defaults", "default")
+
+
+def is_example_env(name: str) -> bool:
+    """``.env.example``, ``env.sample``, ``app.env.template``: the documented defaults.
+    ``.env.development``, ``.env.docker``, ``prod.env``: overrides for one environment."""
+    parts = name.lower().replace("-", ".").replace("_", ".").split(".")
+    return any(p in _EXAMPLE_WORDS for p in parts)
 
 
 def in_scope(key: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:

@@ -23,7 +23,7 @@ EXPECTED = [
     ("SS201", DOC, 25),  # SESSION_MAX_LIFETIME in an aligned table
     ("SS201", DOC, 27),  # APP_PORT: pydantic-settings field with env_prefix
     ("SS201", DOC, 34),  # POOL_SIZE in an ini block
-    ("SS203", "app/settings.py", 19),  # FEATURE_X is read but undocumented
+    ("SS203", "app/settings.py", 19),  # REDIS_PREFIX: read, undocumented, other REDIS_ settings are
     ("SS204", "app/worker.py", 3),  # CACHE_TTL 600 here, 300 in settings.py
 ]
 # Not findings: DEBUG=True vs "true" (boolean case), CACHE_DIR=$HOME/... (an expansion),
