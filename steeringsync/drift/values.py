@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 _BOOLEANS = frozenset({"true", "false"})
 
 
@@ -36,3 +38,17 @@ def python_literal(value: object) -> str | None:
     if isinstance(value, str | int | float):
         return str(value)
     return None
+
+
+_PLACEHOLDER = re.compile(
+    r"^<.*>$|^\[.*\]$|^\{\{.*\}\}$|\.\.\.|\u2026|\*{3,}|x{3,}|X{3,}|"
+    r"(?:^|[-_ ])your(?:[-_ ]|$)|^your|[-_]here$|change[-_ ]?me|replace[-_ ]?(?:me|this|with)|"
+    r"placeholder|^todo$|^tbd$|^fill[-_ ]?(?:me|in)",
+    re.IGNORECASE,
+)
+
+
+def is_placeholder(value: str) -> bool:
+    """``your-key-here``, ``<generated-key>``, ``sk-xxx``, ``...``, ``changeme``, ``****``:
+    a stand-in for whatever the reader fills in, never a value to compare."""
+    return _PLACEHOLDER.search(unquote(value.strip())) is not None
