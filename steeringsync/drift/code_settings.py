@@ -46,7 +46,18 @@ _AFTER = {
 
 # fallbacks that only say "nothing is set" in a message: not a default anyone runs with
 _DISPLAY_VALUES = frozenset(
-    {"not set", "(not set)", "<not set>", "unset", "unknown", "n/a", "none", "not configured"}
+    {
+        "not set",
+        "not_set",
+        "(not set)",
+        "<not set>",
+        "unset",
+        "unknown",
+        "n/a",
+        "none",
+        "not configured",
+        "not-set",
+    }
 )
 # calls whose arguments are shown, not used: print, logging, click.echo, str.format
 _SHOWN = frozenset(

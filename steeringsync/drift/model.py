@@ -12,7 +12,7 @@ from steeringsync.drift.doc_settings import DocSetting, extract
 from steeringsync.drift.env_files import EnvSetting, env_settings
 from steeringsync.drift.mentions import NameIndex, index
 from steeringsync.drift.reads import LITERAL, CodeRead, code_reads
-from steeringsync.drift.values import normalize
+from steeringsync.drift.values import is_placeholder, normalize
 from steeringsync.project import Project
 
 TEST_DIRS = frozenset({"tests", "test", "testing"})
@@ -20,13 +20,38 @@ TEST_DIRS = frozenset({"tests", "test", "testing"})
 VENDORED_DIRS = frozenset({"vendor", "vendored", "_vendor", "third_party", "third-party", ".kiro"})
 # Folders of stand-alone scripts: each script is run on its own, with its own defaults
 SCRIPT_DIRS = frozenset(
-    {"scripts", "script", "tools", "bin", "examples", "example", "demo", "demos", "debug", "backup"}
+    {
+        "scripts",
+        "script",
+        "tools",
+        "bin",
+        "examples",
+        "example",
+        "demo",
+        "demos",
+        "debug",
+        "backup",
+        "docker",
+    }
 )
 # Files that make a folder its own deployable unit (a package, a service, a function)
 DEPLOYABLE_MARKERS = (
     "pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Dockerfile",
     "package.json", "handler.py", "lambda_function.py", "template.yaml", "serverless.yml",
 )  # fmt: skip
+
+
+def is_default(read: CodeRead) -> bool:
+    """A literal the setting falls back to: not a write (``setdefault``), not a fallback
+    only shown in a message, not one environment's settings subclass, not empty ("unset")
+    and not a placeholder."""
+    s = read.setting
+    return (
+        s.state == LITERAL
+        and not s.use
+        and bool((s.default or "").strip())
+        and not is_placeholder(s.default or "")
+    )
 
 
 def is_vendored(relative: str) -> bool:
@@ -67,12 +92,16 @@ class DriftModel:
         """Settings of the example/template env files (not of environment overrides)."""
         return [e for e in self.env if is_example_env(e.path.name)]
 
+    def is_script(self, path: Path) -> bool:
+        """A stand-alone script (under ``scripts/``, ``tools/``, …): its own defaults."""
+        return any(p in SCRIPT_DIRS for p in self.project.relative(path).split("/")[:-1])
+
     def deployable(self, path: Path) -> str:
         """The unit ``path`` is deployed with: the nearest folder holding a package,
         service or function marker; a stand-alone script is a unit of its own."""
         relative = self.project.relative(path)
         parts = relative.split("/")[:-1]
-        if any(p in SCRIPT_DIRS for p in parts):
+        if self.is_script(path):
             return relative
         known = self._units.get(path.parent)
         if known is not None:

@@ -29,6 +29,26 @@ def same(left: str, right: str) -> bool:
     return normalize(left) == normalize(right)
 
 
+_FALSY = frozenset({"false", "0", "no", "off"})
+_TRUTHY = frozenset({"true", "1", "yes", "on"})
+
+
+# `scheme://user:password@` of a URL: examples in docs, never the point of a comparison
+_USERINFO = re.compile(r"(?<=://)[^/@\s]*@")
+
+
+def meaning(value: str) -> str:
+    """``normalize`` with the spellings of a flag merged (``0``/``false``/``no``/``off``
+    are one value to a reader and to every flag parser that accepts both) and a URL's
+    credentials dropped (``user:password@`` in a doc is an example)."""
+    text = normalize(value).lower()
+    if text in _FALSY:
+        return "false"
+    if text in _TRUTHY:
+        return "true"
+    return _USERINFO.sub("", normalize(value))
+
+
 def python_literal(value: object) -> str | None:
     """How a literal Python default reads in an environment variable; None when it has none."""
     if value is None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from steeringsync.drift.model import DriftModel
+from steeringsync.drift.model import DriftModel, is_default
 from steeringsync.drift.rule import DriftRule, value_location
-from steeringsync.drift.secrets import shown
-from steeringsync.drift.values import normalize
+from steeringsync.drift.secrets import is_secret, shown
+from steeringsync.drift.values import is_placeholder, meaning
 from steeringsync.rules.base import Invalid
 from steeringsync.types import Finding
 
@@ -72,14 +72,17 @@ class ValueDrift(DriftRule):
     )
 
     def check_drift(self, model: DriftModel) -> Iterable[Finding]:
+        examples = model.example_env()
         for doc in model.documented:
-            if doc.value is None:
+            if doc.value is None or is_secret(doc.key) or is_placeholder(doc.value):
                 continue
-            documented = normalize(doc.value)
+            documented = meaning(doc.value)
             here = model.where(doc.path, doc.line)
             said = f"`{doc.key}` is documented as {shown(doc.key, doc.value)} ({here})"
-            defaults = model.literal_defaults(doc.key)
-            values = {normalize(r.setting.default or "") for r in defaults}
+            defaults = [
+                r for r in model.reads_of(doc.key) if is_default(r) and not model.is_script(r.path)
+            ]
+            values = {meaning(r.setting.default or "") for r in defaults}
             if defaults and documented not in values:
                 read = defaults[0]
                 there = model.where(read.path, read.setting.line)
@@ -89,10 +92,10 @@ class ValueDrift(DriftRule):
                     f"{said} but the code defaults to "
                     f"{shown(doc.key, read.setting.default)} ({there})",
                 )
-            for env in model.env:
-                if env.key != doc.key or env.value is None:
+            for env in examples:
+                if env.key != doc.key or env.value is None or is_placeholder(env.value):
                     continue
-                if normalize(env.value) != documented:
+                if meaning(env.value) != documented:
                     there = model.where(env.path, env.line)
                     yield self.finding(
                         doc.path,

@@ -5,30 +5,17 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from steeringsync.drift.model import DriftModel
+from steeringsync.drift.model import DriftModel, is_default
 from steeringsync.drift.platform_vars import is_platform
-from steeringsync.drift.reads import LITERAL, CodeRead
+from steeringsync.drift.reads import CodeRead
 from steeringsync.drift.rule import DriftRule, code_location
 from steeringsync.drift.secrets import is_secret, shown
-from steeringsync.drift.values import is_placeholder, normalize
+from steeringsync.drift.values import meaning
 from steeringsync.rules.base import Invalid
 from steeringsync.types import Finding
 
 # set per entry point on purpose (each `manage.py`, `wsgi.py` names its own settings)
 NOT_COMPARED = frozenset({"DJANGO_SETTINGS_MODULE"})
-
-
-def _is_default(read: CodeRead) -> bool:
-    """A literal the setting falls back to: not a write (``setdefault``), not a fallback
-    only shown in a message, not one environment's settings subclass, not empty ("unset")
-    and not a placeholder."""
-    s = read.setting
-    return (
-        s.state == LITERAL
-        and not s.use
-        and bool((s.default or "").strip())
-        and not is_placeholder(s.default or "")
-    )
 
 
 class ConflictingDefaults(DriftRule):
@@ -91,7 +78,7 @@ class ConflictingDefaults(DriftRule):
                 continue
             units: dict[str, list[CodeRead]] = {}
             for read in reads:
-                if _is_default(read):
+                if is_default(read):
                     units.setdefault(model.deployable(read.path), []).append(read)
             for literal in units.values():
                 yield from self._conflicts(model, key, literal)
@@ -99,9 +86,9 @@ class ConflictingDefaults(DriftRule):
     def _conflicts(self, model: DriftModel, key: str, literal: list[CodeRead]) -> Iterable[Finding]:
         if literal:
             first = literal[0]
-            expected = normalize(first.setting.default or "")
+            expected = meaning(first.setting.default or "")
             for read in literal[1:]:
-                if normalize(read.setting.default or "") == expected:
+                if meaning(read.setting.default or "") == expected:
                     continue
                 there = model.where(first.path, first.setting.line)
                 finding = self.finding(

@@ -77,3 +77,58 @@ def test_test_code_defaults_are_not_compared(write_tree: Tree) -> None:
         }
     )
     assert check(root) == []
+
+
+# Lessons from the development corpus (benchmarks/precision/).
+
+
+def test_the_real_drift_is_still_found(write_tree: Tree) -> None:
+    # a documented port that the env example and the code both set differently,
+    # and a default stated in a bullet that the code contradicts
+    root = write_tree(
+        {
+            DOC: "```bash\nPORT=8000\n```\n- `BATCH_SIZE` - items per batch (default: 1)\n",
+            ".env.example": "PORT=8080\n",
+            "app.py": "import os\nP = os.getenv('PORT', '5000')\nB = os.getenv('BATCH_SIZE', '10')\n",
+        }
+    )
+    found = sorted((f.location.line, f.message.split(" but ")[1]) for f in check(root))
+    assert found == [
+        (2, ".env.example:1 sets `8080`"),
+        (2, "the code defaults to `5000` (app.py:2)"),
+        (4, "the code defaults to `10` (app.py:3)"),
+    ]
+
+
+def test_command_prefixes_and_shell_variables_are_not_documented_values(
+    write_tree: Tree,
+) -> None:
+    root = write_tree(
+        {
+            DOC: "```bash\nLIVE_TESTS=1 pytest\nJAVA_VERSION=$(java -version)\n```\n",
+            "app.py": "import os\nL = os.getenv('LIVE_TESTS', '0')\nJ = os.getenv('JAVA_VERSION', '21')\n",
+        }
+    )
+    assert check(root) == []
+
+
+def test_placeholders_secrets_and_environment_overrides(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            DOC: (
+                "```bash\nOPENAI_API_KEY=sk-xxx\nSECRET_KEY=abc\nGITHUB_USER=your-username\n"
+                "DATABASE_URL=postgresql://user:password@localhost/app\nLOG_LEVEL=INFO\n"
+                "DEBUG=0\n```\n"
+            ),
+            ".env.example": "SECRET_KEY=def\nGITHUB_USER=<your user>\nLOG_LEVEL=INFO\n",
+            ".env.development": "LOG_LEVEL=DEBUG\n",
+            "deploy/.env.docker": "LOG_LEVEL=WARNING\n",
+            "app.py": (
+                "import os\nK = os.getenv('OPENAI_API_KEY', 'none')\nU = os.getenv('GITHUB_USER', '')\n"
+                "D = os.getenv('DATABASE_URL', 'postgresql://app:s3cret@localhost/app')\nG = os.getenv('DEBUG', 'false')\n"
+                "print(os.getenv('LOG_LEVEL', 'unknown'))\n"
+            ),
+            "scripts/one_off.py": "import os\nL = os.getenv('LOG_LEVEL', 'ERROR')\n",
+        }
+    )
+    assert check(root) == []

@@ -142,9 +142,7 @@ def test_os_shell_ci_and_cloud_runtime_variables(write_tree: Tree) -> None:
         f"os.getenv('{k}')\n"
         for k in ("USER", "TERM", "COLORTERM", "CI", "AWS_REGION", "AWS_LAMBDA_FUNCTION_NAME")
     )
-    root = write_tree(
-        {DOC: DOCUMENTED + "- `AWS_TABLE`: x\n- `AWS_X`: y\n", "s.py": READS + reads}
-    )
+    root = write_tree({DOC: DOCUMENTED + "- `AWS_TABLE`: x\n- `AWS_X`: y\n", "s.py": READS + reads})
     assert keys(root) == []
 
 
