@@ -55,9 +55,8 @@ def extract(doc: SteeringDoc) -> list[DocSetting]:
 # `` `DRY_RUN` (default: 1) ``, `` - `PORT` - HTTP port (default `8080`) ``: a name in a code
 # span, then on the same line, with no other code span between, "default" and its value
 _PROSE_DEFAULT = re.compile(
-    rf"`(?P<key>{NAME})`[^`\n]*?\bdefault(?:s to|s|:)?[ \t]*:?[ \t]*"
-    r"(?:`(?P<quoted>[^`\n]+)`|(?P<bare>[^\s`),;]+))",
-    re.IGNORECASE,
+    rf"`(?P<key>{NAME})`[^`\n]*?\b[Dd]efault(?:s to|s|:)?[ \t]*:?[ \t]*"
+    r"(?:`(?P<quoted>[^`\n]+)`|(?P<bare>[^\s`),;]+))"
 )
 
 

@@ -35,6 +35,12 @@ _TRUTHY = frozenset({"true", "1", "yes", "on"})
 
 # `scheme://user:password@` of a URL: examples in docs, never the point of a comparison
 _USERINFO = re.compile(r"(?<=://)[^/@\s]*@")
+# a scheme's own port spelled out: `mysql://h:3306/db` is `mysql://h/db`
+_DEFAULT_PORT = re.compile(
+    r"(?P<my>^(?:mysql|mariadb)[^:]*://[^/:]*):3306\b|(?P<pg>^postgres[^:]*://[^/:]*):5432\b"
+    r"|(?P<redis>^rediss?://[^/:]*):6379\b|(?P<http>^http://[^/:]*):80\b"
+    r"|(?P<https>^https://[^/:]*):443\b"
+)
 
 
 def meaning(value: str) -> str:
@@ -46,7 +52,8 @@ def meaning(value: str) -> str:
         return "false"
     if text in _TRUTHY:
         return "true"
-    return _USERINFO.sub("", normalize(value))
+    bare = _USERINFO.sub("", normalize(value))
+    return _DEFAULT_PORT.sub(lambda m: m.group(m.lastgroup or 0), bare)
 
 
 def python_literal(value: object) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from steeringsync.drift.model import DriftModel, is_default
+from steeringsync.drift.reads import UNKNOWN
 from steeringsync.drift.rule import DriftRule, value_location
 from steeringsync.drift.secrets import is_secret, shown
 from steeringsync.drift.values import is_placeholder, meaning
@@ -22,9 +23,18 @@ class ValueDrift(DriftRule):
     the literal default the code gives the same setting (`os.getenv("KEY", "3600")`,
     `os.environ.get`, pydantic-settings fields) and with the value in example env files
     (`.env.example`, `.env.sample`, `.env.template`, `*.env`, `.env.*`). Values are
-    compared after stripping quotes and surrounding space and lower-casing `true`/`false`.
-    Defaults the code computes (`os.getenv("K", compute())`) are never a mismatch. Values
-    of secret-looking settings are masked in the message.
+    compared after stripping quotes and surrounding space, with the spellings of a flag
+    merged (`0`/`false`/`no`/`off`), a URL's credentials and its scheme's default port
+    dropped. Defaults stated in bullets and prose (`` `DRY_RUN` (default: true) ``) are
+    read too; `KEY=VALUE` that prefixes a command (`LIVE_TESTS=1 pytest`) or assigns a
+    shell variable (`V=$(…)`, `PATH=…`) is not a documented setting.
+
+    Never a mismatch: a default the code computes anywhere (`os.getenv("K", compute())`),
+    reads in stand-alone scripts (`scripts/`, `tools/`), empty, display-only
+    (`'not set'`) and placeholder values (`your-key-here`, `<token>`, `sk-xxx`, `...`,
+    `changeme`), secrets (documented secrets are examples), and env files for one
+    environment (`.env.development`, `.env.docker`): only example and template env files
+    (`.env.example`, `env.sample`, `*.env.template`) state the defaults.
 
     ## Why is this bad?
     `REDIS_SESSION_TIMEOUT=7200` in the docs while the code defaults to `3600` is the
@@ -79,9 +89,10 @@ class ValueDrift(DriftRule):
             documented = meaning(doc.value)
             here = model.where(doc.path, doc.line)
             said = f"`{doc.key}` is documented as {shown(doc.key, doc.value)} ({here})"
-            defaults = [
-                r for r in model.reads_of(doc.key) if is_default(r) and not model.is_script(r.path)
-            ]
+            reads = [r for r in model.reads_of(doc.key) if not model.is_script(r.path)]
+            # a default the code computes somewhere is the one that counts: unknown here
+            computed = any(r.setting.state == UNKNOWN and not r.setting.use for r in reads)
+            defaults = [] if computed else [r for r in reads if is_default(r)]
             values = {meaning(r.setting.default or "") for r in defaults}
             if defaults and documented not in values:
                 read = defaults[0]

@@ -132,3 +132,15 @@ def test_placeholders_secrets_and_environment_overrides(write_tree: Tree) -> Non
         }
     )
     assert check(root) == []
+
+
+def test_computed_defaults_default_ports_and_flag_spellings(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            DOC: "```bash\nDATABASE_URL=mysql://localhost/app\nDEBUG=0\n```\n",
+            ".env.example": "DATABASE_URL=mysql://app:pw@localhost:3306/app\nDEBUG=false\n",
+            "config.py": "import os\nD = os.getenv('DATABASE_URL', build_url())\n",
+            "health.py": "import os\nD = os.getenv('DATABASE_URL', 'MySQL database')\n",
+        }
+    )
+    assert check(root) == []
