@@ -415,6 +415,11 @@ class _SettingsClasses:
         return bool(typed & self.models)
 
 
+_TEXT_READ = re.compile(
+    rb"\b(?:getenv|environ\s*\.\s*get|environ\s*\[)\s*\(?\s*[\"'](?P<key>[A-Z_][A-Z0-9_]*)[\"']"
+)
+
+
 def _is_shown(node: ast.AST) -> bool:
     if isinstance(node, ast.JoinedStr):
         return True
@@ -489,3 +494,13 @@ class SettingsCollector(FactCollector):
 
     def collect(self, source: PythonSource) -> list[Any]:
         return [setting.to_fact() for setting in _Finder(source).find()]
+
+    def collect_unparsed(self, data: bytes) -> list[Any]:
+        """The keys of literal ``getenv("K")``/``environ["K"]`` reads, found in the text of a
+        file that does not parse: their defaults are unknown, the names are not."""
+        facts = []
+        for match in _TEXT_READ.finditer(data):
+            line = data.count(b"\n", 0, match.start()) + 1
+            key = match.group("key").decode("ascii")
+            facts.append(CodeSetting(key, UNKNOWN, None, line, 1, line, 1).to_fact())
+        return facts

@@ -89,7 +89,9 @@ def test_the_real_drift_is_still_found(write_tree: Tree) -> None:
         {
             DOC: "```bash\nPORT=8000\n```\n- `BATCH_SIZE` - items per batch (default: 1)\n",
             ".env.example": "PORT=8080\n",
-            "app.py": "import os\nP = os.getenv('PORT', '5000')\nB = os.getenv('BATCH_SIZE', '10')\n",
+            "app.py": (
+                "import os\nP = os.getenv('PORT', '5000')\nB = os.getenv('BATCH_SIZE', '10')\n"
+            ),
         }
     )
     found = sorted((f.location.line, f.message.split(" but ")[1]) for f in check(root))
@@ -106,7 +108,9 @@ def test_command_prefixes_and_shell_variables_are_not_documented_values(
     root = write_tree(
         {
             DOC: "```bash\nLIVE_TESTS=1 pytest\nJAVA_VERSION=$(java -version)\n```\n",
-            "app.py": "import os\nL = os.getenv('LIVE_TESTS', '0')\nJ = os.getenv('JAVA_VERSION', '21')\n",
+            "app.py": (
+                "import os\nL = os.getenv('LIVE_TESTS', '0')\nJ = os.getenv('JAVA_VERSION', '21')\n"
+            ),
         }
     )
     assert check(root) == []
@@ -124,8 +128,10 @@ def test_placeholders_secrets_and_environment_overrides(write_tree: Tree) -> Non
             ".env.development": "LOG_LEVEL=DEBUG\n",
             "deploy/.env.docker": "LOG_LEVEL=WARNING\n",
             "app.py": (
-                "import os\nK = os.getenv('OPENAI_API_KEY', 'none')\nU = os.getenv('GITHUB_USER', '')\n"
-                "D = os.getenv('DATABASE_URL', 'postgresql://app:s3cret@localhost/app')\nG = os.getenv('DEBUG', 'false')\n"
+                "import os\nK = os.getenv('OPENAI_API_KEY', 'none')\n"
+                "U = os.getenv('GITHUB_USER', '')\n"
+                "D = os.getenv('DATABASE_URL', 'postgresql://app:s3cret@localhost/app')\n"
+                "G = os.getenv('DEBUG', 'false')\n"
                 "print(os.getenv('LOG_LEVEL', 'unknown'))\n"
             ),
             "scripts/one_off.py": "import os\nL = os.getenv('LOG_LEVEL', 'ERROR')\n",

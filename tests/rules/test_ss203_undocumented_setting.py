@@ -183,7 +183,9 @@ def test_decouple_and_django_environ_reads(write_tree: Tree) -> None:
             DOC: DOCUMENTED,
             "s.py": READS,
             "a.py": "from decouple import config\nA = config('APP_A', default=3, cast=int)\n",
-            "b.py": "import environ\nenv = environ.Env()\nB = env('APP_B')\nC = env.str('APP_C', 'x')\n",
+            "b.py": (
+                "import environ\nenv = environ.Env()\nB = env('APP_B')\nC = env.str('APP_C', 'x')\n"
+            ),
         }
     )
     assert keys(root) == ["APP_A", "APP_B", "APP_C"]

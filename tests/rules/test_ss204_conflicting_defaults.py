@@ -87,7 +87,7 @@ def test_settings_subclasses_for_one_environment(write_tree: Tree) -> None:
 def test_vendored_code_empty_placeholder_and_secret_defaults(write_tree: Tree) -> None:
     root = write_tree(
         {
-            "app.py": "import os\nT = os.getenv('MODEL', 'gpt-4o')\nK = os.getenv('API_KEY', 'a')\n",
+            "app.py": "import os\nT = os.getenv('MODEL', 'gpt4')\nK = os.getenv('API_KEY', '1')\n",
             "vendor/lib/x.py": "import os\nT = os.getenv('MODEL', 'other')\n",
             ".kiro/skills/s.py": "import os\nT = os.getenv('MODEL', 'other')\n",
             "run.py": (

@@ -121,9 +121,9 @@ def test_a_call_the_doc_also_recommends_is_never_deprecated() -> None:
     # uses other calls: `app.get` is recommended, not deprecated
     text = (
         "## Async\n\n```python\n# ✅ 正确\n@app.get('/users')\nasync def get_user(db):\n"
-        "    return await db.execute(q)\n\n# ❌ 错误：忘记 await\nasync def get_user(db):\n"
+        "    return await db.execute(q)\n\n# ❌ 错误: 忘记 await\nasync def get_user(db):\n"
         "    db.execute(q)\n```\n\n"
-        "```python\n# ✅ 正确：全局复用\napp.state.http_client = httpx.AsyncClient()\n"
+        "```python\n# ✅ 正确: 全局复用\napp.state.http_client = httpx.AsyncClient()\n"
         "@app.post('/proxy')\nasync def proxy(): ...\n```\n"
     )
     assert declared_in(parse_text(Path("d.md"), text)) == []
