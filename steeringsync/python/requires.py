@@ -19,25 +19,47 @@ _MINIMUM = re.compile(r"(?:>=|~=|==|\^)\s*(\d+)\.(\d+)")
 _VERSION_FILE = re.compile(r"^\s*(?:python-|cpython-)?(\d+)\.(\d+)", re.MULTILINE)
 
 
-def declared_minimum(root: Path) -> tuple[int, int] | None:
-    """``requires-python = ">=3.12"`` -> (3, 12); else ``.python-version``; else None."""
+_DOCKER_FROM = re.compile(r"^\s*FROM\s+(?:\S+/)?python:(\d+)\.(\d+)", re.MULTILINE | re.IGNORECASE)
+
+
+def _requires(pyproject: Path) -> tuple[int, int] | None:
     try:
-        with (root / "pyproject.toml").open("rb") as f:
+        with pyproject.open("rb") as f:
             data = tomllib.load(f)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        data = {}
+        return None
     project = data.get("project")
     spec = project.get("requires-python") if isinstance(project, dict) else None
-    if isinstance(spec, str):
-        found = [(int(a), int(b)) for a, b in _MINIMUM.findall(spec)]
-        if found:
-            return max(found)
+    found = [(int(a), int(b)) for a, b in _MINIMUM.findall(spec)] if isinstance(spec, str) else []
+    return max(found) if found else None
+
+
+def _first_match(path: Path, pattern: re.Pattern[str]) -> tuple[int, int] | None:
     try:
-        text = (root / ".python-version").read_text(encoding="utf-8", errors="replace")[:200]
+        text = path.read_text(encoding="utf-8", errors="replace")[:20_000]
     except OSError:
         return None
-    match = _VERSION_FILE.search(text)
-    return (int(match.group(1)), int(match.group(2))) if match else None
+    found = [(int(a), int(b)) for a, b in pattern.findall(text)]
+    return min(found) if found else None
+
+
+def declared_minimum(root: Path) -> tuple[int, int] | None:
+    """The oldest Python the project runs on: ``requires-python = ">=3.12"`` -> (3, 12)
+    in the root's pyproject.toml (else the oldest of its sub-projects' one level down),
+    else ``.python-version``, else the root Dockerfile's ``FROM python:3.12``."""
+    found = _requires(root / "pyproject.toml")
+    if found is not None:
+        return found
+    try:
+        subprojects = sorted(root.glob("*/pyproject.toml"))[:50]
+    except OSError:
+        subprojects = []
+    declared = [_requires(p) for p in subprojects]
+    if declared and None not in declared:
+        return min(v for v in declared if v is not None)
+    return _first_match(root / ".python-version", _VERSION_FILE) or _first_match(
+        root / "Dockerfile", _DOCKER_FROM
+    )
 
 
 def newer_than_running(minimum: tuple[int, int] | None) -> bool:

@@ -35,7 +35,12 @@ def undocumented(model: DriftModel) -> set[str]:
     names = model.names
     settings = set(model.by_key()) | {d.key for d in model.documented} | {e.key for e in model.env}
     named = {k for k in settings if k in names.in_docs and not is_platform(k)}
-    read = {key for key in model.by_key() if not is_platform(key)}
+    # knobs of stand-alone scripts (`scripts/`, `tools/`) are the developers', not settings
+    read = {
+        key
+        for key, reads in model.by_key().items()
+        if not is_platform(key) and not all(model.is_script(r.path) for r in reads)
+    }
     if len(read & named) < MIN_DOCUMENTED:
         return set()
     families = {f for f in map(family, named) if f is not None}
@@ -61,8 +66,8 @@ class UndocumentedSetting(DriftRule):
     files set (Terraform, CDK, SAM and compose files, workflows, Dockerfiles, scripts);
     nested pydantic models (`aws: AWSConfig = Field(default_factory=AWSConfig)`);
     settings read only by test code (files under `tests/`, `test_*.py`, `*_test.py`,
-    `conftest.py`). `drift-include`/`drift-exclude` (globs on setting names) narrow it
-    further.
+    `conftest.py`) or only by stand-alone scripts (`scripts/`, `tools/`, `bin/`).
+    `drift-include`/`drift-exclude` (globs on setting names) narrow it further.
 
     ## Why is this bad?
     An undocumented setting in an area the docs cover is one nobody knows to set: its
