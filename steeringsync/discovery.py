@@ -151,6 +151,25 @@ class FileSelector:
                 yield path, rel or entry.name
 
 
+def is_gitignored(root: Path, path: Path) -> bool:
+    """Whether the ``.gitignore`` files from ``root`` down to ``path`` ignore it (it need
+    not exist: a generated file missing from a fresh clone is still ignored)."""
+    rel = _relative(path, root)
+    if rel is None:
+        return False
+    ignores: Ignores = []
+    directory = root
+    parts = rel.split("/")
+    for n, part in enumerate(parts):
+        spec = _read_gitignore(directory)
+        if spec is not None:
+            ignores.append((_with_sep(str(directory)), spec))
+        directory = directory / part
+        if ignores and _gitignored(str(directory), n < len(parts) - 1, ignores):
+            return True
+    return False
+
+
 def _read_gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
     try:
         lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
