@@ -24,7 +24,8 @@ from steeringsync.steering.frontmatter import Problem
 if TYPE_CHECKING:
     from steeringsync.project import Project
 
-ENTRY_KEYS = ("pattern", "replacement", "message")
+ENTRY_KEYS = ("pattern", "replacement", "message", "kind")
+KINDS = ("call", "module")
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,19 @@ class Declaration:
     doc: Path
     line: int  # doc line of the front-matter key or of the Before block
     source: str  # "front-matter" or "example"
+    # "call": `receiver.method` calls; "module": imports of the dotted module
+    kind: str = "call"
 
     @property
     def call(self) -> DeprecatedCall:
         return DeprecatedCall.parse(self.pattern)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What the declaration matches: two docs declaring it make one rule."""
+        if self.kind == "module":
+            return ("module", self.pattern)
+        return ("call", f"{self.call.receiver}.{self.call.method}")
 
 
 def is_dotted(text: Any, parts: int = 2) -> bool:
@@ -66,7 +76,14 @@ def front_matter_problems(doc: SteeringDoc) -> list[Problem]:
         unknown = sorted(str(k) for k in entry if k not in ENTRY_KEYS)
         if unknown:
             problems.append(Problem(f"{where}: unknown key `{unknown[0]}`", line))
-        if not is_dotted(entry.get("pattern")):
+        kind = entry.get("kind", "call")
+        if kind not in KINDS:
+            problems.append(Problem(f"{where}: `kind` must be `call` or `module`", line))
+        elif kind == "module":
+            if not is_dotted(entry.get("pattern"), parts=1):
+                got = entry.get("pattern")
+                problems.append(Problem(f"{where}: `pattern` must be a module, got {got!r}", line))
+        elif not is_dotted(entry.get("pattern")):
             got = entry.get("pattern")
             problems.append(
                 Problem(f"{where}: `pattern` must be `receiver.method`, got {got!r}", line)
@@ -83,7 +100,10 @@ def _from_front_matter(doc: SteeringDoc) -> Iterator[Declaration]:
         return
     line = doc.front_matter.key_lines.get("deprecations", doc.front_matter.line)
     for entry in entries:
-        if not isinstance(entry, dict) or not is_dotted(entry.get("pattern")):
+        if not isinstance(entry, dict):
+            continue
+        kind = entry.get("kind", "call")
+        if kind not in KINDS or not is_dotted(entry.get("pattern"), 1 if kind == "module" else 2):
             continue
         replacement = entry.get("replacement")
         message = entry.get("message")
@@ -94,6 +114,7 @@ def _from_front_matter(doc: SteeringDoc) -> Iterator[Declaration]:
             doc=doc.path,
             line=line,
             source="front-matter",
+            kind=kind,
         )
 
 
@@ -252,11 +273,11 @@ def collect(project: Project) -> list[Declaration]:
 
 def scan_declarations(project: Project) -> tuple[Declaration, ...]:
     session = DeprecatedCall.parse(project.config.session_migration.deprecated)
-    seen = {session}
+    seen = {("call", f"{session.receiver}.{session.method}")}
     result = []
     for doc in sorted(project.docs, key=lambda d: d.path.as_posix()):
         for declaration in declared_in(doc):
-            if declaration.call not in seen:
-                seen.add(declaration.call)
+            if declaration.key not in seen:
+                seen.add(declaration.key)
                 result.append(declaration)
     return tuple(result)
