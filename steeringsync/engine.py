@@ -146,7 +146,12 @@ def _syntax_finding(
         line = exc.lineno or 1
         column = exc.offset or 1
         message = f"syntax error: {exc.msg}"
-        if newer_than_running(minimum) and minimum is not None:
+        # an indentation error is one in every Python; other errors may be newer syntax
+        if (
+            newer_than_running(minimum)
+            and minimum is not None
+            and not isinstance(exc, IndentationError)
+        ):
             # the project's syntax may be newer than this interpreter's: not a broken file
             message = (
                 f"cannot check with Python {running()}: the project requires Python "

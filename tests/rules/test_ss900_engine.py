@@ -40,3 +40,14 @@ def test_without_a_declared_python_it_is_a_syntax_error(write_tree: Tree) -> Non
     root = write_tree({"app.py": "import os\nT = os.getenv('APP_TIMEOUT', '30')\nx = (\n"})
     [finding] = check(root)
     assert finding.message.startswith("syntax error: ")
+
+
+def test_an_indentation_error_is_an_error_in_every_python(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            "pyproject.toml": '[project]\nrequires-python = ">=3.99"\n',
+            "app.py": "import os\nif os.getenv('APP_X'):\n# nothing here\nx = 1\n",
+        }
+    )
+    [finding] = check(root)
+    assert finding.message.startswith("syntax error: expected an indented block")
