@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Iterable
 
 from steeringsync.drift.model import DriftModel
@@ -43,7 +44,9 @@ def undocumented(model: DriftModel) -> set[str]:
     }
     if len(read & named) < MIN_DOCUMENTED:
         return set()
-    families = {f for f in map(family, named) if f is not None}
+    # an area is documented when the docs name two of its settings, not one in passing
+    counts = Counter(f for f in map(family, named) if f is not None)
+    families = {f for f, n in counts.items() if n >= MIN_DOCUMENTED}
     known = names.in_docs | {e.key for e in model.env} | names.in_infra
     return {k for k in read - known if family(k) in families}
 
@@ -59,8 +62,9 @@ class UndocumentedSetting(DriftRule):
     env file (`.env.example`, `env.example`, …). It is reported once, at its first read.
 
     It is reported only where the docs set out to document settings: they name at least
-    two of the settings the code reads, and one of them shares the undocumented
-    setting's first word (`REDIS_URL` documented, `REDIS_PREFIX` not). Never reported:
+    two of the settings the code reads, and two of the settings they name share the
+    undocumented setting's first word (`REDIS_URL` and `REDIS_TTL` documented,
+    `REDIS_PREFIX` not). Never reported:
     variables the OS, shell, CI or a cloud runtime sets (`USER`, `TERM`, `CI`,
     `AWS_REGION`, `AWS_LAMBDA_*`, `GITHUB_*`); variables the repository's own deployment
     files set (Terraform, CDK, SAM and compose files, workflows, Dockerfiles, scripts);
