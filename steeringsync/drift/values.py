@@ -68,7 +68,7 @@ def python_literal(value: object) -> str | None:
 
 
 _PLACEHOLDER = re.compile(
-    r"^<.*>$|^\[.*\]$|^\{\{.*\}\}$|\.\.\.|\u2026|\*{3,}|x{3,}|X{3,}|"
+    r"^<.*>$|^\[[A-Za-z][\w .-]*\]$|^\{\{.*\}\}$|\.\.\.|\u2026|\*{3,}|x{3,}|X{3,}|"
     r"(?:^|[-_ ])your(?:[-_ ]|$)|^your|[-_]here$|change[-_ ]?me|replace[-_ ]?(?:me|this|with)|"
     r"placeholder|^todo$|^tbd$|^fill[-_ ]?(?:me|in)",
     re.IGNORECASE,

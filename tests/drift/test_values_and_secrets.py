@@ -54,3 +54,22 @@ def test_mask() -> None:
     assert mask("REDIS_URL", "redis://cache:6379/0") == "redis://cache:6379/0"
     assert shown("API_TOKEN", "") == "empty"
     assert shown("API_TOKEN", None) == "no default"
+
+
+def test_placeholders_but_not_json_lists() -> None:
+    from steeringsync.drift.values import is_placeholder
+
+    for value in (
+        "your-key-here",
+        "<generated-key>",
+        "sk-xxx",
+        "...",
+        "changeme",
+        "****",
+        "[YOUR TOKEN]",
+        "{{ secret }}",
+        "replace-me",
+    ):
+        assert is_placeholder(value), value
+    for value in ('["http://localhost:8501"]', "redis://localhost:6379/0", "INFO", "8080", ""):
+        assert not is_placeholder(value), value
