@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -120,6 +121,8 @@ class _Finder:
         self.fallbacks: dict[int, ast.expr] = {}
         self.constants: dict[str, Constants] = {}  # by the key's variable name
         self.shown: set[int] = set()  # ids of calls whose value is only printed or logged
+        # `os.getenv("K") == "1"`: the call's id -> the literal an unset value never equals
+        self.compares: dict[int, str] = {}
         # python-decouple: `config` functions; django-environ: `Env` classes and instances
         self.decouple_names: set[str] = set()
         self.decouple_classes: set[str] = set()
@@ -162,6 +165,8 @@ class _Finder:
                 first = node.values[0]
                 if isinstance(first, ast.Call) and len(node.values) == 2:
                     self.fallbacks[id(first)] = node.values[1]
+            elif isinstance(node, ast.Compare) and len(node.ops) == 1:
+                self._compared(node)
         for node in nodes:
             if isinstance(node, ast.Call):
                 yield from self._call(node)
@@ -203,6 +208,23 @@ class _Finder:
                     self.getenv_names.add(alias.asname or alias.name)
                 elif alias.name == "environ":
                     self.environ_names.add(alias.asname or alias.name)
+
+    def _compared(self, node: ast.Compare) -> None:
+        """Record ``read == "1"`` (also ``read.lower() == "true"``, either side)."""
+        if not isinstance(node.ops[0], ast.Eq | ast.NotEq):
+            return
+        for read, other in ((node.left, node.comparators[0]), (node.comparators[0], node.left)):
+            literal = _string(other)
+            if literal is None:
+                continue
+            if (
+                isinstance(read, ast.Call)
+                and isinstance(read.func, ast.Attribute)
+                and read.func.attr in ("lower", "upper", "strip", "casefold")
+            ):
+                read = read.func.value
+            if isinstance(read, ast.Call):
+                self.compares[id(read)] = literal
 
     def _instances(self) -> None:
         """``config = AutoConfig(...)``, ``env = environ.Env(...)``: names that read settings."""
@@ -283,8 +305,10 @@ class _Finder:
         state, value = _default(default)
         write = isinstance(func, ast.Attribute) and func.attr == "setdefault"
         use = WRITE if write else self._use(call, value)
+        compared = self.compares.get(id(call)) if state == NONE else None
         for key in keys:
-            yield self._setting(key, state, value, call, use)
+            setting = self._setting(key, state, value, call, use)
+            yield dataclasses.replace(setting, compared=compared) if compared else setting
 
     def _setting(
         self, key: str, state: str, value: str | None, node: ast.expr, use: str = ""

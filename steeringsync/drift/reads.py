@@ -28,6 +28,8 @@ class CodeSetting:
     # (``os.environ.setdefault``), DISPLAY (a fallback only printed or logged), OVERRIDE
     # (a settings subclass for one environment); "" for an ordinary read
     use: str = ""
+    # no default, compared with a literal (`os.getenv("DRY_RUN") == "1"`): unset is not it
+    compared: str | None = None
 
     def to_fact(self) -> dict[str, Any]:
         fact = dict(self.__dict__)  # asdict() deep-copies field by field: 10x slower

@@ -29,6 +29,9 @@ class ValueDrift(DriftRule):
     read too; `KEY=VALUE` that prefixes a command (`LIVE_TESTS=1 pytest`) or assigns a
     shell variable (`V=$(…)`, `PATH=…`) is not a documented setting.
 
+    A read with no default compared with a literal (`os.getenv("DRY_RUN") == "1"`) behaves
+    as "not that literal" when unset: a doc saying the default is that literal is a mismatch.
+
     Never a mismatch: a default the code computes anywhere (`os.getenv("K", compute())`),
     reads in stand-alone scripts (`scripts/`, `tools/`), empty, display-only
     (`'not set'`) and placeholder values (`your-key-here`, `<token>`, `sk-xxx`, `...`,
@@ -103,6 +106,20 @@ class ValueDrift(DriftRule):
                     f"{said} but the code defaults to "
                     f"{shown(doc.key, read.setting.default)} ({there})",
                 )
+            for read in reads:
+                # `os.getenv("DRY_RUN") == "1"` with `DRY_RUN` documented as defaulting to 1:
+                # unset, the code behaves as "not 1", the opposite of what the doc says
+                literal = read.setting.compared
+                if literal is not None and meaning(literal) == documented and not computed:
+                    there = model.where(read.path, read.setting.line)
+                    yield self.finding(
+                        doc.path,
+                        value_location(doc),
+                        f"{said} but the code reads it with no default and tests it against "
+                        f"{shown(doc.key, literal)} ({there}): unset, it is not "
+                        f"{shown(doc.key, literal)}",
+                    )
+                    break
             for env in examples:
                 if env.key != doc.key or env.value is None or is_placeholder(env.value):
                     continue

@@ -150,3 +150,21 @@ def test_computed_defaults_default_ports_and_flag_spellings(write_tree: Tree) ->
         }
     )
     assert check(root) == []
+
+
+def test_a_read_without_default_compared_with_a_literal(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            DOC: "- `DRY_RUN` (default: 1)\n- `VERBOSE` (default: false)\n",
+            "app.py": (
+                "import os\nD = os.getenv('DRY_RUN') == '1'\n"
+                "V = os.environ.get('VERBOSE', '').lower() == 'true'\n"
+            ),
+        }
+    )
+    [finding] = check(root)
+    assert finding.location.line == 1
+    assert finding.message.endswith(
+        "but the code reads it with no default and tests it against `1` (app.py:2): "
+        "unset, it is not `1`"
+    )
