@@ -154,7 +154,7 @@ def _syntax_finding(
         ):
             # the project's syntax may be newer than this interpreter's: not a broken file
             message = (
-                f"cannot check with Python {running()}: the project requires Python "
+                f"cannot check with Python {running()}: the project runs on Python "
                 f">={minimum[0]}.{minimum[1]}; run steeringsync on that Python "
                 f"(Python {running()} says: {exc.msg})"
             )

@@ -21,8 +21,8 @@ class ValueDrift(DriftRule):
     Compares every value documented in the steering docs (`KEY=VALUE` lines in shell,
     env, ini and untyped code blocks; settings tables with a default/value column) with
     the literal default the code gives the same setting (`os.getenv("KEY", "3600")`,
-    `os.environ.get`, pydantic-settings fields) and with the value in example env files
-    (`.env.example`, `.env.sample`, `.env.template`, `*.env`, `.env.*`). Values are
+    `os.environ.get`, pydantic-settings fields) and with the value in example and
+    template env files (`.env.example`, `env.sample`, `app.env.template`). Values are
     compared after stripping quotes and surrounding space, with the spellings of a flag
     merged (`0`/`false`/`no`/`off`), a URL's credentials and its scheme's default port
     dropped. Defaults stated in bullets and prose (`` `DRY_RUN` (default: true) ``) are

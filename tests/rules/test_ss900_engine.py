@@ -31,7 +31,7 @@ def test_a_project_requiring_a_newer_python_is_not_called_broken(write_tree: Tre
     running = f"{sys.version_info[0]}.{sys.version_info[1]}"
     assert finding.code == "SS900" and finding.severity is Severity.WARNING
     assert finding.message.startswith(
-        f"cannot check with Python {running}: the project requires Python >=3.99"
+        f"cannot check with Python {running}: the project runs on Python >=3.99"
     )
     # the file's settings are still known: APP_TIMEOUT is read, so no SS202
 
