@@ -42,7 +42,7 @@ def undocumented(model: DriftModel) -> set[str]:
         for key, reads in model.by_key().items()
         if not is_platform(key) and not all(model.is_script(r.path) for r in reads)
     }
-    if len(read & named) < MIN_DOCUMENTED:
+    if len(named) < MIN_DOCUMENTED:
         return set()
     # an area is documented when the docs name two of its settings, not one in passing
     counts = Counter(f for f in map(family, named) if f is not None)
@@ -62,7 +62,8 @@ class UndocumentedSetting(DriftRule):
     env file (`.env.example`, `env.example`, …). It is reported once, at its first read.
 
     It is reported only where the docs set out to document settings: they name at least
-    two of the settings the code reads, and two of the settings they name share the
+    two settings (read by the code, set in an env file or documented with a value), and
+    two of the settings they name share the
     undocumented setting's first word (`REDIS_URL` and `REDIS_TTL` documented,
     `REDIS_PREFIX` not). Never reported:
     variables the OS, shell, CI or a cloud runtime sets (`USER`, `TERM`, `CI`,

@@ -194,3 +194,21 @@ def test_decouple_and_django_environ_reads(write_tree: Tree) -> None:
         }
     )
     assert keys(root) == ["APP_A", "APP_B", "APP_C"]
+
+
+def test_a_renamed_setting_is_reported_on_both_sides(write_tree: Tree) -> None:
+    # the docs still say SESSION_TIMEOUT; the code was renamed to SESSION_TTL
+    root = write_tree(
+        {
+            DOC: "```bash\nSESSION_TIMEOUT=3600\nSESSION_PREFIX=s:\n```\n",
+            "app.py": (
+                "import os\nT = os.getenv('SESSION_TTL', '3600')\nP = os.getenv('SESSION_PREFIX')\n"
+            ),
+        }
+    )
+    project = Project.discover(root)
+    report = api.check(project, api.CheckOptions(paths=(root,), select=("SS202", "SS203")))
+    assert [(f.code, f.message.split("`")[1]) for f in report.findings] == [
+        ("SS202", "SESSION_TIMEOUT"),
+        ("SS203", "SESSION_TTL"),
+    ]
