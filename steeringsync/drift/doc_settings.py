@@ -105,8 +105,12 @@ def _command_prefix(line: str) -> bool:
     return bool(rest) and not rest.startswith(("#", ";", "&&", "||", "\\"))
 
 
+# "Add to `~/.zshrc`:": the block sets up the reader's shell for some tool, not the project
+_PROFILE = re.compile(r"\.(?:zshrc|bashrc|bash_profile|zprofile|profile)\b|shell profile", re.I)
+
+
 def _from_block(path: Path, block: CodeBlock, lines: list[str]) -> Iterator[DocSetting]:
-    if block.lang not in BLOCK_LANGS:
+    if block.lang not in BLOCK_LANGS or _PROFILE.search(block.lead):
         return
     shell = block.lang in SHELL_STYLE
     for offset in range(block.content.count("\n")):

@@ -101,7 +101,7 @@ def index(project: Project) -> NameIndex:
     for path, rel in project.selector.walk_all(project.root):
         lower = rel.lower()
         if (
-            rel.startswith((steering, ".kiro/"))
+            rel.startswith(steering)
             or lower.endswith(_DOC_SUFFIXES + _BINARY_SUFFIXES)
             or total > MAX_TOTAL
         ):

@@ -123,3 +123,8 @@ def test_indented_fence_in_a_list_keeps_columns_of_the_raw_line() -> None:
     [setting] = extract(parse_text(Path("t.md"), text))
     line = text.split("\n")[setting.line - 1]
     assert line[setting.value_start : setting.value_end] == "30"
+
+
+def test_a_block_for_the_readers_shell_profile_sets_no_project_setting() -> None:
+    text = 'Add to `~/.zshrc`:\n\n```bash\nexport GITHUB_PERSONAL_ACCESS_TOKEN="ghp_x"\n```\n'
+    assert settings(text) == []
