@@ -60,10 +60,10 @@ _DISPLAY_VALUES = frozenset(
         "not-set",
     }
 )
-# calls whose arguments are shown, not used: print, logging, click.echo, str.format
+# calls whose arguments are shown, not used: print, logging, click.echo
 _SHOWN = frozenset(
     {"print", "debug", "info", "warning", "warn", "error", "exception", "critical", "log",
-     "echo", "secho", "write", "format"}
+     "echo", "secho"}
 )  # fmt: skip
 # django-environ's typed readers: ``env.str("K", default="x")``
 _ENV_METHODS = frozenset(
@@ -445,8 +445,7 @@ _TEXT_READ = re.compile(
 
 
 def _is_shown(node: ast.AST) -> bool:
-    if isinstance(node, ast.JoinedStr):
-        return True
+    # an f-string alone may build a URL; printed or logged, its values are only shown
     return isinstance(node, ast.Call) and _name(node.func) in _SHOWN
 
 

@@ -31,8 +31,9 @@ class ConflictingDefaults(DriftRule):
 
     Not compared: test code and vendored code (`vendor/`, `third_party/`, `.kiro/`),
     computed defaults, empty and placeholder defaults, `os.environ.setdefault` (a write),
-    fallbacks only printed or logged (`'not set'`, `'unknown'`, an f-string or `print`
-    argument), fields of a settings subclass for one environment (`DevSettings(Settings)`),
+    fallbacks only printed or logged (`'not set'`, `'unknown'`, a `print` or logging
+    argument), the spellings of one flag value (`false` and `0`), fields of a settings
+    subclass for one environment (`DevSettings(Settings)`),
     `DJANGO_SETTINGS_MODULE` (each entry point names its own), secrets, and variables the
     platform sets (`AWS_REGION`, `USER`).
 

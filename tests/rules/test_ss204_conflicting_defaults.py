@@ -112,3 +112,13 @@ def test_compared_only_within_one_deployable(write_tree: Tree) -> None:
         }
     )
     assert [(f.path.name, f.location.line) for f in check(root)] == [("views.py", 2)]
+
+
+def test_a_default_in_an_f_string_is_still_a_default(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            "app/a.py": "import os\nURL = f\"http://{os.getenv('API_HOST', 'localhost')}:8000\"\n",
+            "app/b.py": "import os\nHOST = os.getenv('API_HOST', 'api')\n",
+        }
+    )
+    assert [f.path.name for f in check(root)] == ["b.py"]
