@@ -65,7 +65,8 @@ class UndocumentedSetting(DriftRule):
     two settings (read by the code, set in an env file or documented with a value), and
     two of the settings they name share the
     undocumented setting's first word (`REDIS_URL` and `REDIS_TTL` documented,
-    `REDIS_PREFIX` not). Never reported:
+    `REDIS_PREFIX` not); a one-word name (`PORT`, `DEBUG`) belongs to no area. Never
+    reported:
     variables the OS, shell, CI or a cloud runtime sets (`USER`, `TERM`, `CI`,
     `AWS_REGION`, `AWS_LAMBDA_*`, `GITHUB_*`); variables the repository's own deployment
     files set (Terraform, CDK, SAM and compose files, workflows, Dockerfiles, scripts);
