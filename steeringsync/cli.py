@@ -238,6 +238,45 @@ def show_rule(code: str) -> int:
     return ExitCode.CLEAN
 
 
+@cli.command("init")
+@click.argument("path", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--force", is_flag=True, help="Replace the config table and hook if present.")
+@click.option("--no-config", is_flag=True, help="Leave [tool.steeringsync] out.")
+@click.option("--no-pre-commit", is_flag=True, help="Leave .pre-commit-config.yaml out.")
+@click.option("--no-kiro-hook", is_flag=True, help="Leave the Kiro agent hook out.")
+def init_command(
+    path: Path | None, force: bool, no_config: bool, no_pre_commit: bool, no_kiro_hook: bool
+) -> int:
+    """Scaffold the configuration, a pre-commit entry and a Kiro agent hook; safe to re-run."""
+    from steeringsync.discovery import find_root
+    from steeringsync.scaffold import InitOptions, init
+
+    start = path or Path(".")
+    if not start.is_dir():
+        raise UsageError(f"{start}: no such directory")
+    root = find_root(start)
+    options = InitOptions(
+        config=not no_config, pre_commit=not no_pre_commit, kiro_hook=not no_kiro_hook, force=force
+    )
+    for step in init(root, options):
+        detail = f": {step.detail}" if step.detail else ""
+        click.echo(f"{step.outcome:>11}  {step.path}{detail}")
+    return ExitCode.CLEAN
+
+
+@cli.command("server")
+def server_command() -> int:
+    """Run the language server on stdin/stdout (for editors; needs the `server` extra)."""
+    try:
+        from steeringsync.server.protocol import serve
+    except ImportError as exc:  # pygls is an optional dependency
+        raise UsageError(
+            f"the language server needs pygls ({exc}); install steeringsync[server]"
+        ) from None
+    serve()
+    return ExitCode.CLEAN
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code; never lets a traceback reach the user."""
     try:

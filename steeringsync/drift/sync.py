@@ -217,3 +217,12 @@ def _replace(line: str, setting: DocSetting, new: str) -> str:
     elif delta < 0:
         tail += " " * -delta
     return line[:start] + new + tail + line[setting.cell_end :]
+
+
+def rewrite_value(line: str, setting: DocSetting, value: str) -> str | None:
+    """``line`` with ``setting``'s value changed to ``value`` exactly as ``sync`` writes
+    it; None when it cannot be written there (for one-value repairs, e.g. an editor's)."""
+    new = _render(setting, value)
+    if new is None or line[setting.value_start : setting.value_end] != setting.value:
+        return None
+    return _replace(line, setting, new)
