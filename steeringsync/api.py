@@ -14,7 +14,6 @@ from steeringsync.discovery import python_files
 from steeringsync.engine import FileJob
 from steeringsync.parallel import analyze_many
 from steeringsync.project import Project
-from steeringsync.python.requires import declared_minimum
 from steeringsync.rules import build_rules, selected
 from steeringsync.rules.base import DocRule, FactCollector, ProjectRule, PythonRule, Rule
 from steeringsync.steering.suppress import mark_suppressed
@@ -81,7 +80,7 @@ def file_job(project: Project, rules: Sequence[Rule], options: CheckOptions) -> 
         report_syntax="SS900" in codes,
         report_unreadable="SS901" in codes,
         fix=_fix_mode(options),
-        python_minimum=declared_minimum(project.root),
+        python_minimum=project.python_minimum,
     )
 
 

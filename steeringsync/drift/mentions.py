@@ -12,8 +12,10 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from steeringsync.project import Project
+if TYPE_CHECKING:  # the Project caches this module's index: no import cycle at run time
+    from steeringsync.project import Project
 from steeringsync.steering.document import FILE_REF_RE
 
 # Upper-case words with at least one `_` or 3+ characters: `DEBUG`, `DB_URL`
@@ -90,12 +92,20 @@ def is_infra(rel: str) -> bool:
 
 
 def index(project: Project) -> NameIndex:
-    """One pass over the repository's files (bounded in size) and the steering docs."""
-    result = NameIndex()
+    """The steering docs' names (their text as it is now, an editor's unsaved buffer
+    included) with the repository's, which are read once per Project."""
+    repo = project.repo_names
+    result = NameIndex(elsewhere=repo.elsewhere, in_infra=repo.in_infra)
     for doc in project.docs:
         result.in_docs |= words(doc.text.encode("utf-8", "replace"))
     for included in _included(project):
         result.in_docs |= words(_read(included))
+    return result
+
+
+def repo_index(project: Project) -> NameIndex:
+    """One pass over the repository's non-doc files, bounded in size."""
+    result = NameIndex()
     steering = project.config.steering_dir.strip("/") + "/"
     total = 0
     for path, rel in project.selector.walk_all(project.root):

@@ -8,7 +8,7 @@ import textwrap
 from collections.abc import Iterable
 
 from steeringsync.project import Project
-from steeringsync.python.requires import declared_minimum, newer_than_running
+from steeringsync.python.requires import newer_than_running
 from steeringsync.rules.base import DocRule, Invalid
 from steeringsync.steering.document import CodeBlock, SteeringDoc
 from steeringsync.types import Finding, Location
@@ -138,7 +138,7 @@ class UnparsablePythonBlock(DocRule):
     )
 
     def check_doc(self, doc: SteeringDoc, project: Project) -> Iterable[Finding]:
-        newer = newer_than_running(declared_minimum(project.root))
+        newer = newer_than_running(project.python_minimum)
         for block in doc.code_blocks:
             if not block.closed:
                 fence = "```" + (block.lang or "")
