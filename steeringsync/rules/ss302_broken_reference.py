@@ -11,6 +11,7 @@ from urllib.parse import unquote
 from steeringsync.discovery import is_gitignored
 from steeringsync.project import Project
 from steeringsync.rules.base import DocRule, Invalid
+from steeringsync.sandbox import within
 from steeringsync.steering import document
 from steeringsync.steering.document import Reference, SteeringDoc, slugify
 from steeringsync.types import Finding, Location, Severity
@@ -107,10 +108,13 @@ class BrokenReference(DocRule):
             if not target:
                 return "empty `#[[file:]]` reference"
             from_root = project.root / target.lstrip("/")
+            if not within(project.root, from_root):
+                return f"`#[[file:{target}]]` points outside the repository"
             beside = doc.path.parent / target
-            if _exists(from_root) or (_exists(beside) and beside.suffix.lower() == ".md"):
+            near = within(project.root, beside) and _exists(beside)
+            if _exists(from_root) or (near and beside.suffix.lower() == ".md"):
                 return None  # from the root as Kiro resolves it, or a sibling steering doc
-            if _exists(beside):
+            if near:
                 return (
                     f"`#[[file:{target}]]` is found beside the doc, not from the repository "
                     f"root where Kiro resolves it: {_BESIDE}"
@@ -137,6 +141,8 @@ class BrokenReference(DocRule):
             return _missing_anchor(fragment, anchors.of(doc.path), "this doc")
         base = project.root if path_part.startswith("/") else doc.path.parent
         resolved = base / path_part.lstrip("/")
+        if not within(project.root, resolved):
+            return None  # outside the repository: not ours to read, nor to probe
         if not _exists(resolved):
             return f"link target `{path_part}` does not exist"
         if fragment and resolved.suffix.lower() in _MARKDOWN_SUFFIXES and resolved.is_file():
@@ -160,12 +166,16 @@ class _Anchors:
         self.cache: dict[Path, set[str]] = {}
 
     def of(self, path: Path) -> set[str]:
+        known = self.cache.get(path)  # a long doc links to the same few docs many times
+        if known is not None:
+            return known
         key = path.resolve()
         if key not in self.cache:
             target = self._load(key)
             anchors = {a.lower() for a in target.anchors}
             anchors.update(m.group(1).lower() for m in _HTML_ANCHOR_RE.finditer(target.text))
             self.cache[key] = anchors
+        self.cache[path] = self.cache[key]
         return self.cache[key]
 
     def _load(self, path: Path) -> SteeringDoc:

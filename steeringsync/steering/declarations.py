@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from steeringsync.python.deprecated_calls import DeprecatedCall
 from steeringsync.steering import markers
 from steeringsync.steering.document import CodeBlock, SteeringDoc
-from steeringsync.steering.frontmatter import Problem
+from steeringsync.steering.frontmatter import Problem, shown_value
 
 if TYPE_CHECKING:
     from steeringsync.project import Project
@@ -77,16 +77,17 @@ def front_matter_problems(doc: SteeringDoc) -> list[Problem]:
         if unknown:
             problems.append(Problem(f"{where}: unknown key `{unknown[0]}`", line))
         kind = entry.get("kind", "call")
+        raw = entry.get("pattern")
+        short = raw is None or (isinstance(raw, (bool, int, float, str)) and len(str(raw)) < 60)
+        got = repr(raw) if short else shown_value(raw)  # never the whole of a huge value
         if kind not in KINDS:
             problems.append(Problem(f"{where}: `kind` must be `call` or `module`", line))
         elif kind == "module":
-            if not is_dotted(entry.get("pattern"), parts=1):
-                got = entry.get("pattern")
-                problems.append(Problem(f"{where}: `pattern` must be a module, got {got!r}", line))
-        elif not is_dotted(entry.get("pattern")):
-            got = entry.get("pattern")
+            if not is_dotted(raw, parts=1):
+                problems.append(Problem(f"{where}: `pattern` must be a module, got {got}", line))
+        elif not is_dotted(raw):
             problems.append(
-                Problem(f"{where}: `pattern` must be `receiver.method`, got {got!r}", line)
+                Problem(f"{where}: `pattern` must be `receiver.method`, got {got}", line)
             )
         for key in ("replacement", "message"):
             if key in entry and not isinstance(entry[key], str):
