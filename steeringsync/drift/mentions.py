@@ -8,11 +8,12 @@ TypeScript, shell, Terraform or a workflow reads or sets it just as well as Pyth
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from steeringsync.sandbox import read_regular, within
 
 if TYPE_CHECKING:  # the Project caches this module's index: no import cycle at run time
     from steeringsync.project import Project
@@ -56,10 +57,10 @@ def words(data: bytes) -> set[str]:
 
 
 def _read(path: Path) -> bytes:
+    """A regular file's bytes, bounded; a FIFO, a device or a bigger file reads as empty."""
     try:
-        with path.open("rb") as f:
-            return f.read(MAX_FILE)
-    except OSError:
+        return read_regular(path, MAX_FILE)
+    except OSError:  # SkippedFile included
         return b""
 
 
@@ -77,7 +78,7 @@ def _included(project: Project) -> list[Path]:
                     path = (base / target).resolve()
                 except (OSError, ValueError):
                     continue
-                if path.is_relative_to(root) and path.is_file():
+                if within(root, path) and path.is_file():
                     found.append(path)
                     break
     return found
@@ -115,11 +116,6 @@ def repo_index(project: Project) -> NameIndex:
             or lower.endswith(_DOC_SUFFIXES + _BINARY_SUFFIXES)
             or total > MAX_TOTAL
         ):
-            continue
-        try:
-            if os.path.getsize(path) > MAX_FILE:
-                continue
-        except OSError:
             continue
         data = _read(Path(path))
         total += len(data)

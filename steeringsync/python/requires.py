@@ -10,6 +10,8 @@ import re
 import sys
 from pathlib import Path
 
+from steeringsync.sandbox import read_text, within
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -22,11 +24,12 @@ _VERSION_FILE = re.compile(r"^\s*(?:python-|cpython-)?(\d+)\.(\d+)", re.MULTILIN
 _DOCKER_FROM = re.compile(r"^\s*FROM\s+(?:\S+/)?python:(\d+)\.(\d+)", re.MULTILINE | re.IGNORECASE)
 
 
-def _requires(pyproject: Path) -> tuple[int, int] | None:
+def _requires(root: Path, pyproject: Path) -> tuple[int, int] | None:
+    if not within(root, pyproject):
+        return None  # a link out of the repository is never read
     try:
-        with pyproject.open("rb") as f:
-            data = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        data = tomllib.loads(read_text(pyproject))
+    except (OSError, tomllib.TOMLDecodeError, RecursionError):  # a device, a FIFO, a bomb
         return None
     project = data.get("project")
     spec = project.get("requires-python") if isinstance(project, dict) else None
@@ -34,10 +37,12 @@ def _requires(pyproject: Path) -> tuple[int, int] | None:
     return max(found) if found else None
 
 
-def _first_match(path: Path, pattern: re.Pattern[str]) -> tuple[int, int] | None:
+def _first_match(root: Path, path: Path, pattern: re.Pattern[str]) -> tuple[int, int] | None:
+    if not within(root, path):
+        return None
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")[:20_000]
-    except OSError:
+        text = read_text(path)[:20_000]
+    except OSError:  # a FIFO, a device, a file too big: nothing declared
         return None
     found = [(int(a), int(b)) for a, b in pattern.findall(text)]
     return min(found) if found else None
@@ -47,18 +52,18 @@ def declared_minimum(root: Path) -> tuple[int, int] | None:
     """The oldest Python the project runs on: ``requires-python = ">=3.12"`` -> (3, 12)
     in the root's pyproject.toml (else the oldest of its sub-projects' one level down),
     else ``.python-version``, else the root Dockerfile's ``FROM python:3.12``."""
-    found = _requires(root / "pyproject.toml")
+    found = _requires(root, root / "pyproject.toml")
     if found is not None:
         return found
     try:
         subprojects = sorted(root.glob("*/pyproject.toml"))[:50]
     except OSError:
         subprojects = []
-    declared = [_requires(p) for p in subprojects]
+    declared = [_requires(root, p) for p in subprojects]
     if declared and None not in declared:
         return min(v for v in declared if v is not None)
-    return _first_match(root / ".python-version", _VERSION_FILE) or _first_match(
-        root / "Dockerfile", _DOCKER_FROM
+    return _first_match(root, root / ".python-version", _VERSION_FILE) or _first_match(
+        root, root / "Dockerfile", _DOCKER_FROM
     )
 
 
