@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,5 +100,11 @@ def apply_fix(source: PythonSource, result: FileResult, job: FileJob) -> FileRes
 
     rechecked = analyze_bytes(source.path, new, dataclasses.replace(job, fix=None))
     rechecked.fixed = True
+    left = Counter(f.code for f in rechecked.findings if f.fixable)
+    for finding in wanted:  # what the fix removed, for --show-fixes
+        if left[finding.code] > 0:
+            left[finding.code] -= 1
+        else:
+            rechecked.fixes.append(finding)
     rechecked.notices = result.notices
     return rechecked

@@ -63,6 +63,7 @@ class ValueDrift(DriftRule):
     """
 
     code = "SS201"
+    hint = "`steeringsync sync` rewrites the documented values (`sync --diff` to review first)"
     name = "setting-value-drift"
     summary = "Documented setting value differs from the code default or an env file"
     VALID = (
@@ -90,8 +91,9 @@ class ValueDrift(DriftRule):
             if doc.value is None or is_secret(doc.key) or is_placeholder(doc.value):
                 continue
             documented = meaning(doc.value)
-            here = model.where(doc.path, doc.line)
-            said = f"`{doc.key}` is documented as {shown(doc.key, doc.value)} ({here})"
+            said = f"`{doc.key}` is documented as {shown(doc.key, doc.value)}"
+            # one finding per doc line, naming every source it disagrees with
+            sources = []
             reads = [r for r in model.reads_of(doc.key) if not model.is_script(r.path)]
             # a default the code computes somewhere is the one that counts: unknown here
             computed = any(r.setting.state == UNKNOWN and not r.setting.use for r in reads)
@@ -100,24 +102,20 @@ class ValueDrift(DriftRule):
             if defaults and documented not in values:
                 read = defaults[0]
                 there = model.where(read.path, read.setting.line)
-                yield self.finding(
-                    doc.path,
-                    value_location(doc),
-                    f"{said} but the code defaults to "
-                    f"{shown(doc.key, read.setting.default)} ({there})",
+                sources.append(
+                    f"the code defaults to {shown(doc.key, read.setting.default)} ({there})"
                 )
-            for read in reads:
-                # `os.getenv("DRY_RUN") == "1"` with `DRY_RUN` documented as defaulting to 1:
-                # unset, the code behaves as "not 1", the opposite of what the doc says
-                literal = read.setting.compared
-                if literal is not None and meaning(literal) == documented and not computed:
+            # `os.getenv("DRY_RUN") == "1"` with `DRY_RUN` documented as defaulting to 1:
+            # unset, the code behaves as "not 1", the opposite of what the doc says
+            compared = [r for r in reads if r.setting.compared is not None and not computed]
+            for read in compared:
+                literal = read.setting.compared or ""
+                if meaning(literal) == documented:
                     there = model.where(read.path, read.setting.line)
-                    yield self.finding(
-                        doc.path,
-                        value_location(doc),
-                        f"{said} but the code reads it with no default and tests it against "
+                    sources.append(
+                        f"the code reads it with no default and tests it against "
                         f"{shown(doc.key, literal)} ({there}): unset, it is not "
-                        f"{shown(doc.key, literal)}",
+                        f"{shown(doc.key, literal)}"
                     )
                     break
             for env in examples:
@@ -125,8 +123,8 @@ class ValueDrift(DriftRule):
                     continue
                 if meaning(env.value) != documented:
                     there = model.where(env.path, env.line)
-                    yield self.finding(
-                        doc.path,
-                        value_location(doc),
-                        f"{said} but {there} sets {shown(doc.key, env.value)}",
-                    )
+                    sources.append(f"{there} sets {shown(doc.key, env.value)}")
+            if sources:
+                yield self.finding(
+                    doc.path, value_location(doc), f"{said} but {' and '.join(sources)}"
+                )

@@ -12,7 +12,7 @@ from steeringsync.drift.rule import DriftRule, code_location
 from steeringsync.drift.secrets import is_secret, shown
 from steeringsync.drift.values import meaning
 from steeringsync.rules.base import Invalid
-from steeringsync.types import Finding
+from steeringsync.types import Finding, Severity
 
 # set per entry point on purpose (each `manage.py`, `wsgi.py` names its own settings)
 NOT_COMPARED = frozenset({"DJANGO_SETTINGS_MODULE"})
@@ -57,6 +57,7 @@ class ConflictingDefaults(DriftRule):
     """
 
     code = "SS204"
+    severity = Severity.WARNING
     name = "conflicting-setting-defaults"
     summary = "Same setting defaulted differently in two places in the code"
     VALID = (

@@ -17,8 +17,7 @@ EXPECTED = [
     ("SS201", DOC, 12),  # REDIS_URL: credentials in the documented URL (masked)
     ("SS202", DOC, 15),  # LEGACY_MODE: nothing reads it
     ("SS201", DOC, 16),  # WORKERS documented blank, code defaults to 4
-    ("SS201", DOC, 19),  # QUEUE_NAME vs the code default ...
-    ("SS201", DOC, 19),  # ... and vs .env.example
+    ("SS201", DOC, 19),  # QUEUE_NAME vs the code default and vs .env.example: once
     ("SS201", DOC, 25),  # SESSION_MAX_LIFETIME in an aligned table
     ("SS201", DOC, 27),  # APP_PORT: pydantic-settings field with env_prefix
     ("SS201", DOC, 34),  # POOL_SIZE in an ini block
@@ -47,7 +46,7 @@ def test_after_sync_only_what_sync_cannot_decide_remains(tmp_path: Path) -> None
     root = tmp_path / "repo"
     shutil.copytree(FIXTURE, root)
     report = sync(Project.discover(root))
-    assert len(report.changes) == 8 and report.written == [root / DOC]
+    assert len(report.changes) == 7 and report.written == [root / DOC]
     # SS202/SS203 need a person; SS204 is code against code, which no doc edit can fix
     assert findings(root) == sorted(f for f in EXPECTED if f[0] != "SS201")
 
