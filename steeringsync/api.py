@@ -108,6 +108,7 @@ def file_job(project: Project, rules: Sequence[Rule], options: CheckOptions) -> 
         report_syntax="SS900" in codes,
         report_unreadable="SS901" in codes,
         fix=_fix_mode(options),
+        python_minimum=project.python_minimum,
     )
 
 

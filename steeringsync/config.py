@@ -63,8 +63,13 @@ class Config:
         ".env.example",
         ".env.sample",
         ".env.template",
+        "env.example",
+        "env.sample",
+        "env.template",
         "*.env",
         ".env.*",
+        "*.env.example",
+        "*.env.sample",
     )
     drift_include: tuple[str, ...] = ()
     drift_exclude: tuple[str, ...] = ()

@@ -279,3 +279,33 @@ def python_files(paths: Sequence[Path], selector: FileSelector) -> Iterator[str]
                     continue
                 seen.add(path)
             yield path
+
+
+def is_gitignored(root: Path, path: Path) -> bool:
+    """Whether the ``.gitignore`` files from ``root`` down to ``path`` ignore it (it need
+    not exist: a generated file missing from a fresh clone is still ignored)."""
+    rel = _relative(path, root)
+    if rel is None:
+        return False
+    ignores: Ignores = []
+    directory = root
+    parts = rel.split("/")
+    for n, part in enumerate(parts):
+        spec = _gitignore_at(root, directory)
+        if spec is not None:
+            ignores.append((_with_sep(str(directory)), spec))
+        directory = directory / part
+        if ignores and _gitignored(str(directory), n < len(parts) - 1, ignores):
+            return True
+    return False
+
+
+def _gitignore_at(root: Path, directory: Path) -> pathspec.GitIgnoreSpec | None:
+    path = directory / ".gitignore"
+    try:
+        if os.path.islink(path) and not within(root, path):
+            return None  # a link out of the repository is never read
+        lines = read_text(path)
+    except (SkippedFile, OSError):
+        return None
+    return gitignore_spec(lines.splitlines())

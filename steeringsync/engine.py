@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from steeringsync.python.noqa import is_suppressed
+from steeringsync.python.requires import newer_than_running, running
 from steeringsync.python.source import (
     PythonSource,
     UndecodableSource,
@@ -23,7 +24,7 @@ from steeringsync.python.source import (
 from steeringsync.rules.base import FactCollector, PythonRule
 from steeringsync.rules.ss900_engine import SyntaxErrorRule, UnreadableFileRule
 from steeringsync.triggers import contains_trigger, identifier_view
-from steeringsync.types import FileResult, Finding, Location
+from steeringsync.types import FileResult, Finding, Location, Severity
 
 if TYPE_CHECKING:
     from steeringsync.fix.pipeline import FixMode
@@ -47,6 +48,8 @@ class FileJob:
     report_syntax: bool = True
     report_unreadable: bool = True
     fix: FixMode | None = None  # --fix / --diff: fix files right after checking them
+    # the oldest Python the project declares (requires-python), when newer than ours
+    python_minimum: tuple[int, int] | None = None
 
     def trigger_sets(self) -> Triggers:
         """(plain tokens, whole-word tokens) of every rule and collector, for the pre-filter."""
@@ -122,7 +125,11 @@ def analyze_bytes(
         return result
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         if relevant and job.report_syntax:
-            result.findings.append(_syntax_finding(path, exc))
+            result.findings.append(_syntax_finding(path, exc, job.python_minimum))
+        for collector in collectors:  # the file's facts are not lost with its parse
+            facts = collector.collect_unparsed(data)
+            if facts:
+                result.facts[collector.name] = facts
         return result
     result.parsed = True
     for rule in rules:
@@ -141,11 +148,27 @@ def analyze_bytes(
     return result
 
 
-def _syntax_finding(path: Path, exc: BaseException) -> Finding:
+def _syntax_finding(
+    path: Path, exc: BaseException, minimum: tuple[int, int] | None = None
+) -> Finding:
     if isinstance(exc, SyntaxError):
         line = exc.lineno or 1
         column = exc.offset or 1
         message = f"syntax error: {exc.msg}"
+        # an indentation error is one in every Python; other errors may be newer syntax
+        if (
+            newer_than_running(minimum)
+            and minimum is not None
+            and not isinstance(exc, IndentationError)
+        ):
+            # the project's syntax may be newer than this interpreter's: not a broken file
+            message = (
+                f"cannot check with Python {running()}: the project runs on Python "
+                f">={minimum[0]}.{minimum[1]}; run steeringsync on that Python "
+                f"(Python {running()} says: {exc.msg})"
+            )
+            finding = SYNTAX.finding(path, Location.point(line, column), message)
+            return dataclasses.replace(finding, severity=Severity.WARNING)
     elif isinstance(exc, RecursionError | MemoryError):
         line, column, message = 1, 1, "file is too deeply nested to parse"
     else:

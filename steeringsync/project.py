@@ -17,6 +17,7 @@ from steeringsync.steering.doc_cache import DocCache
 from steeringsync.steering.document import SteeringDoc
 
 if TYPE_CHECKING:
+    from steeringsync.drift.mentions import NameIndex
     from steeringsync.steering.declarations import Declaration
 
 
@@ -117,6 +118,21 @@ class Project:
         from steeringsync.steering.globs import walk_repo_files
 
         return walk_repo_files(self)
+
+    @cached_property
+    def python_minimum(self) -> tuple[int, int] | None:
+        """The oldest Python the project says it runs on (``requires-python`` …), read once."""
+        from steeringsync.python.requires import declared_minimum
+
+        return declared_minimum(self.root)
+
+    @cached_property
+    def repo_names(self) -> NameIndex:
+        """Setting names used by the repository's non-doc files, read once per Project
+        (an editor's project model keeps it across keystrokes)."""
+        from steeringsync.drift.mentions import repo_index
+
+        return repo_index(self)
 
     @cached_property
     def declarations(self) -> tuple[Declaration, ...]:

@@ -56,7 +56,7 @@ GENERATED = {
     "environ_copy.py": "import os\nENV = os.environ.copy()\n",
     "environ_copy_broken.py": "import os\nENV = os.environ.copy(\n",
     # a read split by a comment and a parenthesis is still found
-    "paren_read.py": "import os\nX = (os.environ  # why\n     )['PAREN_KEY']\n",
+    "paren_read.py": "import os\nX = (os.environ  # why\n     )['SESSION_PAREN_KEY']\n",
 }
 BINARY = {
     "latin1_relevant.py": b"x = '\xe9'\nunified_session_manager.get_db_session()\n",
@@ -68,6 +68,7 @@ DOC = """# Tech
 ```env
 REDIS_SESSION_TIMEOUT=3600
 SESSION_COOKIE_NAME=sid
+SESSION_TTL=60
 UNUSED_SETTING=1
 ```
 """
@@ -256,19 +257,22 @@ def test_without_the_automaton_the_pre_filter_still_works(monkeypatch: pytest.Mo
     "data",
     [
         # a trigger in the bytes, and os spelled as Python reads it: NFKC, coding cookie
-        "import \uff4f\uff53 as e\nX = e.getenv('KEY')\n".encode(),
-        "from \uff4f\uff53 import getenv\ngetenv('KEY')\n".encode(),
-        "import \u00bas as e\ne.getenv('KEY')\n".encode(),  # U+00BA is o after NFKC
-        b"# coding: utf-7\nimport +AG8Acw- as e\ne.getenv('KEY')\n",
+        "import \uff4f\uff53 as e\nX = e.getenv('APP_KEY')\n".encode(),
+        "from \uff4f\uff53 import getenv\ngetenv('APP_KEY')\n".encode(),
+        "import \u00bas as e\ne.getenv('APP_KEY')\n".encode(),  # U+00BA is o after NFKC
+        b"# coding: utf-7\nimport +AG8Acw- as e\ne.getenv('APP_KEY')\n",
     ],
 )
 def test_os_spelled_as_the_parser_normalises_it_is_found(
     write_tree: Callable[[dict[str, str]], Path], data: bytes, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = write_tree({".kiro/steering/tech.md": "# Tech\n"})
+    # the docs document the APP_ settings (two are read elsewhere): APP_KEY is the gap
+    doc = "# Tech\n\n- `APP_NAME`: title\n- `APP_MODE`: dev or prod\n"
+    reads = "import os\nN = os.getenv('APP_NAME')\nM = os.getenv('APP_MODE')\n"
+    root = write_tree({".kiro/steering/tech.md": doc, "settings.py": reads})
     (root / "app.py").write_bytes(data)
     filtered = check(root, capsys, "--no-cache")
-    assert [(f["code"], f["path"]) for f in filtered] == [("SS203", "app.py")]  # KEY is read
+    assert [(f["code"], f["path"]) for f in filtered] == [("SS203", "app.py")]  # APP_KEY
     assert check(root, capsys, "--no-cache", "--no-prefilter") == filtered
 
 
@@ -286,7 +290,7 @@ def test_os_spelled_as_the_parser_normalises_it_is_found(
 def test_odd_encodings_report_the_same_with_and_without_the_filter(
     write_tree: Callable[[dict[str, str]], Path], data: bytes, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = write_tree({"a.py": "import os\nA = os.getenv('UNDOCUMENTED')\n"})  # exit 1
+    root = write_tree({"a.py": "unified_session_manager.get_db_session()\n"})  # exit 1
     (root / "odd.py").write_bytes(data)
     filtered = check(root, capsys, "--no-cache")
     assert "internal error" not in capsys.readouterr().err

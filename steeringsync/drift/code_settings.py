@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from steeringsync.drift.constants import Constants
-from steeringsync.drift.reads import COLLECTOR, LITERAL, NONE, UNKNOWN, CodeSetting
+from steeringsync.drift.reads import (
+    COLLECTOR,
+    DISPLAY,
+    LITERAL,
+    NONE,
+    OVERRIDE,
+    UNKNOWN,
+    WRITE,
+    CodeSetting,
+)
 from steeringsync.drift.values import python_literal
 from steeringsync.python.noqa import suppressed_codes
 from steeringsync.python.pruned_walk import lines_with, statements_near, walk_near
@@ -33,6 +43,37 @@ _AFTER = {
         _GAP + rb"(?:\[|\." + _GAP + rb"(?:get|setdefault)" + WORD_END + rb"|as" + WORD_END + rb")"
     ),
 }
+
+
+# fallbacks that only say "nothing is set" in a message: not a default anyone runs with
+_DISPLAY_VALUES = frozenset(
+    {
+        "not set",
+        "not_set",
+        "(not set)",
+        "<not set>",
+        "unset",
+        "unknown",
+        "n/a",
+        "none",
+        "not configured",
+        "not-set",
+    }
+)
+# calls whose arguments are shown, not used: print, logging, click.echo
+_SHOWN = frozenset(
+    {"print", "debug", "info", "warning", "warn", "error", "exception", "critical", "log",
+     "echo", "secho"}
+)  # fmt: skip
+# django-environ's typed readers: ``env.str("K", default="x")``
+_ENV_METHODS = frozenset(
+    {"str", "bool", "int", "float", "list", "tuple", "dict", "json", "url", "db", "db_url",
+     "cache", "cache_url", "email", "email_url", "search_url", "path", "bytes", "parse_value"}
+)  # fmt: skip
+# pydantic field types that hold a value, not a nested model
+_VALUE_TYPES = frozenset(
+    {"Field", "SecretStr", "SecretBytes", "Path", "Decimal", "HttpUrl", "AnyUrl"}
+)
 
 
 def _default(node: ast.expr | None) -> tuple[str, str | None]:
@@ -79,6 +120,15 @@ class _Finder:
         # `getenv("K") or "default"`: the call's id -> the fallback expression
         self.fallbacks: dict[int, ast.expr] = {}
         self.constants: dict[str, Constants] = {}  # by the key's variable name
+        self.shown: set[int] = set()  # ids of calls whose value is only printed or logged
+        # `os.getenv("K") == "1"`: the call's id -> the literal an unset value never equals
+        self.compares: dict[int, str] = {}
+        # python-decouple: `config` functions; django-environ: `Env` classes and instances
+        self.decouple_names: set[str] = set()
+        self.decouple_classes: set[str] = set()
+        self.environ_modules: set[str] = set()
+        self.env_classes: set[str] = set()
+        self.env_names: set[str] = set()
 
     def keys(self, node: ast.expr | None) -> list[str]:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -101,13 +151,22 @@ class _Finder:
         for stmt in statements_near(tree, lines_with(text, _IMPORTED)):
             if isinstance(stmt, _IMPORTS):
                 self._imports(stmt)
-        words = {"getenv", "environ", *self.getenv_names, *self.environ_names}
+        if self.decouple_classes or self.env_classes or self.environ_modules:
+            self._instances()
+        words = {
+            "getenv", "environ", *self.getenv_names, *self.environ_names,
+            *self.decouple_names, *self.env_names,
+        }  # fmt: skip
         nodes = walk_near(tree, lines_with(text, words))
         for node in nodes:
+            if _is_shown(node):
+                self.shown.update(id(n) for n in ast.walk(node) if isinstance(n, ast.Call))
             if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
                 first = node.values[0]
                 if isinstance(first, ast.Call) and len(node.values) == 2:
                     self.fallbacks[id(first)] = node.values[1]
+            elif isinstance(node, ast.Compare) and len(node.ops) == 1:
+                self._compared(node)
         for node in nodes:
             if isinstance(node, ast.Call):
                 yield from self._call(node)
@@ -125,6 +184,20 @@ class _Finder:
             for alias in node.names:
                 if alias.name == "os" or alias.name.startswith("os."):
                     self.os_names.add(alias.asname or "os")
+                elif alias.name == "environ":
+                    self.environ_modules.add(alias.asname or "environ")
+                elif alias.name == "decouple":
+                    self.decouple_classes.add(f"{alias.asname or 'decouple'}.AutoConfig")
+                    self.decouple_names.add(alias.asname or "decouple")
+        elif isinstance(node, ast.ImportFrom) and node.module in ("decouple", "environ"):
+            for alias in node.names:
+                local = alias.asname or alias.name
+                if alias.name == "config":
+                    self.decouple_names.add(local)
+                elif alias.name in ("AutoConfig", "Config", "RepositoryEnv"):
+                    self.decouple_classes.add(local)
+                elif alias.name in ("Env", "FileAwareEnv"):
+                    self.env_classes.add(local)
         elif isinstance(node, ast.ImportFrom) and node.module != "os":
             for alias in node.names:
                 if alias.name == "BaseSettings" and alias.asname:
@@ -135,6 +208,69 @@ class _Finder:
                     self.getenv_names.add(alias.asname or alias.name)
                 elif alias.name == "environ":
                     self.environ_names.add(alias.asname or alias.name)
+
+    def _compared(self, node: ast.Compare) -> None:
+        """Record ``read == "1"`` (also ``read.lower() == "true"``, either side)."""
+        if not isinstance(node.ops[0], ast.Eq | ast.NotEq):
+            return
+        for read, other in ((node.left, node.comparators[0]), (node.comparators[0], node.left)):
+            literal = _string(other)
+            if literal is None:
+                continue
+            if (
+                isinstance(read, ast.Call)
+                and isinstance(read.func, ast.Attribute)
+                and read.func.attr in ("lower", "upper", "strip", "casefold")
+            ):
+                read = read.func.value
+            if isinstance(read, ast.Call):
+                self.compares[id(read)] = literal
+
+    def _instances(self) -> None:
+        """``config = AutoConfig(...)``, ``env = environ.Env(...)``: names that read settings."""
+        for node in ast.walk(self.source.tree):
+            if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
+                continue
+            made = ast.unparse(node.value.func)
+            head, _, last = made.rpartition(".")
+            is_env = made in self.env_classes or (
+                head in self.environ_modules and last in ("Env", "FileAwareEnv")
+            )
+            is_config = made in self.decouple_classes
+            is_config |= last in ("AutoConfig", "Config") and head in self.decouple_names
+            for target in node.targets:
+                if isinstance(target, ast.Name) and is_env:
+                    self.env_names.add(target.id)
+                elif isinstance(target, ast.Name) and is_config:
+                    self.decouple_names.add(target.id)
+
+    def _library_read(self, call: ast.Call) -> Iterator[CodeSetting]:
+        """python-decouple's ``config("K", default=…)``; django-environ's ``env("K")``,
+        ``env.str("K", "default")``."""
+        func = call.func
+        owner = _name(func.value) if isinstance(func, ast.Attribute) else None
+        if isinstance(func, ast.Name) and func.id in self.env_names:
+            default = _keyword(call, "default")  # the second argument is the cast
+        elif (
+            (isinstance(func, ast.Name) and func.id in self.decouple_names)
+            or (owner in self.decouple_names and _name(func) == "config")
+            or (owner in self.env_names and _name(func) in _ENV_METHODS)
+        ):
+            default = call.args[1] if len(call.args) > 1 else _keyword(call, "default")
+        else:
+            return
+        key = _string(call.args[0] if call.args else _keyword(call, "var"))
+        if key is None:
+            key = _string(_keyword(call, "option"))
+        if key is not None:
+            state, value = _default(default)
+            yield self._setting(key, state, value, call, self._use(call, value))
+
+    def _use(self, call: ast.Call, value: str | None) -> str:
+        shown = id(call) in self.shown
+        if shown or (value is not None and value.strip().lower() in _DISPLAY_VALUES):
+            return DISPLAY
+        return ""
 
     def _is_os(self, node: ast.expr, attr: str) -> bool:
         return (
@@ -159,6 +295,7 @@ class _Finder:
             and self._is_environ(func.value)
         )
         if not (is_getenv or is_environ_get):
+            yield from self._library_read(call)
             return
         key_node = call.args[0] if call.args else _keyword(call, "key")
         keys = self.keys(key_node)
@@ -166,15 +303,21 @@ class _Finder:
         if default is None or (isinstance(default, ast.Constant) and default.value is None):
             default = self.fallbacks.get(id(call), default)
         state, value = _default(default)
+        write = isinstance(func, ast.Attribute) and func.attr == "setdefault"
+        use = WRITE if write else self._use(call, value)
+        compared = self.compares.get(id(call)) if state == NONE else None
         for key in keys:
-            yield self._setting(key, state, value, call)
+            setting = self._setting(key, state, value, call, use)
+            yield dataclasses.replace(setting, compared=compared) if compared else setting
 
-    def _setting(self, key: str, state: str, value: str | None, node: ast.expr) -> CodeSetting:
+    def _setting(
+        self, key: str, state: str, value: str | None, node: ast.expr, use: str = ""
+    ) -> CodeSetting:
         loc = self.source.location(node)
         codes = suppressed_codes(self.source.line(loc.line))
         noqa = None if codes is None else sorted(codes)
         return CodeSetting(
-            key, state, value, loc.line, loc.column, loc.end_line, loc.end_column, noqa
+            key, state, value, loc.line, loc.column, loc.end_line, loc.end_column, noqa, use
         )
 
 
@@ -185,6 +328,14 @@ class _SettingsClasses:
         self.finder = finder
         # local settings class -> (env_prefix, case_sensitive), inherited by subclasses
         self.known: dict[str, tuple[str, bool]] = {}
+        # classes of the module deriving from pydantic's BaseModel or a settings class:
+        # a field typed with one is a nested model, not a variable
+        self.models = {
+            n.name
+            for n in finder.source.tree.body
+            if isinstance(n, ast.ClassDef)
+            and any(_name(b) in ("BaseModel", "BaseSettings") for b in n.bases)
+        }
 
     def find(self) -> Iterator[CodeSetting]:
         """Settings classes in line order, each inheriting its base's options."""
@@ -202,7 +353,9 @@ class _SettingsClasses:
             names.update(self.known)
         for cls, options in found:
             if options is not None:
-                yield from self._fields(cls, *options)
+                # `DevSettings(Settings)`: one environment's values, not the defaults
+                override = not any(_name(b) in self.finder.base_names for b in cls.bases)
+                yield from self._fields(cls, *options, OVERRIDE if override else "")
 
     def _settings(self, cls: ast.ClassDef) -> tuple[str, bool] | None:
         inherited = self._inherited(cls)
@@ -243,13 +396,17 @@ class _SettingsClasses:
             sensitive.value is True if isinstance(sensitive, ast.Constant) else inherited[1],
         )
 
-    def _fields(self, cls: ast.ClassDef, prefix: str, sensitive: bool) -> Iterator[CodeSetting]:
+    def _fields(
+        self, cls: ast.ClassDef, prefix: str, sensitive: bool, use: str
+    ) -> Iterator[CodeSetting]:
         for stmt in cls.body:
             if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
                 continue
             name = stmt.target.id
             annotation = ast.unparse(stmt.annotation)
             if name.startswith("_") or name == "model_config" or "ClassVar" in annotation:
+                continue
+            if self._nested(stmt):
                 continue
             value = stmt.value
             names = [prefix + name]
@@ -265,11 +422,37 @@ class _SettingsClasses:
                 state, default = _default(value)
             for env in names:
                 key = env if sensitive else env.upper()
-                yield self.finder._setting(key, state, default, stmt.target)
+                yield self.finder._setting(key, state, default, stmt.target, use)
+
+    def _nested(self, stmt: ast.AnnAssign) -> bool:
+        """``aws: AWSConfig = Field(default_factory=AWSConfig)``: a sub-model, not ``AWS``."""
+        value = stmt.value
+        made: ast.expr | None = None
+        if isinstance(value, ast.Call) and _name(value.func) == "Field":
+            made = _keyword(value, "default_factory")
+        elif isinstance(value, ast.Call):
+            made = value.func
+        made_name = _name(made) if made is not None else None
+        if made_name and made_name[:1].isupper() and made_name not in _VALUE_TYPES:
+            return True
+        typed = {n.id for n in ast.walk(stmt.annotation) if isinstance(n, ast.Name)}
+        return bool(typed & self.models)
+
+
+_TEXT_READ = re.compile(
+    rb"\b(?:getenv|environ\s*\.\s*get|environ\s*\[)\s*\(?\s*[\"'](?P<key>[A-Z_][A-Z0-9_]*)[\"']"
+)
+
+
+def _is_shown(node: ast.AST) -> bool:
+    # an f-string alone may build a URL; printed or logged, its values are only shown
+    return isinstance(node, ast.Call) and _name(node.func) in _SHOWN
 
 
 def _may_read(data: bytes) -> bool:
-    if has_word(data, b"BaseSettings"):
+    if has_word(data, b"BaseSettings") or has_word(data, b"decouple"):
+        return True
+    if has_word(data, b"environ") and has_word(data, b"Env"):
         return True
     return _reads_a_name(data) and _OS.search(data) is not None
 
@@ -322,7 +505,7 @@ class SettingsCollector(FactCollector):
 
     @property
     def triggers(self) -> tuple[bytes, ...]:
-        return (b"getenv", b"environ", b"BaseSettings")
+        return (b"getenv", b"environ", b"BaseSettings", b"decouple")
 
     def relevant(self, data: bytes) -> bool:
         # A read goes through `import os…` or `from os import…`, which spell `os`, and
@@ -334,3 +517,13 @@ class SettingsCollector(FactCollector):
 
     def collect(self, source: PythonSource) -> list[Any]:
         return [setting.to_fact() for setting in _Finder(source).find()]
+
+    def collect_unparsed(self, data: bytes) -> list[Any]:
+        """The keys of literal ``getenv("K")``/``environ["K"]`` reads, found in the text of a
+        file that does not parse: their defaults are unknown, the names are not."""
+        facts = []
+        for match in _TEXT_READ.finditer(data):
+            line = data.count(b"\n", 0, match.start()) + 1
+            key = match.group("key").decode("ascii")
+            facts.append(CodeSetting(key, UNKNOWN, None, line, 1, line, 1).to_fact())
+        return facts

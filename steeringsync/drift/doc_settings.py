@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from steeringsync.drift.assignments import NAME, SHELL_STYLE, parse_line
+from steeringsync.drift.platform_vars import is_platform
 from steeringsync.steering.document import CodeBlock, SteeringDoc, Table
 
 BLOCK_LANGS = frozenset({*SHELL_STYLE, "env", "dotenv", "ini", "properties", ""})
@@ -47,29 +48,94 @@ def extract(doc: SteeringDoc) -> list[DocSetting]:
     lines = doc_lines(doc.text)
     found = [s for block in doc.code_blocks for s in _from_block(doc.path, block, lines)]
     found += [s for table in doc.tables for s in _from_table(doc.path, table, lines)]
+    found += _from_prose(doc, lines)
     return sorted(found, key=lambda s: (s.line, s.key_column))
 
 
+# `` `DRY_RUN` (default: 1) ``, `` - `PORT` - HTTP port (default `8080`) ``: a name in a code
+# span, then on the same line, with no other code span between, "default" and its value
+_PROSE_DEFAULT = re.compile(
+    rf"`(?P<key>{NAME})`[^`\n]*?\b[Dd]efault(?:s to|s|:)?[ \t]*:?[ \t]*"
+    r"(?:`(?P<quoted>[^`\n]+)`|(?P<bare>[^\s`),;]+))"
+)
+
+
+def _from_prose(doc: SteeringDoc, lines: list[str]) -> list[DocSetting]:
+    """Defaults stated in bullets and prose, outside code blocks and tables."""
+    skip: set[int] = set()
+    for block in doc.code_blocks:
+        skip.update(range(block.line, block.content_line + block.content.count("\n") + 1))
+    for table in doc.tables:
+        skip.update(range(table.line, max((r.line for r in table.rows), default=table.line) + 1))
+    found = []
+    for number, line in enumerate(lines, start=1):
+        if number in skip or "default" not in line.lower():
+            continue
+        for match in _PROSE_DEFAULT.finditer(line):
+            group = "quoted" if match.group("quoted") is not None else "bare"
+            value = match.group(group)
+            end = match.end(group)
+            if group == "bare":
+                value = value.rstrip(".:")
+                end = match.start(group) + len(value)
+            if not value:
+                continue
+            found.append(
+                DocSetting(
+                    match.group("key"),
+                    value,
+                    doc.path,
+                    number,
+                    match.start("key"),
+                    match.start(group),
+                    end,
+                )
+            )
+    return found
+
+
+def _command_prefix(line: str) -> bool:
+    """``LIVE_TESTS=1 pytest``, ``GIT_EDITOR=true git rebase``: an assignment that sets a
+    variable for one command, not a documented setting."""
+    parsed = parse_line(line, shell=True)
+    if parsed is None:
+        return False
+    end = parsed.value_end + (1 if parsed.quote else 0)
+    rest = line[end:].strip()
+    return bool(rest) and not rest.startswith(("#", ";", "&&", "||", "\\"))
+
+
+# "Add to `~/.zshrc`:": the block sets up the reader's shell for some tool, not the project
+_PROFILE = re.compile(r"\.(?:zshrc|bashrc|bash_profile|zprofile|profile)\b|shell profile", re.I)
+
+
 def _from_block(path: Path, block: CodeBlock, lines: list[str]) -> Iterator[DocSetting]:
-    if block.lang not in BLOCK_LANGS:
+    if block.lang not in BLOCK_LANGS or _PROFILE.search(block.lead):
         return
     shell = block.lang in SHELL_STYLE
     for offset in range(block.content.count("\n")):
         lineno = block.content_line + offset
         if lineno - 1 >= len(lines):
             return
-        parsed = parse_line(lines[lineno - 1], shell=shell)
-        if parsed is not None:
-            yield DocSetting(
-                parsed.key,
-                parsed.value,
-                path,
-                lineno,
-                parsed.key_start,
-                parsed.value_start,
-                parsed.value_end,
-                parsed.quote,
-            )
+        line = lines[lineno - 1]
+        parsed = parse_line(line, shell=shell)
+        if parsed is None or (block.lang not in ("env", "dotenv") and _command_prefix(line)):
+            continue
+        # `JAVA_VERSION=$(java -version …)` in a script is a shell variable, `PATH=…` the
+        # shell's own, neither a setting of the project
+        raw = line[parsed.value_start : parsed.value_end]
+        if (shell or not block.lang) and ("$(" in raw or "`" in raw or is_platform(parsed.key)):
+            continue
+        yield DocSetting(
+            parsed.key,
+            parsed.value,
+            path,
+            lineno,
+            parsed.key_start,
+            parsed.value_start,
+            parsed.value_end,
+            parsed.quote,
+        )
 
 
 def _columns(header: tuple[str, ...]) -> tuple[int, int] | None:

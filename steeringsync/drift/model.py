@@ -10,11 +10,52 @@ from typing import Any
 
 from steeringsync.drift.doc_settings import DocSetting, extract
 from steeringsync.drift.env_files import EnvSetting, env_settings
+from steeringsync.drift.mentions import NameIndex, index
 from steeringsync.drift.reads import LITERAL, CodeRead, code_reads
-from steeringsync.drift.values import normalize
+from steeringsync.drift.values import is_placeholder, normalize
 from steeringsync.project import Project
 
 TEST_DIRS = frozenset({"tests", "test", "testing"})
+# Folders of copied-in code: its settings are another project's
+VENDORED_DIRS = frozenset({"vendor", "vendored", "_vendor", "third_party", "third-party", ".kiro"})
+# Folders of stand-alone scripts: each script is run on its own, with its own defaults
+SCRIPT_DIRS = frozenset(
+    {
+        "scripts",
+        "script",
+        "tools",
+        "bin",
+        "examples",
+        "example",
+        "demo",
+        "demos",
+        "debug",
+        "backup",
+        "docker",
+    }
+)
+# Files that make a folder its own deployable unit (a package, a service, a function)
+DEPLOYABLE_MARKERS = (
+    "pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Dockerfile",
+    "package.json", "handler.py", "lambda_function.py", "template.yaml", "serverless.yml",
+)  # fmt: skip
+
+
+def is_default(read: CodeRead) -> bool:
+    """A literal the setting falls back to: not a write (``setdefault``), not a fallback
+    only shown in a message, not one environment's settings subclass, not empty ("unset")
+    and not a placeholder."""
+    s = read.setting
+    return (
+        s.state == LITERAL
+        and not s.use
+        and bool((s.default or "").strip())
+        and not is_placeholder(s.default or "")
+    )
+
+
+def is_vendored(relative: str) -> bool:
+    return any(p in VENDORED_DIRS for p in relative.split("/")[:-1])
 
 
 def is_test_file(relative: str) -> bool:
@@ -37,6 +78,42 @@ class DriftModel:
     reads: list[CodeRead] = field(default_factory=list)
     test_reads: list[CodeRead] = field(default_factory=list)
     env: list[EnvSetting] = field(default_factory=list)
+    _names: NameIndex | None = field(default=None, repr=False)
+    _units: dict[Path, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def names(self) -> NameIndex:
+        """Where setting names occur in docs and other files, built on first use."""
+        if self._names is None:
+            self._names = index(self.project)
+        return self._names
+
+    def example_env(self) -> list[EnvSetting]:
+        """Settings of the example/template env files (not of environment overrides)."""
+        return [e for e in self.env if is_example_env(e.path.name)]
+
+    def is_script(self, path: Path) -> bool:
+        """A stand-alone script (under ``scripts/``, ``tools/``, …): its own defaults."""
+        return any(p in SCRIPT_DIRS for p in self.project.relative(path).split("/")[:-1])
+
+    def deployable(self, path: Path) -> str:
+        """The unit ``path`` is deployed with: the nearest folder holding a package,
+        service or function marker; a stand-alone script is a unit of its own."""
+        relative = self.project.relative(path)
+        parts = relative.split("/")[:-1]
+        if self.is_script(path):
+            return relative
+        known = self._units.get(path.parent)
+        if known is not None:
+            return known
+        unit = ""
+        for n in range(len(parts), 0, -1):
+            folder = self.project.root.joinpath(*parts[:n])
+            if any((folder / marker).is_file() for marker in DEPLOYABLE_MARKERS):
+                unit = "/".join(parts[:n])
+                break
+        self._units[path.parent] = unit
+        return unit
 
     def where(self, path: Path, line: int) -> str:
         return f"{self.project.relative(path)}:{line}"
@@ -64,6 +141,16 @@ class DriftModel:
         return grouped
 
 
+_EXAMPLE_WORDS = ("example", "sample", "template", "dist", "defaults", "default")
+
+
+def is_example_env(name: str) -> bool:
+    """``.env.example``, ``env.sample``, ``app.env.template``: the documented defaults.
+    ``.env.development``, ``.env.docker``, ``prod.env``: overrides for one environment."""
+    parts = name.lower().replace("-", ".").replace("_", ".").split(".")
+    return any(p in _EXAMPLE_WORDS for p in parts)
+
+
 def in_scope(key: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
     """``drift-include``/``drift-exclude`` are globs on setting names (``TEST_*``)."""
     if include and not any(fnmatch.fnmatchcase(key, p) for p in include):
@@ -88,7 +175,7 @@ def build(project: Project, facts: dict[str, list[tuple[Path, Any]]]) -> DriftMo
     for doc in project.docs:
         model.documented.extend(s for s in extract(doc) if scoped(s.key))
     for read in code_reads(facts):
-        if scoped(read.setting.key):
+        if scoped(read.setting.key) and not is_vendored(project.relative(read.path)):
             test = is_test_file(project.relative(read.path))
             (model.test_reads if test else model.reads).append(read)
     model.env = [s for s in env_settings(project) if scoped(s.key)]

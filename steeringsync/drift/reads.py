@@ -8,6 +8,7 @@ from typing import Any
 
 COLLECTOR = "drift-settings"  # the fact collector's name, the key of its facts
 LITERAL, NONE, UNKNOWN = "literal", "none", "unknown"
+WRITE, DISPLAY, OVERRIDE = "write", "display", "override"
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,12 @@ class CodeSetting:
     end_column: int
     # the line's suppression comment: None when absent, [] when bare, else the codes
     noqa: list[str] | None = None
+    # what the read is for when its default is not the setting's default: WRITE
+    # (``os.environ.setdefault``), DISPLAY (a fallback only printed or logged), OVERRIDE
+    # (a settings subclass for one environment); "" for an ordinary read
+    use: str = ""
+    # no default, compared with a literal (`os.getenv("DRY_RUN") == "1"`): unset is not it
+    compared: str | None = None
 
     def to_fact(self) -> dict[str, Any]:
         fact = dict(self.__dict__)  # asdict() deep-copies field by field: 10x slower

@@ -26,7 +26,7 @@ from steeringsync.drift.env_files import read_env_file
 from steeringsync.drift.model import DriftModel, build, in_scope
 from steeringsync.drift.reads import UNKNOWN
 from steeringsync.drift.secrets import is_secret, looks_secret
-from steeringsync.drift.values import normalize
+from steeringsync.drift.values import is_placeholder, normalize
 from steeringsync.project import Project
 from steeringsync.sandbox import write_atomic
 from steeringsync.steering.document import SteeringDoc, parse_text, read_doc_bytes
@@ -256,6 +256,10 @@ def _changes(
         if not in_scope(setting.key, config.drift_include, config.drift_exclude):
             continue
         target = targets[setting.key]
+        if is_placeholder(setting.value):
+            continue  # `your-key-here` stands for the reader's own value
+        if is_secret(setting.key):
+            target = Skip("a secret: a documented one is an example, and SS201 compares none")
         if isinstance(target, Skip):
             report.notes.append(
                 f"{project.relative(doc.path)}:{setting.line}: `{setting.key}` left alone: "

@@ -184,6 +184,11 @@ class FactCollector(Triggered):
     def collect(self, source: PythonSource) -> list[Any]:
         raise NotImplementedError
 
+    def collect_unparsed(self, data: bytes) -> list[Any]:
+        """What can still be told of a file that does not parse (newer syntax than this
+        interpreter's, say); nothing by default."""
+        return []
+
 
 class ProjectRule(Rule):
     """A rule over the whole project: steering docs plus facts collected from every file."""

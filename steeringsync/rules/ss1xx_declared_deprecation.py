@@ -17,6 +17,7 @@ from typing import Any
 
 from steeringsync.project import Project
 from steeringsync.python.deprecated_calls import Shape
+from steeringsync.python.deprecated_modules import find_imports
 from steeringsync.python.source import PythonSource
 from steeringsync.rules.base import Invalid, PythonRule
 from steeringsync.steering.declarations import Declaration, collect, is_dotted
@@ -24,11 +25,15 @@ from steeringsync.types import Applicability, Finding
 
 FIRST_CODE, LAST_CODE = 101, 199
 
+_CALL_HOW = (
+    "Calls, `with` items and bound-method references are found through attribute chains and\n"
+    "local aliases, exactly as SS001 finds the deprecated session method."
+)
+_MODULE_HOW = "`import m`, `import m.sub`, `from m import x` and `from parent import m` are found."
 _DOC_TEMPLATE = """
 ## What it does
 Flags uses of `{pattern}`, declared deprecated by the steering doc `{doc}` ({source}).
-Calls, `with` items and bound-method references are found through attribute chains and
-local aliases, exactly as SS001 finds the deprecated session method.
+{how}
 
 ## Why is this bad?
 {reason}
@@ -108,6 +113,58 @@ class DeclaredDeprecation(PythonRule):
         )
 
 
+class DeclaredModuleDeprecation(DeclaredDeprecation):
+    """An import of a module declared deprecated (``kind: module``); never fixed."""
+
+    def __init__(self, declaration: Declaration) -> None:
+        self.declaration = declaration
+        self.origin = declaration.doc
+
+    @property
+    def triggers(self) -> tuple[bytes, ...]:
+        return (self.declaration.pattern.rpartition(".")[2].encode(),)
+
+    def check_python(self, source: PythonSource) -> Iterable[Finding]:
+        decl = self.declaration
+        for node in find_imports(source.nodes, decl.pattern):
+            message = f"module `{decl.pattern}` is deprecated (declared in {decl.doc.name})"
+            if decl.message:
+                message += f": {decl.message}"
+            if decl.replacement:
+                message += f"; use `{decl.replacement}`"
+            yield self.finding(source.path, source.location(node), message)
+
+    def fix_source(self, text: str, findings: Iterable[Finding]) -> str:
+        return text
+
+
+def _module_rule(declaration: Declaration, code: str) -> DeclaredDeprecation:
+    module = declaration.pattern
+    where = declaration.doc.name
+    instead = f"`{declaration.replacement}`." if declaration.replacement else f"See `{where}`."
+    attrs: dict[str, Any] = {
+        "__doc__": _DOC_TEMPLATE.format(
+            pattern=module,
+            doc=where,
+            source="front matter `deprecations:` (`kind: module`)",
+            reason=declaration.message or f"The team deprecated it in `{where}`.",
+            example=f"import {module}",
+            instead=instead,
+            safety="Not fixable: an import's replacement changes the code that uses it.",
+            how=_MODULE_HOW,
+        ),
+        "code": code,
+        "name": "deprecated-module-" + module.replace("_", "-").replace(".", "-").lower(),
+        "summary": declaration.message or f"Import of `{module}` (deprecated by a doc)",
+        "fix_applicability": Applicability.NONE,
+        "VALID": (f"# import {module}\n", "import other_module\n"),
+        "INVALID": (Invalid(f"import {module}\n"),),
+    }
+    cls = type(f"Declared{code}", (DeclaredModuleDeprecation,), attrs)
+    rule: DeclaredDeprecation = cls(declaration)
+    return rule
+
+
 def _root(decl: Declaration) -> str:
     return (decl.replacement or "").split(".", 1)[0]
 
@@ -129,6 +186,8 @@ def _module_names(tree: ast.Module) -> set[str]:
 
 def make_rule(declaration: Declaration, code: str) -> DeclaredDeprecation:
     """The rule for one declaration: a subclass carrying its own code, name and docs."""
+    if declaration.kind == "module":
+        return _module_rule(declaration, code)
     call = declaration.call
     # a replacement equal to the pattern would "fix" forever without changing anything
     fixable = is_dotted(declaration.replacement) and declaration.replacement != declaration.pattern
@@ -159,6 +218,7 @@ def make_rule(declaration: Declaration, code: str) -> DeclaredDeprecation:
                 if fixable
                 else "Not fixable: the replacement is not a plain rename."
             ),
+            how=_CALL_HOW,
         ),
         "code": code,
         "name": "deprecated-" + declaration.pattern.replace("_", "-").replace(".", "-").lower(),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from steeringsync.drift.model import DriftModel
+from steeringsync.drift.model import DriftModel, is_default
+from steeringsync.drift.reads import UNKNOWN
 from steeringsync.drift.rule import DriftRule, value_location
-from steeringsync.drift.secrets import shown
-from steeringsync.drift.values import normalize
+from steeringsync.drift.secrets import is_secret, shown
+from steeringsync.drift.values import is_placeholder, meaning
 from steeringsync.rules.base import Invalid
 from steeringsync.types import Finding
 
@@ -20,11 +21,23 @@ class ValueDrift(DriftRule):
     Compares every value documented in the steering docs (`KEY=VALUE` lines in shell,
     env, ini and untyped code blocks; settings tables with a default/value column) with
     the literal default the code gives the same setting (`os.getenv("KEY", "3600")`,
-    `os.environ.get`, pydantic-settings fields) and with the value in example env files
-    (`.env.example`, `.env.sample`, `.env.template`, `*.env`, `.env.*`). Values are
-    compared after stripping quotes and surrounding space and lower-casing `true`/`false`.
-    Defaults the code computes (`os.getenv("K", compute())`) are never a mismatch. Values
-    of secret-looking settings are masked in the message.
+    `os.environ.get`, pydantic-settings fields) and with the value in example and
+    template env files (`.env.example`, `env.sample`, `app.env.template`). Values are
+    compared after stripping quotes and surrounding space, with the spellings of a flag
+    merged (`0`/`false`/`no`/`off`), a URL's credentials and its scheme's default port
+    dropped. Defaults stated in bullets and prose (`` `DRY_RUN` (default: true) ``) are
+    read too; `KEY=VALUE` that prefixes a command (`LIVE_TESTS=1 pytest`) or assigns a
+    shell variable (`V=$(…)`, `PATH=…`) is not a documented setting.
+
+    A read with no default compared with a literal (`os.getenv("DRY_RUN") == "1"`) behaves
+    as "not that literal" when unset: a doc saying the default is that literal is a mismatch.
+
+    Never a mismatch: a default the code computes anywhere (`os.getenv("K", compute())`),
+    reads in stand-alone scripts (`scripts/`, `tools/`), empty, display-only
+    (`'not set'`) and placeholder values (`your-key-here`, `<token>`, `sk-xxx`, `...`,
+    `changeme`), secrets (documented secrets are examples), and env files for one
+    environment (`.env.development`, `.env.docker`): only example and template env files
+    (`.env.example`, `env.sample`, `*.env.template`) state the defaults.
 
     ## Why is this bad?
     `REDIS_SESSION_TIMEOUT=7200` in the docs while the code defaults to `3600` is the
@@ -73,25 +86,42 @@ class ValueDrift(DriftRule):
     )
 
     def check_drift(self, model: DriftModel) -> Iterable[Finding]:
+        examples = model.example_env()
         for doc in model.documented:
-            if doc.value is None:
+            if doc.value is None or is_secret(doc.key) or is_placeholder(doc.value):
                 continue
-            documented = normalize(doc.value)
+            documented = meaning(doc.value)
             said = f"`{doc.key}` is documented as {shown(doc.key, doc.value)}"
             # one finding per doc line, naming every source it disagrees with
             sources = []
-            defaults = model.literal_defaults(doc.key)
-            values = {normalize(r.setting.default or "") for r in defaults}
+            reads = [r for r in model.reads_of(doc.key) if not model.is_script(r.path)]
+            # a default the code computes somewhere is the one that counts: unknown here
+            computed = any(r.setting.state == UNKNOWN and not r.setting.use for r in reads)
+            defaults = [] if computed else [r for r in reads if is_default(r)]
+            values = {meaning(r.setting.default or "") for r in defaults}
             if defaults and documented not in values:
                 read = defaults[0]
                 there = model.where(read.path, read.setting.line)
                 sources.append(
                     f"the code defaults to {shown(doc.key, read.setting.default)} ({there})"
                 )
-            for env in model.env:
-                if env.key != doc.key or env.value is None:
+            # `os.getenv("DRY_RUN") == "1"` with `DRY_RUN` documented as defaulting to 1:
+            # unset, the code behaves as "not 1", the opposite of what the doc says
+            compared = [r for r in reads if r.setting.compared is not None and not computed]
+            for read in compared:
+                literal = read.setting.compared or ""
+                if meaning(literal) == documented:
+                    there = model.where(read.path, read.setting.line)
+                    sources.append(
+                        f"the code reads it with no default and tests it against "
+                        f"{shown(doc.key, literal)} ({there}): unset, it is not "
+                        f"{shown(doc.key, literal)}"
+                    )
+                    break
+            for env in examples:
+                if env.key != doc.key or env.value is None or is_placeholder(env.value):
                     continue
-                if normalize(env.value) != documented:
+                if meaning(env.value) != documented:
                     there = model.where(env.path, env.line)
                     sources.append(f"{there} sets {shown(doc.key, env.value)}")
             if sources:

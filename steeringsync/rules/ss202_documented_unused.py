@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from steeringsync.drift.model import DriftModel
+from steeringsync.drift.platform_vars import is_platform
 from steeringsync.drift.rule import DriftRule, key_location
 from steeringsync.rules.base import Invalid
 from steeringsync.types import Finding, Severity
@@ -59,9 +60,9 @@ class DocumentedUnused(DriftRule):
     )
 
     def check_drift(self, model: DriftModel) -> Iterable[Finding]:
-        read = model.read_keys() | {e.key for e in model.env}
+        read = model.read_keys() | {e.key for e in model.env} | model.names.elsewhere
         for doc in model.documented:
-            if doc.key not in read:
+            if doc.key not in read and not is_platform(doc.key):
                 yield self.finding(
                     doc.path,
                     key_location(doc),

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote
 
+from steeringsync.discovery import is_gitignored
 from steeringsync.project import Project
 from steeringsync.rules.base import DocRule, Invalid
 from steeringsync.sandbox import within
 from steeringsync.steering import document
 from steeringsync.steering.document import Reference, SteeringDoc, slugify
-from steeringsync.types import Finding, Location
+from steeringsync.types import Finding, Location, Severity
 
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
 _HTML_ANCHOR_RE = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
 _MARKDOWN_SUFFIXES = (".md", ".markdown")
+_IGNORED = "the target is git-ignored (generated locally, not committed)"
+_BESIDE = "write the path from the repository root"
+_PLACEHOLDER_TARGET = re.compile(
+    r"^\.{2,3}$|…|^<.*>$|^\{.*\}$|^\[.*\]$|path/to/|your[-_]|\bexample\.\w+$|^file$|^path$|\*"
+)
+
+
+def is_placeholder_target(target: str) -> bool:
+    """``...``, ``<path>``, ``{file}``, ``path/to/x``: the syntax shown, not a reference."""
+    return bool(target) and _PLACEHOLDER_TARGET.search(target) is not None
 
 
 class BrokenReference(DocRule):
@@ -24,7 +36,10 @@ class BrokenReference(DocRule):
     ## What it does
     Checks every reference a steering doc makes to the repository:
 
-    - `#[[file:path]]` references, resolved from the repository root as Kiro does;
+    - `#[[file:path]]` references, resolved from the repository root as Kiro does, then
+      from the doc's own folder (a sibling steering doc); a target that is missing but
+      git-ignored (generated locally) is a warning that says so; placeholders such as
+      `#[[file:...]]`, `#[[file:<path>]]` or `path/to/file` show the syntax and are skipped;
     - relative Markdown links and images (`[schema](../../db/schema.sql)`), resolved
       from the doc's own directory (a leading `/` means the repository root);
     - heading anchors: `#anchor` against the doc's own headings and `other.md#anchor`
@@ -78,20 +93,45 @@ class BrokenReference(DocRule):
         for ref in doc.references:
             problem = self._problem(ref, doc, project, anchors)
             if problem is not None:
-                yield self.finding(doc.path, Location.point(ref.line, ref.column), problem)
+                finding = self.finding(doc.path, Location.point(ref.line, ref.column), problem)
+                if problem.endswith((_IGNORED, _BESIDE)):
+                    finding = dataclasses.replace(finding, severity=Severity.WARNING)
+                yield finding
 
     def _problem(
         self, ref: Reference, doc: SteeringDoc, project: Project, anchors: _Anchors
     ) -> str | None:
         target = ref.target.strip()
         if ref.kind == "file":
+            if is_placeholder_target(target):
+                return None  # `#[[file:...]]`, `#[[file:<path>]]`: the syntax, shown
             if not target:
                 return "empty `#[[file:]]` reference"
-            if not within(project.root, project.root / target.lstrip("/")):
+            from_root = project.root / target.lstrip("/")
+            if not within(project.root, from_root):
                 return f"`#[[file:{target}]]` points outside the repository"
-            if not _exists(project.root / target.lstrip("/")):
-                return f"`#[[file:{target}]]` does not exist (resolved from the repository root)"
+            beside = doc.path.parent / target
+            near = within(project.root, beside) and _exists(beside)
+            if _exists(from_root) or (near and beside.suffix.lower() == ".md"):
+                return None  # from the root as Kiro resolves it, or a sibling steering doc
+            if near:
+                return (
+                    f"`#[[file:{target}]]` is found beside the doc, not from the repository "
+                    f"root where Kiro resolves it: {_BESIDE}"
+                )
+            if is_gitignored(project.root, from_root):
+                return f"`#[[file:{target}]]` is missing here but {_IGNORED}"
+            return (
+                f"`#[[file:{target}]]` does not exist (resolved from the repository root, "
+                "then from the doc's folder)"
+            )
+        if is_placeholder_target(target):
             return None
+        return self._link_problem(target, doc, project, anchors)
+
+    def _link_problem(
+        self, target: str, doc: SteeringDoc, project: Project, anchors: _Anchors
+    ) -> str | None:
         if not target or _SCHEME_RE.match(target) or target.startswith("//"):
             return None
         path_part, _, fragment = target.partition("#")

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from steeringsync.project import Project
 from steeringsync.python.deprecated_calls import DeprecatedCall
+from steeringsync.python.deprecated_modules import find_imports
 from steeringsync.rules.base import DocRule, Invalid
 from steeringsync.steering import declarations, markers
 from steeringsync.steering.document import CodeBlock, SteeringDoc
@@ -94,15 +95,28 @@ class DeprecatedPatternInDocs(DocRule):
 
     def check_doc(self, doc: SteeringDoc, project: Project) -> Iterable[Finding]:
         detectors = [(DeprecatedCall.parse(project.config.session_migration.deprecated), "")]
+        modules: list[tuple[str, str]] = []
         for decl in declarations.collect(project):
             where = project.relative(decl.doc)
-            detectors.append((decl.call, f" (declared deprecated in {where})"))
+            origin = f" (declared deprecated in {where})"
+            if decl.kind == "module":
+                modules.append((decl.pattern, origin))
+            else:
+                detectors.append((decl.call, origin))
         python = [b for b in doc.code_blocks if b.is_python]
         for block, following in zip(python, [*python[1:], None], strict=False):
             tree = _parse(block)
             if tree is None or markers.is_marked(block, following):
                 continue
             yield from self._uses(doc, block, tree, detectors)
+            for module, origin in modules:
+                for node in find_imports(ast.walk(tree), module):
+                    line = block.content_line + node.lineno - 1
+                    message = (
+                        f"the doc imports deprecated module `{module}`{origin} without marking "
+                        "it; mark the block (e.g. `# Before (Deprecated)`) or show the replacement"
+                    )
+                    yield self.finding(doc.path, Location.point(line, node.col_offset + 1), message)
 
     def _uses(
         self,

@@ -8,6 +8,7 @@ import textwrap
 from collections.abc import Iterable
 
 from steeringsync.project import Project
+from steeringsync.python.requires import newer_than_running
 from steeringsync.rules.base import DocRule, Invalid
 from steeringsync.steering.document import CodeBlock, SteeringDoc
 from steeringsync.types import Finding, Location, Severity
@@ -23,8 +24,41 @@ _FRAGMENT_RES = (
 )
 
 
+# requirement lists tagged `python`: `fastapi>=0.110`, `uvicorn[standard]==0.29`
+_REQUIREMENT = re.compile(
+    r"^[A-Za-z0-9][A-Za-z0-9_.\-]*(?:\[[\w,\s-]+\])?\s*(?:(?:==|>=|<=|~=|!=|>|<)[^#]*)?$"
+)
+_DICT_ENTRY = re.compile(r"""^\s*(?:"[^"]*"|'[^']*')\s*:""")
+_HEADER_LINE = re.compile(r"on line (\d+)")
+# a line of words, no brackets or operators: pseudo-code prose (`subprocess with shell=True
+# and user input  # forbidden`)
+_PROSE = re.compile(r"^\s*[A-Za-z_][\w=]*(?:\s+[A-Za-z_][\w=.]*){3,}\s*(?:#.*)?$")
+
+
 def is_fragment(source: str) -> bool:
     return any(pattern.search(source) for pattern in _FRAGMENT_RES)
+
+
+def is_fragment_at(source: str, exc: SyntaxError) -> bool:
+    """Fragments told by the line that fails: a body of comments only, a dict entry, a
+    chained call continued from elided code, a decorator without its function, a line of
+    prose; or a block that is a requirement list."""
+    lines = source.split("\n")
+    code = [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+    if code and all(_REQUIREMENT.match(line) for line in code):
+        return True
+    number = exc.lineno or 1
+    line = lines[number - 1] if 0 < number <= len(lines) else ""
+    header = _HEADER_LINE.search(exc.msg or "")
+    if (exc.msg or "").startswith("expected an indented block") and header:
+        between = lines[int(header.group(1)) : number]
+        if any(text.strip().startswith("#") for text in between):
+            return True  # `def f():` then only comments: the body is elided
+    if _DICT_ENTRY.match(line) or line.strip().startswith(".") or _PROSE.match(line):
+        return True
+    previous = [text.strip() for text in lines[: number - 1] if text.strip()]
+    previous = [text for text in previous if not text.startswith("#")]
+    return bool(previous) and previous[-1].startswith("@")
 
 
 class UnparsablePythonBlock(DocRule):
@@ -42,7 +76,16 @@ class UnparsablePythonBlock(DocRule):
     - a `>>>` or `...` prompt at the start of a line (doctest / REPL sessions);
     - a line starting with `$`, `%` or `!` (shell prompts, IPython magics);
     - a `<placeholder>` such as `<your code here>`, or `{{ … }}` / `{% … %}` templates;
-    - a `Traceback (most recent call last)` line (output, not code).
+    - a `Traceback (most recent call last)` line (output, not code);
+    - a body of comments only (`def test_x():` then `# ...`), a dict entry
+      (`"name": "Gate"`), a chained call continued from elided code (`.where(…)`), a
+      decorator without its function, a line of prose, or a requirement list
+      (`fastapi>=0.110`).
+
+    A fence of any language that is never closed is reported: a nested fence that ends
+    an outer block early turns the rest of the doc into code. When the project requires
+    a newer Python than the one running steeringsync (`requires-python = ">=3.12"` on
+    3.11), a block that fails to parse is not reported: it may use the newer syntax.
 
     ## Why is this bad?
     A block that does not parse is either broken guidance (an agent copies it and the
@@ -83,22 +126,31 @@ class UnparsablePythonBlock(DocRule):
         "```python\nconfig = <your config here>\n```\n",
         "```bash\nif [ -f x ]; then\n```\n",
         "```python\n```\n",
+        "```python\ndef test_x():\n    # arrange, act, assert\n```\n",
+        '```python\n# ✅\n"name_en": "Gate"\n```\n',
+        "```python\nfastapi>=0.110\nuvicorn[standard]==0.29\n```\n",
+        "```python\n@patch('a.b')\n\n# CORRECT\n@patch('c.d')\n```\n",
     )
     INVALID = (
         Invalid("```python\nwith db_manager.get_session() as session\n    pass\n```\n"),
+        Invalid("````markdown\n```python\nx = 1\n```\n````\n\n```bash\nls\n"),
         Invalid("```py\nprint 'hello'\n```\n"),
         Invalid("# Guide\n\n```python\nx = (\n"),
     )
 
     def check_doc(self, doc: SteeringDoc, project: Project) -> Iterable[Finding]:
+        newer = newer_than_running(project.python_minimum)
         for block in doc.code_blocks:
-            if not block.is_python:
-                continue
             if not block.closed:
-                message = "```python fence is never closed: the rest of the doc is a code block"
+                fence = "```" + (block.lang or "")
+                message = f"{fence} fence is never closed: the rest of the doc is a code block"
                 yield self.finding(doc.path, Location.point(block.line), message)
                 continue
+            if not block.is_python:
+                continue
             error = _syntax_error(block)
+            if error is not None and newer:
+                continue  # may be the newer syntax the project requires: not ours to judge
             if error is not None:
                 line, column, message = error
                 yield self.finding(doc.path, Location.point(line, column), message)
@@ -109,7 +161,7 @@ def _syntax_error(block: CodeBlock) -> tuple[int, int, str] | None:
     try:
         ast.parse(source)
     except SyntaxError as exc:
-        if is_fragment(source):
+        if is_fragment(source) or is_fragment_at(source, exc):
             return None
         line = block.content_line + max((exc.lineno or 1) - 1, 0)
         return line, max(exc.offset or 1, 1), f"python block does not parse: {exc.msg}"

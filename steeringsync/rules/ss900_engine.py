@@ -18,6 +18,12 @@ class SyntaxErrorRule(EngineRule):
     for (its trigger tokens, and for settings a read's shape: `os.environ.copy()` alone
     is not one), so a syntax error elsewhere is left to your compiler.
 
+    When the project runs on a newer Python than steeringsync does (`requires-python`,
+    `.python-version` or the Dockerfile's `FROM python:3.12`), a file that may use the
+    newer syntax is a warning that names both versions, not a syntax error; an
+    indentation error is an error in every Python and stays one. The names of the file's
+    literal settings reads (`os.getenv("K")`) are kept for the drift rules either way.
+
     ## Example
     ```python
     with unified_session_manager.get_db_session() as session

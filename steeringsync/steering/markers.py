@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 
 from steeringsync.steering.document import CodeBlock
 
@@ -67,11 +68,50 @@ def is_marked(block: CodeBlock, following: CodeBlock | None) -> bool:
     return is_before(block) and following is not None and is_after(following)
 
 
-def pairs(blocks: list[CodeBlock]) -> list[tuple[CodeBlock, CodeBlock]]:
-    """(Before, After) pairs of adjacent Python blocks, in document order."""
-    python = [b for b in blocks if b.is_python]
+def pairs(
+    blocks: list[CodeBlock], heading_lines: Iterable[int] = ()
+) -> list[tuple[CodeBlock, CodeBlock]]:
+    """(Before, After) pairs of Python blocks in document order: adjacent blocks of one
+    section, with nothing but prose between them (no other block, no heading)."""
+    headings = sorted(heading_lines)
     found = []
-    for before, after in itertools.pairwise(python):
+    for before, after in itertools.pairwise(blocks):
+        if not (before.is_python and after.is_python):
+            continue
+        between = sum(before.line < h < after.line for h in headings)
+        # two sections hold two unrelated examples, unless the sections are the pair
+        # itself (`## Before (Deprecated)` then `## After`)
+        paired_sections = between == 1 and _is_pair_heading(before.heading, after.heading)
+        if between and not paired_sections:
+            continue
         if is_after(after) and (is_before(before) or says_deprecated(before)):
             found.append((before, after))
     return found
+
+
+def _is_pair_heading(first: str, second: str) -> bool:
+    before = _BEFORE_RE.search(first) is not None or says_deprecated_text(first)
+    return before and _AFTER_RE.search(second) is not None
+
+
+_RECOMMENDED_RE = re.compile(
+    r"✅|✔|☑|\bcorrect\b|\brecommended\b|\bgood\b|\bpreferred\b|\bdo this\b|\bafter\b"
+    r"|正确|推荐|正しい|推奨|richtig|correcto",
+    re.IGNORECASE,
+)
+
+
+def recommended_lines(block: CodeBlock) -> set[int]:
+    """1-based lines of ``block`` under a ``# ✅``/``# correct`` comment (until a comment
+    marking what not to do): the block's recommended part, whatever the block is led by."""
+    lines: set[int] = set()
+    good = False
+    for number, line in enumerate(block.content.split("\n"), start=1):
+        comment = _COMMENT_RE.match(line)
+        if comment is not None and _DEPRECATED_RE.search(comment.group(1)):
+            good = False
+        elif comment is not None and _RECOMMENDED_RE.search(comment.group(1)):
+            good = True
+        if good:
+            lines.add(number)
+    return lines

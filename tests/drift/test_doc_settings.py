@@ -34,14 +34,50 @@ def test_export_quotes_comments_and_blanks_in_one_block() -> None:
         "export REDIS_SESSION_TIMEOUT=7200  # seconds\n"
         'REDIS_SESSION_PREFIX="session:"\n'
         "SENTRY_DSN=\n"
-        "PATH=$HOME/bin\n"
+        "CACHE_DIR=$HOME/cache\n"
         "```\n"
     )
     assert settings(text) == [
         ("REDIS_SESSION_TIMEOUT", "7200", 3),
         ("REDIS_SESSION_PREFIX", "session:", 4),
         ("SENTRY_DSN", "", 5),
-        ("PATH", None, 6),
+        ("CACHE_DIR", None, 6),
+    ]
+
+
+# Lessons from the development corpus: shell lines that set no project setting.
+
+
+@pytest.mark.parametrize("lang", ["bash", "sh", ""])
+def test_command_prefixes_shell_variables_and_the_shells_own(lang: str) -> None:
+    text = (
+        f"```{lang}\n"
+        "LIVE_TESTS=1 pytest -q\n"
+        "GIT_EDITOR=true git rebase -i HEAD~3   # no editor\n"
+        'GH_TOKEN="$GITHUB_TOKEN" gh pr list\n'
+        "NO_COLOR=1 cargo test\n"
+        "JAVA_VERSION=$(java -version 2>&1 | head -n 1)\n"
+        "export PATH=$HOME/.local/bin:$PATH\n"
+        "PORT=8080 && make run\n"
+        "```\n"
+    )
+    found = settings(text)
+    assert [k for k, _, _ in found] == ["PORT"]
+
+
+def test_defaults_stated_in_bullets_and_prose() -> None:
+    text = (
+        "- `DRY_RUN` - Enable dry-run mode (default: true)\n"
+        "- `KEY_PAIR_PATTERN` - Key pattern prefix (default: `packer_`)\n"
+        "Pushes to (`PUSHGATEWAY_URL`, default `http://127.0.0.1:9091`) on completion.\n"
+        "Smart default: if no `CLAUDE_API_KEY` or `OTHER`, sets it\n"
+        "Port via `APP_PORT` in .env (default 8501).\n"
+    )
+    assert settings(text) == [
+        ("DRY_RUN", "true", 1),
+        ("KEY_PAIR_PATTERN", "packer_", 2),
+        ("PUSHGATEWAY_URL", "http://127.0.0.1:9091", 3),
+        ("APP_PORT", "8501", 5),
     ]
 
 
@@ -87,3 +123,8 @@ def test_indented_fence_in_a_list_keeps_columns_of_the_raw_line() -> None:
     [setting] = extract(parse_text(Path("t.md"), text))
     line = text.split("\n")[setting.line - 1]
     assert line[setting.value_start : setting.value_end] == "30"
+
+
+def test_a_block_for_the_readers_shell_profile_sets_no_project_setting() -> None:
+    text = 'Add to `~/.zshrc`:\n\n```bash\nexport GITHUB_PERSONAL_ACCESS_TOKEN="ghp_x"\n```\n'
+    assert settings(text) == []

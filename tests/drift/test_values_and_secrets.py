@@ -97,3 +97,22 @@ SECRET = "hunter2-Zq9Zq9Zq9"
 def test_secret_looking_values_are_masked_whatever_the_name(value: str, shown: str) -> None:
     assert mask("UPSTREAM", value) == shown
     assert SECRET not in mask("UPSTREAM", value)
+
+
+def test_placeholders_but_not_json_lists() -> None:
+    from steeringsync.drift.values import is_placeholder
+
+    for value in (
+        "your-key-here",
+        "<generated-key>",
+        "sk-xxx",
+        "...",
+        "changeme",
+        "****",
+        "[YOUR TOKEN]",
+        "{{ secret }}",
+        "replace-me",
+    ):
+        assert is_placeholder(value), value
+    for value in ('["http://localhost:8501"]', "redis://localhost:6379/0", "INFO", "8080", ""):
+        assert not is_placeholder(value), value

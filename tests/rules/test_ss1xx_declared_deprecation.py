@@ -170,3 +170,35 @@ def test_check_reports_declared_rules_on_code(write_tree: Tree) -> None:
     project = Project(root, Config())
     report = api.check(project, api.CheckOptions(paths=(root,), select=("SS1",)))
     assert [(f.code, f.path.name, f.location.line) for f in report.active] == [("SS117", "x.py", 1)]
+
+
+def test_a_front_matter_module_deprecation_flags_imports_and_doc_examples(
+    write_tree: Callable[[dict[str, str]], Path],
+) -> None:
+    # Lesson from the development corpus: `pattern: azure.ai.openai` names a module
+    root = write_tree(
+        {
+            ".kiro/steering/ai.md": (
+                "---\ndeprecations:\n  - pattern: azure.ai.openai\n    kind: module\n"
+                "    replacement: openai\n    message: the SDK moved\n---\n"
+                "Call the model:\n\n```python\nfrom azure.ai.openai import Client\n```\n"
+            ),
+            "app/a.py": "import azure.ai.openai\nfrom azure.ai import openai\nimport openai\n",
+            "app/b.py": "from azure.ai.openai.models import Msg\nfrom azure.ai import other\n",
+        }
+    )
+    project = Project.discover(root)
+    report = api.check(project, api.CheckOptions(paths=(root,), select=("SS1", "SS303")))
+    found = sorted(
+        (f.code == "SS303", project.relative(f.path), f.location.line) for f in report.findings
+    )
+    assert found == [
+        (False, "app/a.py", 1),
+        (False, "app/a.py", 2),
+        (False, "app/b.py", 1),
+        (True, ".kiro/steering/ai.md", 11),
+    ]
+    message = next(f.message for f in report.findings if f.code != "SS303")
+    assert message == (
+        "module `azure.ai.openai` is deprecated (declared in ai.md): the SDK moved; use `openai`"
+    )

@@ -52,3 +52,20 @@ def test_cli_partial_scan_reports_no_false_findings(write_tree: Tree, monkeypatc
     monkeypatch.chdir(root)
     assert main(["check", "--select", "SS2", "app/views.py"]) == 0
     assert "All checks passed." in capsys.readouterr().out
+
+
+def test_a_setting_read_by_non_python_code_or_tools_is_used(write_tree: Tree) -> None:
+    # Lesson from the development corpus: Go, shell, Terraform and workflows read settings
+    # too; `GIT_EDITOR=true git rebase` sets a variable for one command
+    root = write_tree(
+        {
+            ".kiro/steering/tech.md": (
+                "```bash\nGATEWAY_ADDR=:8080\nDEPLOY_STAGE=prod\nGIT_EDITOR=true git rebase -i\n"
+                "export AWS_PAGER=\nOLD_KNOB=1\n```\n"
+            ),
+            "cmd/server/main.go": 'addr := os.Getenv("GATEWAY_ADDR")\n',
+            ".github/workflows/deploy.yml": "env:\n  DEPLOY_STAGE: prod\n",
+            "README.md": "Set OLD_KNOB to 1.\n",
+        }
+    )
+    assert codes(root, root) == [("SS202", 6)]

@@ -11,6 +11,9 @@ from steeringsync.server.model import ProjectModel, encode_buffer
 
 DEPRECATED = "with unified_session_manager.get_db_session() as s:\n    s.query(M).all()\n"
 DOC = "# Tech\n\n```bash\nREDIS_URL=redis://localhost\n```\n"
+# docs that document the TOKEN_ settings the code reads, so an undocumented one is a gap
+TOKEN_DOC = DOC + "\nTokens: `TOKEN_ISSUER` and `TOKEN_AUDIENCE`.\n"
+TOKEN_READS = "import os\nI = os.getenv('TOKEN_ISSUER')\nA = os.getenv('TOKEN_AUDIENCE')\n"
 DECLARING = (
     "---\ndeprecations:\n  - pattern: legacy_cache.get_client\n---\n" + DOC
 )  # fmt: skip
@@ -55,7 +58,8 @@ def test_editing_one_python_file_reads_no_other(tmp_path, monkeypatch) -> None:
 
 
 def test_project_rules_rerun_only_when_the_files_facts_change(tmp_path, monkeypatch) -> None:
-    root = tree(tmp_path, {"app/settings.py": "x = 1\n", ".kiro/steering/tech.md": DOC})
+    files = {"app/settings.py": "x = 1\n", "app/auth.py": TOKEN_READS}
+    root = tree(tmp_path, {**files, ".kiro/steering/tech.md": TOKEN_DOC})
     model = loaded(root)
     runs = []
     original = ProjectModel._run_project_rules
@@ -100,7 +104,8 @@ def test_doc_edit_that_leaves_the_rules_alone_does_not_recheck_code(tmp_path, mo
 
 def test_closing_a_python_buffer_restores_the_files_facts(tmp_path) -> None:
     code = "import os\nTTL = os.getenv('TOKEN_TTL', '60')\n"
-    root = tree(tmp_path, {"app/s.py": code, ".kiro/steering/tech.md": DOC})
+    files = {"app/s.py": code, "app/auth.py": TOKEN_READS}
+    root = tree(tmp_path, {**files, ".kiro/steering/tech.md": TOKEN_DOC})
     model = loaded(root)
     s = root.resolve() / "app/s.py"
     assert "SS203" in [f.code for f in model.project_findings.get(s, [])]

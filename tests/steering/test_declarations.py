@@ -105,3 +105,49 @@ def test_a_named_code_must_be_in_the_declared_range() -> None:
         "`deprecations` entry 3: `code` must be SS101 to SS199, got 150",
     ]
     assert [d.code for d in declared_in(doc)] == ["SS150", None, None]
+
+
+# Lessons from the development corpus: pairs that are not migrations declare nothing.
+
+
+def test_blocks_of_two_sections_are_not_a_pair() -> None:
+    text = (
+        "## Never log secrets\n\n```python\n# ❌ NEVER\nlogger.info('login', password=password)\n"
+        "```\n\n## CORS policy\n\n```python\n# ✅ Explicit allowlist\n"
+        "app.add_middleware(CORSMiddleware, allow_origins=ORIGINS)\n```\n"
+    )
+    assert declared_in(parse_text(Path("d.md"), text)) == []
+
+
+def test_an_added_unrelated_call_is_not_a_replacement() -> None:
+    text = (
+        "## Logging\n\n```python\n# ❌ NEVER\nlogger.info('login', password=password)\n```\n\n"
+        "Instead:\n\n```python\n# ✅ Do this\nlogger.info('login', user=user.id)\n"
+        "audit.record('login')\n```\n\n"
+        "## Middleware\n\n```python\n# ❌ wrong\nlog.debug('x')\n```\n\n```python\n# ✅\n"
+        "app.add_middleware(CORSMiddleware)\n```\n"
+    )
+    assert declared_in(parse_text(Path("d.md"), text)) == []
+
+
+def test_a_call_the_doc_also_recommends_is_never_deprecated() -> None:
+    # one block shows the right way (✅) and a mistake (❌); the next section's ✅ block
+    # uses other calls: `app.get` is recommended, not deprecated
+    text = (
+        "## Async\n\n```python\n# ✅ 正确\n@app.get('/users')\nasync def get_user(db):\n"
+        "    return await db.execute(q)\n\n# ❌ 错误: 忘记 await\nasync def get_user(db):\n"
+        "    db.execute(q)\n```\n\n"
+        "```python\n# ✅ 正确: 全局复用\napp.state.http_client = httpx.AsyncClient()\n"
+        "@app.post('/proxy')\nasync def proxy(): ...\n```\n"
+    )
+    assert declared_in(parse_text(Path("d.md"), text)) == []
+
+
+def test_a_migration_in_one_section_still_declares() -> None:
+    text = (
+        "## Sessions\n\n```python\n# ❌ deprecated\nwith sessions.get_db_session() as s:\n"
+        "    s.query(User).all()\n```\n\nNow:\n\n```python\n# ✅ After\n"
+        "s = db_manager.get_session()\n```\n"
+    )
+    [decl] = declared_in(parse_text(Path("d.md"), text))
+    assert (decl.pattern, decl.replacement) == ("sessions.get_db_session", "db_manager.get_session")

@@ -1,0 +1,128 @@
+"""Where setting names occur outside the code reads: doc prose, included docs, other files.
+
+A setting counts as documented when a steering doc names it anywhere (a code span, a
+bullet, a table, prose) or pulls in a file that does (``#[[file:docs/config.md]]``). A
+documented setting counts as used when any file other than the docs names it: Go,
+TypeScript, shell, Terraform or a workflow reads or sets it just as well as Python.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from steeringsync.sandbox import read_regular, within
+
+if TYPE_CHECKING:  # the Project caches this module's index: no import cycle at run time
+    from steeringsync.project import Project
+from steeringsync.steering.document import FILE_REF_RE
+
+# Upper-case words with at least one `_` or 3+ characters: `DEBUG`, `DB_URL`
+_WORD = re.compile(rb"(?<![A-Za-z0-9_])[A-Z][A-Z0-9_]{1,}(?![A-Za-z0-9_])")
+# bounds: a repository under check is untrusted input
+MAX_FILE = 1024 * 1024
+MAX_TOTAL = 64 * 1024 * 1024
+# prose, not code: a name in a README is documentation, not a use
+_DOC_SUFFIXES = (".md", ".markdown", ".rst", ".txt", ".adoc")
+_BINARY_SUFFIXES = (
+    ".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".zip", ".gz", ".tgz", ".whl",
+    ".so", ".dylib", ".dll", ".exe", ".woff", ".woff2", ".ttf", ".mp4", ".mp3", ".svg",
+    ".lock", ".sqlite", ".db", ".pyc", ".bin", ".jar",
+)  # fmt: skip
+# Files that deploy and run the code: a variable they set is wired by the repository
+_INFRA_SUFFIXES = (".tf", ".tfvars", ".hcl", ".yml", ".yaml", ".sh", ".bash", ".ps1")
+_INFRA_NAMES = re.compile(
+    r"(?:^|/)(?:Dockerfile[^/]*|[^/]*\.dockerfile|Procfile|Makefile|justfile|"
+    r"(?:docker-)?compose[^/]*|template\.json|serverless\.[a-z]+|app\.json|fly\.toml|"
+    r"render\.yaml|netlify\.toml|vercel\.json|wrangler\.toml)$"
+)
+_INFRA_DIRS = re.compile(
+    r"(?:^|/)(?:infra|infrastructure|cdk|deploy|deployment|terraform|k8s|helm)/"
+)
+
+
+@dataclass
+class NameIndex:
+    """Upper-case words by where they occur."""
+
+    in_docs: set[str] = field(default_factory=set)  # steering docs and files they include
+    elsewhere: set[str] = field(default_factory=set)  # any non-doc file of the repository
+    in_infra: set[str] = field(default_factory=set)  # deployment and CI files
+
+
+def words(data: bytes) -> set[str]:
+    return {w.decode("ascii") for w in _WORD.findall(data)}
+
+
+def _read(path: Path) -> bytes:
+    """A regular file's bytes, bounded; a FIFO, a device or a bigger file reads as empty."""
+    try:
+        return read_regular(path, MAX_FILE)
+    except OSError:  # SkippedFile included
+        return b""
+
+
+def _included(project: Project) -> list[Path]:
+    """Files the steering docs pull in with ``#[[file:…]]``, inside the root only."""
+    root = project.root.resolve()
+    found = []
+    for doc in project.docs:
+        for match in FILE_REF_RE.finditer(doc.text):
+            target = match.group(1).strip().lstrip("/")
+            if not target:
+                continue
+            for base in (root, doc.path.parent):
+                try:
+                    path = (base / target).resolve()
+                except (OSError, ValueError):
+                    continue
+                if within(root, path) and path.is_file():
+                    found.append(path)
+                    break
+    return found
+
+
+def is_infra(rel: str) -> bool:
+    return (
+        rel.endswith(_INFRA_SUFFIXES)
+        or _INFRA_NAMES.search(rel) is not None
+        or _INFRA_DIRS.search(rel) is not None
+    )
+
+
+def index(project: Project) -> NameIndex:
+    """The steering docs' names (their text as it is now, an editor's unsaved buffer
+    included) with the repository's, which are read once per Project."""
+    repo = project.repo_names
+    result = NameIndex(elsewhere=repo.elsewhere, in_infra=repo.in_infra)
+    for doc in project.docs:
+        result.in_docs |= words(doc.text.encode("utf-8", "replace"))
+    for included in _included(project):
+        result.in_docs |= words(_read(included))
+    return result
+
+
+def repo_index(project: Project) -> NameIndex:
+    """One pass over the repository's non-doc files, bounded in size."""
+    result = NameIndex()
+    steering = project.config.steering_dir.strip("/") + "/"
+    total = 0
+    for path, rel in project.selector.walk_all(project.root):
+        lower = rel.lower()
+        if (
+            rel.startswith(steering)
+            or lower.endswith(_DOC_SUFFIXES + _BINARY_SUFFIXES)
+            or total > MAX_TOTAL
+        ):
+            continue
+        data = _read(Path(path))
+        total += len(data)
+        if b"\0" in data[:1024]:
+            continue
+        found = words(data)
+        result.elsewhere |= found
+        if is_infra(rel) or b"aws_cdk" in data or b"aws-cdk-lib" in data:
+            result.in_infra |= found
+    return result
