@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from steeringsync.config import SessionMigration
+from steeringsync.fix.definite import Binding, FunctionNode, resolve
 from steeringsync.python.deprecated_calls import DeprecatedUse, Shape
 from steeringsync.python.source import PythonSource
 
@@ -196,29 +197,50 @@ class SitePlanner:
             flag = self._fresh((f"{name}_failed",), stmt)
         return SitePlan(None, receiver, name, flag, add, remove, result)
 
+    def _chain(self, stmt: ast.stmt) -> tuple[list[tuple[FunctionNode, ast.stmt]], ast.stmt]:
+        """The functions around ``stmt`` (innermost first, each with the statement of its
+        body holding the site), and the module-level statement holding it."""
+        chain: list[tuple[FunctionNode, ast.stmt]] = []
+        site = stmt
+        for node in self._ancestors(stmt):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                chain.append((node, site))
+                site = node
+            elif isinstance(node, ast.ClassDef):
+                site = node  # its body runs where the class statement is
+        return chain, site
+
+    def resolve(self, name: str, stmt: ast.stmt) -> Binding:
+        """How ``name`` resolves when ``stmt`` runs (see ``definite.resolve``)."""
+        chain, site = self._chain(stmt)
+        return resolve(name, stmt if not chain else site, chain, self.source.tree)
+
     def _receiver(
-        self, value: ast.expr, stmt: ast.AST
+        self, value: ast.expr, stmt: ast.stmt
     ) -> tuple[str, ImportSpec | None, str | None]:
         replacement = self.migration.replacement
         scopes = [a for a in self._ancestors(stmt) if isinstance(a, SCOPES)]
-        functions = [s for s in scopes if isinstance(s, FUNCTIONS)]
         if (
             isinstance(value, ast.Attribute)
             and isinstance(value.value, ast.Name)
             and "." not in replacement
-            and scopes
-            and isinstance(scopes[0], (ast.FunctionDef, ast.AsyncFunctionDef))
             and len(scopes) > 1
+            and isinstance(scopes[0], (ast.FunctionDef, ast.AsyncFunctionDef))
             and isinstance(scopes[1], ast.ClassDef)
             and _params(scopes[0])[:1] == [value.value.id]
             and self._class_has(scopes[1], replacement)
+            and self.resolve(value.value.id, stmt).bound
         ):
             return f"{value.value.id}.{replacement}", None, None
         first = replacement.partition(".")[0]
-        if any(first in _params(f) or first in bound_names(_body(f)) for f in functions):
+        binding = self.resolve(first, stmt)
+        if binding.bound:
             return replacement, None, None
+        if binding.in_function:  # a module-level import cannot help a local name
+            return "", None, binding.reason
         if first in self.module_names:
-            return replacement, None, None
+            # bound at module level on some paths only: an import beside it would shadow it
+            return "", None, f"`{first}` is bound in this module on some paths only"
         line = self.migration.replacement_import
         if line is None:
             return (
@@ -273,10 +295,6 @@ def identifiers(root: ast.AST) -> set[str]:
         elif isinstance(node, ast.arg):
             names.add(node.arg)
     return names
-
-
-def _body(fn: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> list[ast.AST]:
-    return [fn.body] if isinstance(fn, ast.Lambda) else list(fn.body)
 
 
 def rebinds(name: str, body: Sequence[ast.stmt]) -> bool:
