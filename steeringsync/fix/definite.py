@@ -11,6 +11,7 @@ loop may run zero times, a ``with`` may swallow the exception that skipped its b
 from __future__ import annotations
 
 import ast
+import contextvars
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,12 @@ NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 TERMINATORS = (ast.Return, ast.Raise, ast.Break, ast.Continue)
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+# statements the fix will precede with a binding of the name (see ``bound_before``)
+_BINDERS: contextvars.ContextVar[frozenset[int]] = contextvars.ContextVar(
+    "binders", default=frozenset()
+)
 
 
 class _Reached(Exception):
@@ -68,6 +75,8 @@ def _seq(body: Sequence[ast.stmt], bound: bool, target: ast.stmt | None, name: s
     for stmt in body:
         if stmt is target:
             raise _Reached(bound)
+        if id(stmt) in _BINDERS.get():
+            bound = True  # the fix puts a binding right before this statement
         bound = _stmt(stmt, bound, target, name)
     return bound
 
@@ -119,13 +128,24 @@ def _irrefutable(case: ast.match_case) -> bool:
     return case.guard is None and isinstance(pattern, ast.MatchAs) and pattern.pattern is None
 
 
-def bound_before(body: Sequence[ast.stmt], target: ast.stmt, name: str, *, initially: bool) -> bool:
+def bound_before(
+    body: Sequence[ast.stmt],
+    target: ast.stmt,
+    name: str,
+    *,
+    initially: bool,
+    binders: Iterable[ast.stmt] = (),
+) -> bool:
     """Whether ``name`` is bound on every path from the start of ``body`` to ``target``
-    (a statement somewhere inside ``body``, not inside a nested scope)."""
+    (a statement somewhere inside ``body``, not inside a nested scope); ``binders`` are
+    statements that will be preceded by an assignment of ``name``."""
+    token = _BINDERS.set(frozenset(id(b) for b in binders))
     try:
         _seq(body, initially, target, name)
     except _Reached as reached:
         return reached.bound
+    finally:
+        _BINDERS.reset(token)
     raise ValueError("the statement is not inside this body")
 
 

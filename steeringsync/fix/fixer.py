@@ -8,13 +8,15 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from steeringsync.config import SessionMigration
-from steeringsync.fix.scope import SitePlanner
 from steeringsync.fix.writer import UnsafeResult
 from steeringsync.python.deprecated_calls import DeprecatedCall
 from steeringsync.python.source import PythonSource
 from steeringsync.types import Finding
+
+if TYPE_CHECKING:
+    from steeringsync.rules.ss001_deprecated_db_session import DeprecatedDbSession
 
 Position = tuple[int, int]
 
@@ -33,23 +35,32 @@ class FileFix:
     new_text: str = ""
     fixed: set[Position] = field(default_factory=set)
     error: str | None = None
+    notes: list[str] = field(default_factory=list)  # which binding a site got, and why
 
 
 def fix_session(
-    source: PythonSource,
-    findings: Iterable[Finding],
-    migration: SessionMigration,
-    style: str,
+    source: PythonSource, findings: Iterable[Finding], rule: DeprecatedDbSession
 ) -> FileFix:
     """Rewrite the sites of ``findings`` (already filtered to the fixable ones) in ``source``.
 
     ``source`` is the one the check parsed: its ``ast`` tree is reused to plan the sites.
     """
     result = FileFix(source.path)
+    migration, style = rule.migration, rule.style
     wanted = {(f.location.line, f.location.column) for f in findings}
     uses = DeprecatedCall.parse(migration.deprecated).find(source.tree)
-    plans = SitePlanner(source, migration, style).plan(uses)
-    plans = {pos: plan for pos, plan in plans.items() if pos in wanted and plan.fixable}
+    plans = rule.planner(source).plan(uses)
+    # sites that share an acquisition are fixed together or not at all (e.g. one is noqa)
+    plans = {
+        pos: plan
+        for pos, plan in plans.items()
+        if pos in wanted and plan.fixable and plan.group <= wanted
+    }
+    result.notes = sorted(
+        f"{line}:{col}: the fix {plan.acquisition.note}"
+        for (line, col), plan in plans.items()
+        if plan.acquisition.note
+    )
     if not plans:
         return result
     import libcst as cst  # only files with fixable findings pay for LibCST

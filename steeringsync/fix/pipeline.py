@@ -59,11 +59,12 @@ def fixed_text(
     for rule in rules:
         if isinstance(rule, DeprecatedDbSession) and rule.code in codes:
             mine = [f for f in findings if f.code == rule.code]
-            fix = fix_session(source, mine, rule.migration, rule.style)
+            fix = fix_session(source, mine, rule)
             if fix.error:
                 notices.append(f"{display_path(source.path)}: {fix.error}")
             elif fix.new_text:
                 text = fix.new_text
+                notices.extend(f"{display_path(source.path)}:{note}" for note in fix.notes)
     declared = [r for r in rules if isinstance(r, DeclaredDeprecation) and r.code in codes]
     if declared:
         text = fix_text(source.path, text, declared)

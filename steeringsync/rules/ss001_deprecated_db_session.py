@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from steeringsync.config import SessionMigration
-from steeringsync.fix.style import TRY_FINALLY, resolve_style
+from steeringsync.discovery import python_files
+from steeringsync.fix.idiom import RepoIdiom, learn
+from steeringsync.fix.style import dropped_commit_notices, resolve_style
 from steeringsync.project import Project
 from steeringsync.python.deprecated_calls import DeprecatedCall, Shape
 from steeringsync.python.source import PythonSource
 from steeringsync.rules.base import Invalid, PythonRule
 from steeringsync.types import Applicability, Finding
+
+if TYPE_CHECKING:
+    from steeringsync.fix.scope import SitePlanner
 
 
 class DeprecatedDbSession(PythonRule):
@@ -95,17 +102,43 @@ class DeprecatedDbSession(PythonRule):
         ),
     )
 
-    def __init__(self, migration: SessionMigration | None = None, style: str | None = None) -> None:
+    def __init__(
+        self,
+        migration: SessionMigration | None = None,
+        style: str | None = None,
+        idiom: RepoIdiom | None = None,
+    ) -> None:
         self.migration = migration or SessionMigration()
         self.detector = DeprecatedCall.parse(self.migration.deprecated)
-        # the resolved replacement style: the configured one, else what the docs show
-        self.style = style or self.migration.replacement_style or TRY_FINALLY
+        # what the repository says about the replacement (learned once per run)
+        self.idiom = idiom or RepoIdiom()
+        # the resolved replacement style: configured, else what get_session() allows
+        self.style = style or resolve_style(self.migration, self.idiom.factory)
 
     @classmethod
     def from_project(cls, project: Project) -> DeprecatedDbSession:
         migration = project.config.session_migration
-        docs = project.docs if migration.replacement_style is None else []
-        return cls(migration, resolve_style(migration, docs))
+        files = (Path(p) for p in python_files((project.root,), project.selector))
+        idiom = learn(
+            files,
+            migration.replacement,
+            max_size=project.config.max_file_size,
+            display=project.relative,
+        )
+        if migration.replacement_style is None:
+            notices = dropped_commit_notices(
+                migration, project.docs, idiom.factory, project.relative
+            )
+            project.notices.extend(notices)
+        return cls(migration, resolve_style(migration, idiom.factory), idiom)
+
+    def planner(self, source: PythonSource) -> SitePlanner:
+        """The site planner for one file; the fixer uses the same one as the check."""
+        from steeringsync.fix.scope import SitePlanner
+
+        return SitePlanner(
+            source, self.migration, self.style, self.idiom.binding, self.idiom.factory
+        )
 
     @property
     def triggers(self) -> tuple[bytes, ...]:
@@ -116,9 +149,7 @@ class DeprecatedDbSession(PythonRule):
         uses = self.detector.find(source.tree, source.nodes)
         plans = {}
         if any(use.shape is Shape.WITH for use in uses):
-            from steeringsync.fix.scope import SitePlanner  # only files with a use need it
-
-            plans = SitePlanner(source, self.migration, self.style).plan(uses)
+            plans = self.planner(source).plan(uses)  # only files with a use need it
         for use in uses:
             called = f"{use.receiver}.{self.detector.method}"
             message = (
@@ -130,6 +161,8 @@ class DeprecatedDbSession(PythonRule):
             plan = plans.get((loc.line, loc.column))
             if plan is not None and plan.fixable:
                 applicability = Applicability.SAFE
+                if plan.acquisition.note:
+                    message += f" (the fix {plan.acquisition.note})"
             elif plan is not None:
                 message += f" (not fixed automatically: {plan.reason})"
             if use.shape is Shape.REFERENCE:
