@@ -1,4 +1,4 @@
-"""The replacement style keeps the commit; docs recommending a commit-dropping `with` are reported."""
+"""The replacement style keeps the commit; docs recommending a dropping `with` are reported."""
 
 from __future__ import annotations
 
