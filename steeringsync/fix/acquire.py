@@ -177,7 +177,7 @@ def binding_roots(binding: LearnedBinding) -> list[str]:
 
 
 def binding_note(name: str, binding: LearnedBinding) -> str:
-    return f"binds `{name} = {binding.expression}` ({binding.describe()})"
+    return f"binds `{name} = {binding.expression}`, {binding.describe()}"
 
 
 def unbound_roots(

@@ -348,8 +348,9 @@ class SitePlanner:
         guards = acquire.positions(alias.guards, self._name_key)
         if "." in self.migration.replacement or alias.name == first:
             return None
-        bound = self.resolve(first, acq)
-        if bound.bound and not local_bindings(alias.fn, first):
+        receiver, add, reason = self._receiver(acq.value, acq)
+        if reason is None and receiver == first and not local_bindings(alias.fn, first):
+            # bound (or imported) there already: the fetch goes, guards test the replacement
             acquisition = Acquisition(renames=guards, drops=frozenset({self._stmt_key(acq)}))
         elif self.binding is not None and not acquire.unbound_roots(
             self.binding, acq, self.is_bound
@@ -371,6 +372,7 @@ class SitePlanner:
                 receiver=self.migration.replacement,
                 acquisition=acquisition,
                 group=group,
+                add_import=add if acquisition.drops else None,
             )
             for m in members
         }
