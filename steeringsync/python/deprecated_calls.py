@@ -78,7 +78,20 @@ class DeprecatedCall:
             return node.id in aliases
         if isinstance(node, ast.Attribute):
             return node.attr == self.receiver
-        return self._is_getattr(node)
+        if isinstance(node, ast.Subscript):  # app.extensions["unified_session_manager"]
+            return isinstance(node.slice, ast.Constant) and node.slice.value == self.receiver
+        return self._is_getattr(node) or self._is_mapping_get(node)
+
+    def _is_mapping_get(self, node: ast.expr) -> bool:
+        """``mapping.get("receiver"[, default])``, e.g. ``app.extensions.get(...)``."""
+        return (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and 1 <= len(node.args) <= 2
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value == self.receiver
+        )
 
     def _is_getattr(self, node: ast.expr) -> bool:
         """``getattr(obj, "receiver"[, default])``."""
