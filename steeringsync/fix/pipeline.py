@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from steeringsync.fix.declared import fix_text
 from steeringsync.fix.diff import unified_diff
 from steeringsync.fix.fixer import fix_session
+from steeringsync.fix.verify import new_problems
 from steeringsync.fix.writer import UnsafeResult, verify, write_atomic
 from steeringsync.python.source import PythonSource
 from steeringsync.rules.base import PythonRule
@@ -51,9 +52,15 @@ def display_path(path: Path) -> str:
 
 
 def fixed_text(
-    source: PythonSource, findings: Sequence[Finding], rules: Sequence[PythonRule]
+    source: PythonSource,
+    findings: Sequence[Finding],
+    rules: Sequence[PythonRule],
+    unsafe: bool = False,
 ) -> tuple[str, list[str]]:
-    """The source's text with every given finding fixed, and notices for sites left alone."""
+    """The source's text with every given finding fixed, and notices for sites left alone.
+
+    Safe fixes are made and verified first; unsafe ones (``unsafe``) only on top of them.
+    """
     text, notices = source.text, []
     codes = {f.code for f in findings}
     for rule in rules:
@@ -67,8 +74,22 @@ def fixed_text(
                 notices.extend(f"{display_path(source.path)}:{note}" for note in fix.notes)
     declared = [r for r in rules if isinstance(r, DeclaredDeprecation) and r.code in codes]
     if declared:
-        text = fix_text(source.path, text, declared)
+        where = display_path(source.path)
+        renamed = fix_text(source.path, text, declared)
+        text = _verified(text, renamed, f"{where}: not renamed", notices)
+        if unsafe:  # on top of the safe result, which never waits for these
+            renamed = fix_text(source.path, text, declared, Applicability.UNSAFE)
+            text = _verified(text, renamed, f"{where}: unsafe renames not applied", notices)
     return text, notices
+
+
+def _verified(before: str, after: str, label: str, notices: list[str]) -> str:
+    """``after``, unless it leaves a name undefined or unused that ``before`` did not."""
+    problems = new_problems(before, after) if after != before else []
+    if problems:
+        notices.append(f"{label}: the result would leave {'; '.join(problems)}")
+        return before
+    return after
 
 
 def apply_fix(source: PythonSource, result: FileResult, job: FileJob) -> FileResult:
@@ -77,7 +98,7 @@ def apply_fix(source: PythonSource, result: FileResult, job: FileJob) -> FileRes
     wanted = [f for f in result.findings if job.fix.allows(f)]
     if not wanted:
         return result
-    text, notices = fixed_text(source, wanted, job.rules)
+    text, notices = fixed_text(source, wanted, job.rules, job.fix.unsafe)
     result.notices.extend(notices)
     if text == source.text:
         return result

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from steeringsync.reporters.base import Reporter
-from steeringsync.types import Finding
+from steeringsync.types import Applicability, Finding
 
 if TYPE_CHECKING:
     from steeringsync.api import CheckReport
@@ -18,7 +18,8 @@ def _plural(count: int, word: str) -> str:
 class TextReporter(Reporter):
     def handle(self, finding: Finding) -> None:
         loc = finding.location
-        marker = " [*]" if finding.fixable else ""
+        # as ruff: [*] marks what plain --fix changes; unsafe fixes are counted below
+        marker = " [*]" if finding.applicability is Applicability.SAFE else ""
         self.stream.write(
             f"{self.display_path(finding.path)}:{loc.line}:{loc.column}: "
             f"{finding.code}{marker} {finding.message}\n"
@@ -33,8 +34,12 @@ class TextReporter(Reporter):
         if not active:
             self.stream.write("All checks passed.\n")
             return
-        fixable = sum(1 for f in active if f.fixable)
+        fixable = sum(1 for f in active if f.applicability is Applicability.SAFE)
+        unsafe = sum(1 for f in active if f.applicability is Applicability.UNSAFE)
         summary = f"Found {_plural(len(active), 'finding')}"
         if fixable:
             summary += f" ({fixable} fixable with `steeringsync check --fix`)"
+        if unsafe:
+            fixes = "1 more fix" if unsafe == 1 else f"{unsafe} more fixes"
+            summary += f" ({fixes} with `--unsafe-fixes`)"
         self.stream.write(summary + ".\n")
