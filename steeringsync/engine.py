@@ -7,10 +7,10 @@ and its result can be cached.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import Protocol, TypeVar
 
 from steeringsync.python.noqa import is_suppressed
 from steeringsync.python.source import (
@@ -24,8 +24,21 @@ from steeringsync.rules.ss900_engine import SyntaxErrorRule, UnreadableFileRule
 from steeringsync.triggers import contains_trigger, identifier_view
 from steeringsync.types import FileResult, Finding, Location
 
-if TYPE_CHECKING:
-    from steeringsync.fix.pipeline import FixMode
+
+class FixStep(Protocol):
+    """What fixes a checked file (``fix.pipeline.FixMode``): handed to the engine in the
+    job, so the engine calls the fix pipeline without importing it."""
+
+    def allows(self, finding: Finding) -> bool: ...
+
+    def apply(
+        self,
+        source: PythonSource,
+        result: FileResult,
+        rules: Sequence[PythonRule],
+        recheck: Callable[[bytes], FileResult],
+    ) -> FileResult: ...
+
 
 SYNTAX = SyntaxErrorRule()
 UNREADABLE = UnreadableFileRule()
@@ -45,7 +58,7 @@ class FileJob:
     prefilter: bool = True
     report_syntax: bool = True
     report_unreadable: bool = True
-    fix: FixMode | None = None  # --fix / --diff: fix files right after checking them
+    fix: FixStep | None = None  # --fix / --diff: fix files right after checking them
 
     def trigger_sets(self) -> Triggers:
         """(plain tokens, whole-word tokens) of every rule and collector, for the pre-filter."""
@@ -126,9 +139,10 @@ def analyze_bytes(path: Path, data: bytes, job: FileJob) -> FileResult:
         if facts:
             result.facts[collector.name] = facts
     if job.fix is not None and any(job.fix.allows(f) for f in result.findings):
-        from steeringsync.fix.pipeline import apply_fix  # LibCST loads only when fixing
-
-        return apply_fix(source, result, job)
+        unfixed = dataclasses.replace(job, fix=None)  # the written file is checked, not fixed
+        return job.fix.apply(
+            source, result, job.rules, lambda new: analyze_bytes(path, new, unfixed)
+        )
     return result
 
 

@@ -1,5 +1,8 @@
 """Fix one file inside the check pass: reuse its parse, apply every fixer, verify, then write.
 
+``FixMode`` is what the engine is handed to call on each checked file (``engine.FixStep``);
+this module never imports the engine.
+
 The check has already read, decoded and parsed the file and found its fixable sites; the
 fixers work from that same source. All fixes to a file land in one verified write (or one
 diff), and the written file is checked again so the remaining findings have current
@@ -8,12 +11,10 @@ positions.
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from steeringsync.fix.declared import fix_text
 from steeringsync.fix.diff import unified_diff
@@ -25,9 +26,6 @@ from steeringsync.rules.base import PythonRule
 from steeringsync.rules.ss001_deprecated_db_session import DeprecatedDbSession
 from steeringsync.rules.ss1xx_declared_deprecation import DeclaredDeprecation
 from steeringsync.types import Applicability, FileResult, Finding
-
-if TYPE_CHECKING:
-    from steeringsync.engine import FileJob
 
 
 @dataclass(frozen=True)
@@ -42,6 +40,43 @@ class FixMode:
             (Applicability.SAFE, Applicability.UNSAFE) if self.unsafe else (Applicability.SAFE,)
         )
         return not finding.suppressed and finding.applicability in allowed
+
+    def apply(
+        self,
+        source: PythonSource,
+        result: FileResult,
+        rules: Sequence[PythonRule],
+        recheck: Callable[[bytes], FileResult],
+    ) -> FileResult:
+        """Fix (or diff) ``source``; the result to report for the file. ``recheck`` is the
+        engine's check of the written bytes (handed in: the engine is above this module)."""
+        wanted = [f for f in result.findings if self.allows(f)]
+        if not wanted:
+            return result
+        text, notices = fixed_text(source, wanted, rules, self.unsafe)
+        result.notices.extend(notices)
+        if text == source.text:
+            return result
+        try:
+            new = text.encode(source.encoding)  # "utf-8-sig" keeps a BOM
+            verify(new, source.path)
+        except (UnicodeEncodeError, UnsafeResult) as exc:
+            result.notices.append(f"{display_path(source.path)}: not fixed: {exc}")
+            return result
+        if not self.write:
+            result.diff = unified_diff(source.text, text, display_path(source.path))
+            return result
+        try:
+            write_atomic(source.path, new)
+        except OSError as exc:
+            reason = exc.strerror or exc
+            where = display_path(source.path)
+            result.notices.append(f"{where}: not fixed: cannot write: {reason}")
+            return result
+        rechecked = recheck(new)
+        rechecked.fixed = True
+        rechecked.notices = result.notices
+        return rechecked
 
 
 def display_path(path: Path) -> str:
@@ -90,36 +125,3 @@ def _verified(before: str, after: str, label: str, notices: list[str]) -> str:
         notices.append(f"{label}: the result would leave {'; '.join(problems)}")
         return before
     return after
-
-
-def apply_fix(source: PythonSource, result: FileResult, job: FileJob) -> FileResult:
-    """Fix (or diff) ``source`` per ``job.fix``; returns the result to report for the file."""
-    assert job.fix is not None
-    wanted = [f for f in result.findings if job.fix.allows(f)]
-    if not wanted:
-        return result
-    text, notices = fixed_text(source, wanted, job.rules, job.fix.unsafe)
-    result.notices.extend(notices)
-    if text == source.text:
-        return result
-    try:
-        new = text.encode(source.encoding)  # "utf-8-sig" keeps a BOM
-        verify(new, source.path)
-    except (UnicodeEncodeError, UnsafeResult) as exc:
-        result.notices.append(f"{display_path(source.path)}: not fixed: {exc}")
-        return result
-    if not job.fix.write:
-        result.diff = unified_diff(source.text, text, display_path(source.path))
-        return result
-    try:
-        write_atomic(source.path, new)
-    except OSError as exc:
-        reason = exc.strerror or exc
-        result.notices.append(f"{display_path(source.path)}: not fixed: cannot write: {reason}")
-        return result
-    from steeringsync.engine import analyze_bytes
-
-    rechecked = analyze_bytes(source.path, new, dataclasses.replace(job, fix=None))
-    rechecked.fixed = True
-    rechecked.notices = result.notices
-    return rechecked

@@ -185,8 +185,8 @@ class ProjectRule(Rule):
         import tempfile
 
         from steeringsync.config import Config
-        from steeringsync.engine import FileJob, analyze_file
         from steeringsync.project import Project
+        from steeringsync.python.source import PythonSource
 
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp).resolve()
@@ -195,11 +195,16 @@ class ProjectRule(Rule):
                 (root / rel).parent.mkdir(parents=True, exist_ok=True)
                 (root / rel).write_text(content, encoding="utf-8")
             project = Project(root, Config())
-            job = FileJob(rules=(), collectors=tuple(self.collectors()), prefilter=False)
             facts: dict[str, list[tuple[Path, Any]]] = {}
+            # each collector on each parsed file, as the engine runs it (the engine is
+            # above the rules: an example is run without it)
             for path in sorted(root.rglob("*.py")):
-                for name, items in analyze_file(path, job).facts.items():
-                    facts.setdefault(name, []).extend((path, item) for item in items)
+                source = PythonSource.from_bytes(path, path.read_bytes())
+                source.tree  # noqa: B018 - examples are valid Python
+                for collector in self.collectors():
+                    found = collector.collect(source)
+                    if found:
+                        facts.setdefault(collector.name, []).extend((path, f) for f in found)
             return list(self.check_project(project, facts))
 
 
