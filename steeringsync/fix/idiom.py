@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from steeringsync.python.source import UnreadableSource, read_bytes
 
@@ -68,9 +69,56 @@ class RepoIdiom:
     factory: FactoryVerdict = FactoryVerdict()
 
 
-def _assignment_re(name: str) -> re.Pattern[bytes]:
+def _assignment_re(name: str) -> re.Pattern[str]:
     # an indented (function-level) single-line assignment of exactly this name
-    return re.compile(rb"^([ \t]+)" + re.escape(name.encode()) + rb"[ \t]*=(?!=)(.+)$", re.M)
+    return re.compile(r"^([ \t]+)" + re.escape(name) + r"[ \t]*=(?!=)(.+)$", re.M)
+
+
+# per-file facts (JSON-safe, cached with the file's result):
+#   ["binding", expression key, expression as written, line]
+#   ["factory", kind, line, in a class with close_session]
+Fact = list[Any]
+
+
+def file_facts(text: str, tree: ast.Module | None, replacement: str) -> list[Fact]:
+    """What one file says about ``replacement``: its assignments in functions and its
+    ``get_session`` definitions."""
+    facts: list[Fact] = []
+    name = replacement.partition(".")[0]
+    if "." not in replacement and name in text:
+        for match in _assignment_re(name).finditer(text):
+            key, written = _expression(match.group(2))
+            if key is not None:
+                line = text.count("\n", 0, match.start()) + 1
+                facts.append(["binding", key, written, line])
+    if tree is not None and "def get_session" in text:
+        facts.extend(
+            ["factory", kind.value, line, paired] for kind, line, paired in _factories(tree)
+        )
+    return facts
+
+
+def combine(facts: Iterable[tuple[str, Fact]]) -> RepoIdiom:
+    """The repository's idiom from every file's facts, as (where the file is, fact)."""
+    spellings: dict[str, Counter[str]] = {}
+    first_seen: dict[str, str] = {}
+    total = 0
+    factories: list[tuple[Factory, str, bool]] = []
+    for where, fact in sorted(facts, key=_position):
+        if fact[0] == "binding":
+            _, key, written, line = fact
+            total += 1
+            spellings.setdefault(key, Counter())[written] += 1
+            first_seen.setdefault(key, f"{where}:{line}")
+        elif fact[0] == "factory":
+            _, kind, line, paired = fact
+            factories.append((Factory(kind), f"{where}:{line}", bool(paired)))
+    return RepoIdiom(_dominant(spellings, first_seen, total), _verdict(factories))
+
+
+def _position(item: tuple[str, Fact]) -> tuple[str, int]:
+    where, fact = item
+    return (where, fact[3] if fact[0] == "binding" else fact[2])
 
 
 def learn(
@@ -80,34 +128,25 @@ def learn(
     max_size: int,
     display: Callable[[Path], str] = str,
 ) -> RepoIdiom:
-    """Scan ``paths`` for the binding idiom of ``replacement`` and for its factory."""
-    name = replacement.partition(".")[0]
-    assignment = _assignment_re(name) if "." not in replacement else None
-    spellings: dict[str, Counter[str]] = {}
-    first_seen: dict[str, str] = {}
-    total = 0
-    factories: list[tuple[Factory, str, bool]] = []
+    """Read ``paths`` and combine their facts (the engine collects the same facts, cached,
+    through ``IdiomCollector``; this is for callers without an engine run)."""
+    found: list[tuple[str, Fact]] = []
     for path in paths:
         try:
             data = read_bytes(path, max_size)
         except UnreadableSource:
             continue
-        if assignment is not None and name.encode() in data:
-            for match in assignment.finditer(data):
-                key, text = _expression(match.group(2))
-                if key is None:
-                    continue
-                total += 1
-                spellings.setdefault(key, Counter())[text] += 1
-                line = data.count(b"\n", 0, match.start()) + 1
-                first_seen.setdefault(key, f"{display(path)}:{line}")
-        if b"def get_session" in data:
-            factories.extend(_factories(data, display(path)))
-    return RepoIdiom(_dominant(spellings, first_seen, total), _verdict(factories))
+        text = data.decode("utf-8", "replace")
+        try:
+            tree: ast.Module | None = ast.parse(data) if "def get_session" in text else None
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            tree = None
+        found.extend((display(path), fact) for fact in file_facts(text, tree, replacement))
+    return combine(found)
 
 
-def _expression(raw: bytes) -> tuple[str | None, str]:
-    text = raw.decode("utf-8", "replace").strip()
+def _expression(raw: str) -> tuple[str | None, str]:
+    text = raw.strip()
     text = text.split("  #", 1)[0].split(" #", 1)[0].strip()
     try:
         tree = ast.parse(text, mode="eval")
@@ -135,14 +174,10 @@ def _dominant(
     return LearnedBinding(text, count, total, first_seen[key])
 
 
-def _factories(data: bytes, where: str) -> list[tuple[Factory, str, bool]]:
-    """(kind, "path:line", in a class with close_session) for each zero-argument
-    ``get_session`` defined in the file."""
-    try:
-        tree = ast.parse(data)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return []
-    found: list[tuple[Factory, str, bool]] = []
+def _factories(tree: ast.Module) -> list[tuple[Factory, int, bool]]:
+    """(kind, line, in a class with close_session) for each zero-argument
+    ``get_session`` method defined in the module."""
+    found: list[tuple[Factory, int, bool]] = []
     for cls in ast.walk(tree):
         if not isinstance(cls, ast.ClassDef):
             continue
@@ -152,7 +187,7 @@ def _factories(data: bytes, where: str) -> list[tuple[Factory, str, bool]]:
         fn = methods.get("get_session")
         if fn is None or not _no_required_args(fn):
             continue
-        found.append((_kind(fn), f"{where}:{fn.lineno}", "close_session" in methods))
+        found.append((_kind(fn), fn.lineno, "close_session" in methods))
     return found
 
 

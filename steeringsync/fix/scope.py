@@ -476,12 +476,20 @@ class SitePlanner:
 
 def identifiers(root: ast.AST) -> set[str]:
     """Every name mentioned under ``root``: loads, stores, parameters, imports, defs."""
-    names = bound_names(ast.walk(root))
+    names: set[str] = set()
     for node in ast.walk(root):
         if isinstance(node, ast.Name):
             names.add(node.id)
         elif isinstance(node, ast.arg):
             names.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update(a.asname or a.name.partition(".")[0] for a in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
     return names
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -124,10 +124,23 @@ class Triggered:
 
 
 class PythonRule(Triggered, Rule):
-    """A rule over one Python file's stdlib ``ast``; runs only on files containing a trigger."""
+    """A rule over one Python file's stdlib ``ast``; runs only on files containing a trigger.
+
+    A rule whose findings depend on the whole repository (SS001 learns how the project
+    obtains the replacement) names the ``collectors`` it needs; after every file is
+    checked, ``learned`` returns it informed by their facts, and the files it flagged are
+    checked (and fixed) again with that rule.
+    """
 
     def check_python(self, source: PythonSource) -> Iterable[Finding]:
         raise NotImplementedError
+
+    def collectors(self) -> Sequence[FactCollector]:
+        return ()
+
+    def learned(self, project: Project, facts: Mapping[str, list[tuple[Path, Any]]]) -> PythonRule:
+        """This rule with what ``facts`` teach it; itself when they change nothing."""
+        return self
 
     def check_example(self, text: str) -> list[Finding]:
         from steeringsync.python.source import PythonSource

@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from steeringsync.config import SessionMigration
-from steeringsync.discovery import python_files
-from steeringsync.fix.idiom import RepoIdiom, learn
+from steeringsync.fix.idiom import Factory, RepoIdiom, combine, file_facts
 from steeringsync.fix.style import dropped_commit_notices, resolve_style
 from steeringsync.project import Project
 from steeringsync.python.deprecated_calls import DeprecatedCall, Shape
 from steeringsync.python.source import PythonSource
-from steeringsync.rules.base import Invalid, PythonRule
+from steeringsync.rules.base import FactCollector, Invalid, PythonRule
 from steeringsync.types import Applicability, Finding
 
 if TYPE_CHECKING:
     from steeringsync.fix.scope import SitePlanner
+
+
+@dataclass(frozen=True)
+class IdiomCollector(FactCollector):
+    """Each file's assignments of the replacement in functions and its ``get_session``
+    definitions (``fix/idiom.py``), cached with the file like any fact."""
+
+    replacement: str
+    name: ClassVar[str] = "session-idiom"
+
+    @property
+    def triggers(self) -> tuple[bytes, ...]:
+        return (self.replacement.partition(".")[0].encode(), b"def get_session")
+
+    def collect(self, source: PythonSource) -> list[Any]:
+        return file_facts(source.text, source.tree, self.replacement)
 
 
 class DeprecatedDbSession(PythonRule):
@@ -117,20 +133,36 @@ class DeprecatedDbSession(PythonRule):
 
     @classmethod
     def from_project(cls, project: Project) -> DeprecatedDbSession:
-        migration = project.config.session_migration
-        files = (Path(p) for p in python_files((project.root,), project.selector))
-        idiom = learn(
-            files,
-            migration.replacement,
-            max_size=project.config.max_file_size,
-            display=project.relative,
-        )
+        # what the repository says is learned from the check's own facts (``learned``)
+        return cls(project.config.session_migration)
+
+    def collectors(self) -> Sequence[FactCollector]:
+        return (IdiomCollector(self.migration.replacement),)
+
+    def learned(
+        self, project: Project, facts: Mapping[str, list[tuple[Path, Any]]]
+    ) -> DeprecatedDbSession:
+        found = facts.get(IdiomCollector.name, [])
+        idiom = combine((project.relative(path), fact) for path, fact in found)
+        migration = self.migration
         if migration.replacement_style is None:
-            notices = dropped_commit_notices(
-                migration, project.docs, idiom.factory, project.relative
+            docs, factory = project.docs, idiom.factory
+            project.notices.extend(
+                dropped_commit_notices(migration, docs, factory, project.relative)
             )
-            project.notices.extend(notices)
-        return cls(migration, resolve_style(migration, idiom.factory), idiom)
+        new = DeprecatedDbSession(migration, None, idiom)
+        return self if new.plans_like(self) else new
+
+    def plans_like(self, other: DeprecatedDbSession) -> bool:
+        """Whether both plan every site alike (then the files need not be checked again):
+        a plain or an unknown ``get_session()`` both mean try/commit/rollback/close."""
+        plain = (Factory.PLAIN, Factory.UNKNOWN)
+        mine, theirs = self.idiom.factory, other.idiom.factory
+        return (
+            self.style == other.style
+            and self.idiom.binding == other.idiom.binding
+            and (mine == theirs or (mine.kind in plain and theirs.kind in plain))
+        )
 
     def planner(self, source: PythonSource) -> SitePlanner:
         """The site planner for one file; the fixer uses the same one as the check."""
