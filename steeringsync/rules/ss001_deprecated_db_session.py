@@ -82,16 +82,36 @@ class DeprecatedDbSession(PythonRule):
     `session_failed = True` when an exception escapes and commits in its `finally`.
     `with a, OLD() as s, b:` is split into the nested blocks it means; a `with`
     without `as` gets a name unused in its function.
-    `self.unified_session_manager` becomes `self.db_manager` when the class sets that
-    attribute, else the module's `db_manager`. `replacement-import` is added only when
-    the name is unbound, and the old import is removed only when nothing uses it.
-    With `replacement-style = "with"` (or steering docs showing
-    `with db_manager.get_session() as …`) only the call is replaced.
+
+    `db_manager` is used only where Python binds it on every path to the site: a name
+    assigned anywhere in a function is local to all of it, so a later or branch-only
+    assignment does not count. `self.unified_session_manager` becomes
+    `self.db_manager` when the class sets that attribute. Where `db_manager` is not
+    bound, the fix binds it the way the repository does: the dominant
+    `db_manager = <expression>` of its functions (e.g.
+    `current_app.config['db_manager']`, or `replacement-binding` when configured), put
+    right before the site, or replacing a local fetch of the old manager
+    (`usm = getattr(current_app, 'unified_session_manager', None)`,
+    `current_app.unified_session_manager`, `app.extensions[...]`) whose guards
+    (`if not usm:`) then test `db_manager`. The message and `--diff` say which binding
+    was used and where it was learned. Else `replacement-import` is added; imports
+    only the old code read are removed, function-level ones too.
+
+    The `with db_manager.get_session() as s:` form is chosen only when the repository's
+    `get_session()` is a `@contextmanager` that commits (or `replacement-style = "with"`
+    is configured): on a plain session the `with` exit closes without committing. A
+    steering doc recommending that form over a plain session is reported.
+
+    Every rewrite is checked with pyflakes (ruff's F821, F823, F841, F401, F811): a
+    site whose rewrite would leave a name undefined, unbound or unused is reverted and
+    reported for manual migration.
 
     Left for manual migration, with the reason in the message: the replacement is not
-    defined and no `replacement-import` is configured, `async with`, arguments to the
-    call, an `as` target that is not a simple name, a block that rebinds the session
-    name, plain calls and bound-method references.
+    bound and no binding or `replacement-import` is known, a function that binds
+    `db_manager` some other way, a `get_session()` that is a context manager without a
+    commit, `async with`, arguments to the call, an `as` target that is not a simple
+    name, a block that rebinds the session name, plain calls and bound-method
+    references.
     """
 
     code = "SS001"
