@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from steeringsync.fix.definite import FunctionNode, declared, local_bindings, params
 from steeringsync.fix.idiom import LearnedBinding
+from steeringsync.python.deprecated_calls import DeprecatedCall
 
 Position = tuple[int, int]
 NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
@@ -49,21 +50,6 @@ class AliasUse:
     guards: list[ast.Name] = field(default_factory=list)
     receivers: list[ast.Name] = field(default_factory=list)
     other: list[ast.Name] = field(default_factory=list)  # any other use: no alias rewrite
-
-
-def is_fetch(expr: ast.expr, receiver: str) -> bool:
-    """``x.receiver``, ``getattr(x, "receiver"[, d])``, ``x["receiver"]``,
-    ``x.get("receiver")``: an expression that obtains the deprecated manager."""
-    if isinstance(expr, ast.Attribute):
-        return expr.attr == receiver
-    if isinstance(expr, ast.Subscript):
-        return isinstance(expr.slice, ast.Constant) and expr.slice.value == receiver
-    if isinstance(expr, ast.Call) and expr.args and not expr.keywords:
-        key = expr.args[1] if _is_name(expr.func, "getattr") and len(expr.args) > 1 else None
-        if isinstance(expr.func, ast.Attribute) and expr.func.attr == "get":
-            key = expr.args[0]
-        return isinstance(key, ast.Constant) and key.value == receiver
-    return False
 
 
 def _is_name(node: ast.expr, name: str) -> bool:
@@ -97,7 +83,7 @@ def _guard(name: ast.Name, parents: dict[int, ast.AST]) -> bool:
 def alias_use(
     fn: FunctionNode,
     name: str,
-    receiver: str,
+    detector: DeprecatedCall,
     site_receivers: set[int],
     parents: dict[int, ast.AST],
 ) -> AliasUse | None:
@@ -110,7 +96,7 @@ def alias_use(
         isinstance(acquisition, ast.Assign)
         and len(acquisition.targets) == 1
         and _is_name(acquisition.targets[0], name)
-        and is_fetch(acquisition.value, receiver)
+        and detector.fetches(acquisition.value)
     ):
         acquisition = None
     use = AliasUse(fn, name, acquisition)

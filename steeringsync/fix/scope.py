@@ -327,8 +327,8 @@ class SitePlanner:
         fn = chain[0][0]
         key = (id(fn), value.id)
         if key not in cache:
-            receiver = DeprecatedCall.parse(self.migration.deprecated).receiver
-            found = acquire.alias_use(fn, value.id, receiver, set(receivers), self.parents)
+            detector = DeprecatedCall.parse(self.migration.deprecated)
+            found = acquire.alias_use(fn, value.id, detector, set(receivers), self.parents)
             ok = found is not None and found.acquisition is not None and not found.other
             cache[key] = found if ok else None
         return cache[key]

@@ -73,6 +73,11 @@ class DeprecatedCall:
         uses.sort(key=lambda u: (u.node.lineno, u.node.col_offset))
         return uses
 
+    def fetches(self, node: ast.expr) -> bool:
+        """Whether ``node`` obtains the receiver from something else: ``x.receiver``,
+        ``getattr(x, "receiver"[, d])``, ``x["receiver"]``, ``x.get("receiver")``."""
+        return not isinstance(node, ast.Name) and self._is_receiver(node, set())
+
     def _is_receiver(self, node: ast.expr, aliases: set[str]) -> bool:
         if isinstance(node, ast.Name):
             return node.id in aliases
