@@ -104,9 +104,9 @@ def fixed_text(
             fix = fix_session(source, mine, rule)
             if fix.error:
                 notices.append(f"{display_path(source.path)}: {fix.error}")
-            elif fix.new_text:
-                text = fix.new_text
+            else:  # sites reverted by the verification are reported whatever else happened
                 notices.extend(f"{display_path(source.path)}:{note}" for note in fix.notes)
+                text = fix.new_text or text
     declared = [r for r in rules if isinstance(r, DeclaredDeprecation) and r.code in codes]
     if declared:
         where = display_path(source.path)

@@ -350,6 +350,8 @@ class SitePlanner:
             return None
         receiver, add, reason = self._receiver(acq.value, acq)
         if reason is None and receiver == first and not local_bindings(alias.fn, first):
+            if self._alone_in_block(acq):
+                return None  # removing it would leave an empty block
             # bound (or imported) there already: the fetch goes, guards test the replacement
             acquisition = Acquisition(renames=guards, drops=frozenset({self._stmt_key(acq)}))
         elif self.binding is not None and not acquire.unbound_roots(
@@ -376,6 +378,14 @@ class SitePlanner:
             )
             for m in members
         }
+
+    def _alone_in_block(self, stmt: ast.stmt) -> bool:
+        parent = self.parents.get(id(stmt))
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(parent, name, None)
+            if isinstance(block, list) and any(s is stmt for s in block):
+                return len(block) == 1
+        return False
 
     def _name_key(self, node: ast.AST) -> Position:
         assert isinstance(node, ast.expr)

@@ -110,3 +110,22 @@ def test_the_learned_binding_is_named_with_where_it_was_learned(tmp_path: Path) 
     [manual] = [f for f in checked.active if not f.fixable]
     assert "local to the whole function" in manual.message
     assert "also binds `db_manager` otherwise" in manual.message
+
+
+def test_a_rewrite_that_would_leave_an_unused_local_is_reverted_and_reported(
+    tmp_path: Path,
+) -> None:
+    # the fetch stays in its branch (dropping it would empty the block): the rewrite
+    # would leave `usm` assigned and unused, which pyflakes reports; the site is kept
+    before = (
+        "from app.database import db_manager\n\n\ndef f(x, app):\n    if x:\n"
+        "        usm = getattr(app, 'unified_session_manager', None)\n"
+        "    with usm.get_db_session() as s:\n        s.add(1)\n"
+    )
+    target = tmp_path / "branch_fetch.py"
+    target.write_text(before)
+    report = run_fix(target, Config())
+    assert target.read_text() == before and report.fixed_files == []
+    [notice] = [n for n in report.notices if "migrate by hand" in n]
+    assert "branch_fetch.py:7:10: not fixed, migrate by hand" in notice
+    assert "local variable 'usm' is assigned to but never used" in notice
