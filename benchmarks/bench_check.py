@@ -148,7 +148,9 @@ def main() -> None:
     compileall.compile_dir(Path(steeringsync.__file__).parent, quiet=1)
     root = args.corpus or Path(tempfile.gettempdir()) / f"steeringsync-bench-{args.files}"
     generated = build_corpus(root.resolve(), args.files)
-    cache = root / ".steeringsync_cache"
+    from steeringsync.cache import cache_dir  # outside the checkout, per user
+
+    cache = cache_dir(root.resolve())
     ss = [str(BIN / "steeringsync"), "check", ".", "--format", "json", "--exit-zero"]
     ast_grep = [str(BIN / "ast-grep"), "run", "-l", "python", "-p", AST_GREP_PATTERN, "."]
     grep = ["grep", "-rn", "--include=*.py", "get_db_session", "."]

@@ -120,12 +120,14 @@ def open_cache(project: Project, job: FileJob, options: CheckOptions) -> Cache |
         return None  # a fix run rewrites files; its results must not answer a later check
     docs = [(project.relative(p), _read_or_none(p)) for p in project.doc_paths]
     key = run_key((job, project.config, docs))
-    return None if key is None else Cache(project.root, key)
+    return None if key is None else Cache(project.root, key, project.cache_base)
 
 
 def _read_or_none(path: Path) -> bytes | None:
+    from steeringsync.steering.document import read_doc_bytes
+
     try:
-        return path.read_bytes()
+        return read_doc_bytes(path)
     except OSError:
         return None
 
@@ -229,5 +231,6 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
             report.findings.extend(f for f in found if str(f.path) not in unscanned)
     project.docs  # noqa: B018 - loading the docs records the "no steering directory" notice
     report.notices.extend(project.notices)
+    report.notices.extend(project.skipped_notices())
     report.findings.sort(key=Finding.sort_key)
     return report

@@ -1,9 +1,14 @@
-"""The persistent per-file result cache under ``<root>/.steeringsync_cache/`` (like ruff's).
+"""The persistent per-file result cache, in a per-user folder outside the checkout.
 
 One file per run configuration holds every file's entry, so a warm run costs one read.
 An entry is reused only when the file's stat stamp matches and is old enough not to be
 "racy" (a same-size edit within the filesystem's timestamp granularity), or else when the
 content hash matches; anything unreadable or malformed is a miss, never a stale result.
+
+The cache is untrusted input like the repository itself: it lives outside the working
+tree (``--cache-dir`` / ``STEERINGSYNC_CACHE_DIR`` move it), each file carries an HMAC
+under a per-user secret (a committed or copied cache never verifies), and it is JSON of
+capped size, parsed only after the MAC matches (never marshal or pickle).
 """
 
 from __future__ import annotations
@@ -11,8 +16,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import marshal
+import hmac
+import json
 import os
+import secrets
+import stat
 import sys
 import time
 from collections.abc import Iterable
@@ -24,9 +32,15 @@ from steeringsync import __version__
 from steeringsync.fingerprint import canonical
 from steeringsync.types import FileResult, Finding
 
-CACHE_DIR = ".steeringsync_cache"
-FORMAT = 1
-MAGIC = b"SSCACHE2"
+CACHE_DIR = ".steeringsync_cache"  # where old versions kept it; still never walked
+ENV_VAR = "STEERINGSYNC_CACHE_DIR"
+FORMAT = 2
+MAGIC = b"SSCACHE3"
+MAC_BYTES = 32  # HMAC-SHA256
+MAX_BYTES = 256 * 1024 * 1024  # a cache file past this is not ours: never read it
+SECRET_NAME = "secret.key"
+SECRET_BYTES = 32
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 # A stamp newer than this (before the run started) may hide a same-size edit made within
 # the same timestamp tick (FAT has 2 s ticks), so such entries are re-validated by hash.
 RACY_NS = 2_000_000_000
@@ -53,10 +67,12 @@ class Entry:
 
 
 def encode_result(result: FileResult) -> Any:
+    """The result as JSON gives it back (tuples in facts become lists), so an unchanged
+    result compares equal to its stored entry and is not rewritten."""
     if not result.findings and not result.facts and not result.parsed:
         return None
     findings = [f.to_dict() for f in result.findings]
-    return (result.parsed, findings, dict(result.facts))
+    return json.loads(json.dumps([result.parsed, findings, dict(result.facts)]))
 
 
 def decode_result(path: Path, payload: Any) -> FileResult:
@@ -100,48 +116,137 @@ def run_key(parts: Iterable[object]) -> str | None:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def cache_dir(root: Path) -> Path:
-    """This tool version's folder under the project's cache directory."""
-    return root / CACHE_DIR / __version__
+def user_cache_base() -> Path:
+    """The per-user cache folder: ``STEERINGSYNC_CACHE_DIR``, else the platform's."""
+    env = os.environ.get("STEERINGSYNC_CACHE_DIR")  # ENV_VAR, spelled out for SS203
+    if env:
+        return Path(env).expanduser().absolute()
+    return _platform_cache_home() / "steeringsync"
+
+
+def _platform_cache_home() -> Path:
+    if sys.platform == "win32":
+        local = os.environ.get("LOCALAPPDATA")
+        return Path(local) if local else Path.home() / "AppData" / "Local"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+
+
+def cache_dir(root: Path, base: Path | None = None) -> Path:
+    """This tool version's folder for the repository at ``root``, outside its working
+    tree: a repository's contents never decide where the cache is or what it holds."""
+    resolved = str(root.resolve())
+    name = hashlib.sha256(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    return (base or user_cache_base()) / __version__ / name
+
+
+def _secret_file() -> Path:
+    # in the user's own cache home, never in --cache-dir: that may be restored from a
+    # shared CI cache or sit inside a checkout, and a known key forges any entry
+    return _platform_cache_home() / "steeringsync" / SECRET_NAME
+
+
+@functools.cache
+def user_secret() -> bytes | None:
+    """The per-user key that authenticates cache entries; created on first use, 0600.
+    None when it cannot be had (an unwritable home): then nothing is cached."""
+    path = _secret_file()
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+        except FileNotFoundError:
+            _create_secret(path)
+            continue
+        except OSError:
+            return None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size != SECRET_BYTES:
+                return None
+            if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o077):
+                return None  # another user could read or replace it: not a secret
+            key = os.read(fd, SECRET_BYTES)
+        finally:
+            os.close(fd)
+        return key if len(key) == SECRET_BYTES else None
+    return None
+
+
+def _create_secret(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+    except OSError:
+        return  # another process won the race, or no home: the read decides
+    try:
+        os.write(fd, secrets.token_bytes(SECRET_BYTES))
+    finally:
+        os.close(fd)
+
+
+def _mac(secret: bytes, key: str, body: bytes) -> bytes:
+    return hmac.new(secret, key.encode() + b"\0" + body, hashlib.sha256).digest()
 
 
 def read_blob(file: Path, key: str) -> Any:
-    """The data ``write_blob`` stored under ``key``; None when missing, corrupt or stale."""
+    """The data ``write_blob`` stored under ``key``; None when missing, corrupt, stale,
+    forged or too big. The MAC is checked before a byte is parsed, and JSON cannot
+    allocate much beyond the size of what it parses, which is capped."""
+    secret = user_secret()
+    if secret is None:
+        return None
     try:
-        with open(file, "rb") as handle:
-            blob = handle.read()
+        fd = os.open(file, os.O_RDONLY | _NOFOLLOW)
     except OSError:
         return None
-    body = blob[len(MAGIC) + 20 :]
-    if blob[: len(MAGIC)] != MAGIC or blob[len(MAGIC) : len(MAGIC) + 20] != digest(body):
-        return None  # truncated or corrupted: start afresh
     try:
-        data = marshal.loads(body)
-    except (EOFError, ValueError, TypeError):
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            # what the file holds, not the cap: read(n) allocates n bytes up front
+            blob = handle.read(st.st_size + 1)
+    except OSError:
         return None
-    if isinstance(data, dict) and data.get("key") == key:
-        return data.get("data")
-    return None
+    finally:
+        os.close(fd)
+    head = len(MAGIC) + MAC_BYTES
+    if len(blob) > MAX_BYTES or blob[: len(MAGIC)] != MAGIC:
+        return None
+    body = blob[head:]
+    if not hmac.compare_digest(blob[len(MAGIC) : head], _mac(secret, key, body)):
+        return None  # truncated, corrupted, or not written by this user: start afresh
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return None
 
 
 def write_blob(file: Path, key: str, data: Any) -> bool:
     """Store ``data`` atomically (temp file + rename): a concurrent run's write simply
-    wins, a crash leaves the old file. False when it cannot be stored (not plain data,
-    or a read-only checkout, which still gets its findings, just uncached)."""
-    try:
-        body = marshal.dumps({"key": key, "data": data})
-    except ValueError:
+    wins, a crash leaves the old file. False when it cannot be stored (not plain JSON
+    data, no per-user secret, or an unwritable cache folder: the run is just uncached)."""
+    secret = user_secret()
+    if secret is None:
         return False
     try:
-        _ensure_dir(file.parent.parent)
-        file.parent.mkdir(exist_ok=True)
+        # ASCII: lone surrogates (undecodable file names) round-trip as escapes
+        encoded = json.dumps(data, separators=(",", ":")).encode("ascii")
+    except (TypeError, ValueError, RecursionError):
+        return False
+    if len(encoded) + len(MAGIC) + MAC_BYTES > MAX_BYTES:
+        return False
+    try:
+        _ensure_dir(file.parent)
         import tempfile  # only when writing: it costs a few ms of start-up
 
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=".bin")
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(MAGIC + digest(body) + body)
-            os.replace(tmp, file)
+                handle.write(MAGIC + _mac(secret, key, encoded) + encoded)
+            os.replace(tmp, file)  # replaces a link itself, never writes through it
         except BaseException:
             _unlink(tmp)
             raise
@@ -153,8 +258,8 @@ def write_blob(file: Path, key: str, data: Any) -> bool:
 class Cache:
     """The entries of one run configuration; load once, look up, record, save once."""
 
-    def __init__(self, root: Path, key: str) -> None:
-        self.directory = cache_dir(root)
+    def __init__(self, root: Path, key: str, base: Path | None = None) -> None:
+        self.directory = cache_dir(root, base)
         self.file = self.directory / f"{key}.bin"
         self.key = key
         self.started_ns = time.time_ns()
@@ -172,9 +277,9 @@ class Cache:
             return None
         try:
             stamp, trusted, sha, payload = raw
-            if len(stamp) != 4 or not isinstance(sha, bytes):
+            if len(stamp) != 4 or not isinstance(sha, str):
                 return None
-            return Entry(tuple(stamp), bool(trusted), sha, payload)
+            return Entry(tuple(stamp), bool(trusted), bytes.fromhex(sha), payload)
         except (TypeError, ValueError):
             return None
 
@@ -183,10 +288,10 @@ class Cache:
         file unchanged, else MISS. The caller decodes a payload only when there is one."""
         self.seen.add(key)
         raw = self.entries.get(key)
-        if type(raw) is not tuple or len(raw) != 4:
+        if type(raw) is not list or len(raw) != 4:
             return MISS
         old, trusted, _, payload = raw
-        if not trusted or old != stamp:
+        if trusted is not True or type(old) is not list or tuple(old) != stamp:
             return MISS
         return payload
 
@@ -200,7 +305,7 @@ class Cache:
         """Remember ``path``'s result (None: nothing found, nothing parsed)."""
         trusted = max(stamp[1], stamp[2]) < self.started_ns - RACY_NS
         payload = None if result is None else encode_result(result)
-        if self.entries.get(path) == (stamp, trusted, sha, payload):
+        if self.entries.get(path) == [list(stamp), trusted, sha.hex(), payload]:
             return  # a recent file re-validated by hash: nothing new to write
         self.updates[path] = Entry(stamp, trusted, sha, payload)
 
@@ -214,16 +319,16 @@ class Cache:
             else dict(self.entries)
         )
         for path, e in self.updates.items():
-            entries[path] = (e.stamp, e.trusted, e.digest, e.payload)
+            entries[path] = [list(e.stamp), e.trusted, e.digest.hex(), e.payload]
         if write_blob(self.file, self.key, entries):
             _prune(self.directory, keep=self.file)
 
 
 def _ensure_dir(directory: Path) -> None:
-    directory.mkdir(exist_ok=True)
-    ignore = directory / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# Automatically created by steeringsync.\n*\n", encoding="utf-8")
+    """Create the folder (private to the user); a link or file in its place is refused."""
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if directory.is_symlink() or not directory.is_dir():
+        raise NotADirectoryError(str(directory))
 
 
 def _unlink(path: str) -> None:
@@ -237,7 +342,9 @@ def _prune(directory: Path, keep: Path) -> None:
     found: list[tuple[float, str]] = []
     for entry in os.scandir(directory):
         try:
-            mtime = entry.stat().st_mtime
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            mtime = entry.stat(follow_symlinks=False).st_mtime
         except OSError:
             continue
         if entry.name.startswith(".tmp-"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,8 +13,26 @@ from steeringsync import __version__, api
 from steeringsync.errors import SteeringSyncError, UsageError
 from steeringsync.project import Project
 from steeringsync.reporters import make_reporter
+from steeringsync.reporters.escaping import clean_block, clean_text, safe_line
 from steeringsync.rules import ALL_RULES, RULES_BY_CODE, build_rules
 from steeringsync.types import ExitCode, OutputFormat
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    """Print one line that may hold repository text (a path, a value), escaped."""
+    click.echo(safe_line(clean_text(text)), err=err)
+
+
+def _paths(paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Refuse a path that reads as an option: pre-commit appends the names of committed
+    files, and one named ``--exit-zero`` must not switch the check off."""
+    for path in paths:
+        if str(path).startswith("-"):
+            raise UsageError(
+                f"path {clean_text(str(path))!r} starts with '-'; "
+                f"name it ./{clean_text(str(path))} if it really is a file"
+            )
+    return paths
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -63,7 +82,14 @@ def cli() -> None:
     type=click.IntRange(min=1),
     help="Worker processes for parsing (default: one per CPU; small runs stay in-process).",
 )
-@click.option("--no-cache", is_flag=True, help="Neither read nor write .steeringsync_cache/.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="STEERINGSYNC_CACHE_DIR",
+    help="Where to keep the result cache (default: the per-user cache folder; "
+    "env STEERINGSYNC_CACHE_DIR).",
+)
 @click.option("--fix", is_flag=True, help="Apply safe fixes, then report what remains.")
 @click.option("--diff", is_flag=True, help="Print the diff --fix would apply; write nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix/--diff, apply unsafe fixes too.")
@@ -79,18 +105,20 @@ def check(
     no_prefilter: bool,
     jobs: int | None,
     no_cache: bool,
+    cache_dir: Path | None,
     fix: bool,
     diff: bool,
     unsafe_fixes: bool,
 ) -> int:
     """Check Python files under PATHS (default: .) and the project's steering docs."""
-    paths = paths or (Path("."),)
+    paths = _paths(paths) or (Path("."),)
     for path in paths:
-        if not path.exists():
-            raise UsageError(f"{path}: no such file or directory")
+        if not os.path.lexists(path):
+            raise UsageError(f"{clean_text(str(path))}: no such file or directory")
     if config_file is not None and not config_file.is_file():
-        raise UsageError(f"{config_file}: no such configuration file")
-    project = Project.discover(paths[0], config_file, cache=not no_cache)
+        raise UsageError(f"{clean_text(str(config_file))}: no such configuration file")
+    base = cache_dir.absolute() if cache_dir is not None else None
+    project = Project.discover(paths[0], config_file, cache=not no_cache, cache_base=base)
     options = api.CheckOptions(
         paths=paths,
         select=_codes(select) or None,
@@ -104,10 +132,10 @@ def check(
     )
     report = api.check(project, options)
     for notice in report.notices:
-        click.echo(f"note: {notice}", err=True)
+        _say(f"note: {notice}", err=True)
     if diff:  # like ruff: the diff is the output; exit 1 when there is a change
         for text in report.diffs:
-            click.echo(text, nl=False)
+            click.echo(clean_block(text), nl=False)
         changes = len(report.diffs)
         click.echo(f"Would fix {changes} file{'s' if changes != 1 else ''}.", err=True)
         return ExitCode.FINDINGS if report.diffs else ExitCode.CLEAN
@@ -136,12 +164,12 @@ def _print_statistics(report: api.CheckReport, fmt: OutputFormat) -> None:
             }
             for code, count, suppressed in rows
         ]
-        click.echo(json.dumps(items, indent=2))
+        click.echo(json.dumps(items, indent=2, ensure_ascii=True))
         return
     for code, count, suppressed in rows:
         name = names[code].name if code in names else ""
         extra = f" ({suppressed} suppressed)" if suppressed else ""
-        click.echo(f"{count:>6}  {code}  {name}{extra}")
+        _say(f"{count:>6}  {code}  {name}{extra}")
 
 
 @cli.command("sync")
@@ -159,12 +187,18 @@ def _print_statistics(report: api.CheckReport, fmt: OutputFormat) -> None:
     metavar="env-file PATH",
     help="Take the values from this env file instead of the code's defaults.",
 )
+@click.option(
+    "--allow-secrets",
+    is_flag=True,
+    help="With --from, also write values that look like secrets into the docs.",
+)
 @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False))
 def sync_command(
     path: Path | None,
     check_only: bool,
     diff: bool,
     source: tuple[str, Path] | None,
+    allow_secrets: bool,
     config_file: Path | None,
 ) -> int:
     """Rewrite the settings documented in the steering docs to the code's defaults.
@@ -176,26 +210,28 @@ def sync_command(
     from steeringsync.drift.secrets import mask
 
     start = path or Path(".")
+    if path is not None:
+        _paths((path,))
     if not start.exists():
-        raise UsageError(f"{start}: no such file or directory")
+        raise UsageError(f"{clean_text(str(start))}: no such file or directory")
     if config_file is not None and not config_file.is_file():
-        raise UsageError(f"{config_file}: no such configuration file")
+        raise UsageError(f"{clean_text(str(config_file))}: no such configuration file")
     env_file = source[1] if source else None
     if env_file is not None and not env_file.is_file():
-        raise UsageError(f"{env_file}: no such env file")
+        raise UsageError(f"{clean_text(str(env_file))}: no such env file")
     project = Project.discover(start, config_file)
     dry = check_only or diff
-    report = drift_sync.sync(project, env_file, write=not dry)
+    report = drift_sync.sync(project, env_file, write=not dry, allow_secrets=allow_secrets)
     for note in (*project.notices, *report.notes):
-        click.echo(f"note: {note}", err=True)
+        _say(f"note: {note}", err=True)
     if diff:
         for text in report.diffs:
-            click.echo(text, nl=False)
+            click.echo(clean_block(text), nl=False)
     else:
         for change in report.changes:
             old, new = (mask(change.key, v) for v in (change.old, change.new))
             verb = "would change" if dry else "changed"
-            click.echo(
+            _say(
                 f"{project.relative(change.path)}:{change.line}: {verb} "
                 f"`{change.key}` from `{old}` to `{new}`"
             )
@@ -216,7 +252,7 @@ def list_rules(config_file: Path | None) -> int:
     for rule in build_rules(project):
         fix = "fix" if rule.fix_applicability.value != "none" else "   "
         origin = f"  (declared in {project.relative(rule.origin)})" if rule.origin else ""
-        click.echo(f"{rule.code}  {rule.name:<32} {fix}  {rule.summary}{origin}")
+        _say(f"{rule.code}  {rule.name:<32} {fix}  {rule.summary}{origin}")
     return ExitCode.CLEAN
 
 
@@ -231,10 +267,50 @@ def show_rule(code: str) -> int:
         declared = {r.code: r for r in build_rules(project)}
         if code not in declared:
             known = ", ".join(r.code for r in ALL_RULES)
-            raise UsageError(f"unknown rule {code!r} (known: {known})")
-        click.echo(f"# {code} ({declared[code].name})\n\n{declared[code].documentation()}")
+            raise UsageError(f"unknown rule {clean_text(code)!r} (known: {known})")
+        rule_doc = f"# {code} ({declared[code].name})\n\n{declared[code].documentation()}"
+        click.echo(clean_block(rule_doc))
         return ExitCode.CLEAN
     click.echo(f"# {rule.code} ({rule.name})\n\n{rule.documentation()}")
+    return ExitCode.CLEAN
+
+
+@cli.command("init")
+@click.argument("path", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--force", is_flag=True, help="Replace the config table and hook if present.")
+@click.option("--no-config", is_flag=True, help="Leave [tool.steeringsync] out.")
+@click.option("--no-pre-commit", is_flag=True, help="Leave .pre-commit-config.yaml out.")
+@click.option("--no-kiro-hook", is_flag=True, help="Leave the Kiro agent hook out.")
+def init_command(
+    path: Path | None, force: bool, no_config: bool, no_pre_commit: bool, no_kiro_hook: bool
+) -> int:
+    """Scaffold the configuration, a pre-commit entry and a Kiro agent hook; safe to re-run."""
+    from steeringsync.discovery import find_root
+    from steeringsync.scaffold import InitOptions, init
+
+    start = path or Path(".")
+    if not start.is_dir():
+        raise UsageError(f"{start}: no such directory")
+    root = find_root(start)
+    options = InitOptions(
+        config=not no_config, pre_commit=not no_pre_commit, kiro_hook=not no_kiro_hook, force=force
+    )
+    for step in init(root, options):
+        detail = f": {step.detail}" if step.detail else ""
+        click.echo(f"{step.outcome:>11}  {step.path}{detail}")
+    return ExitCode.CLEAN
+
+
+@cli.command("server")
+def server_command() -> int:
+    """Run the language server on stdin/stdout (for editors; needs the `server` extra)."""
+    try:
+        from steeringsync.server.protocol import serve
+    except ImportError as exc:  # pygls is an optional dependency
+        raise UsageError(
+            f"the language server needs pygls ({exc}); install steeringsync[server]"
+        ) from None
+    serve()
     return ExitCode.CLEAN
 
 
@@ -244,22 +320,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
     except click.exceptions.Exit as exc:  # --help, --version
         return int(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
+    except click.ClickException as exc:  # its message may quote a path: escaped
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None and isinstance(exc, click.UsageError):
+            click.echo(ctx.get_usage(), err=True)
+        _say(f"Error: {exc.format_message()}", err=True)
         return ExitCode.ERROR
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return ExitCode.ERROR
     except SteeringSyncError as exc:
-        click.echo(f"steeringsync: error: {exc}", err=True)
+        _say(f"steeringsync: error: {exc}", err=True)
         return ExitCode.ERROR
     except KeyboardInterrupt:
         return ExitCode.ERROR
     except Exception as exc:  # an internal error: a bug, reported briefly
-        click.echo(
-            f"steeringsync: internal error: {type(exc).__name__}: {exc}\n"
-            "Please report this with the command you ran.",
-            err=True,
-        )
+        _say(f"steeringsync: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("Please report this with the command you ran.", err=True)
         return ExitCode.ERROR
     return int(result) if isinstance(result, int) else ExitCode.CLEAN

@@ -15,6 +15,7 @@ from typing import Any
 import pathspec
 
 from steeringsync.errors import ConfigError
+from steeringsync.ignore_spec import gitignore_spec
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -71,10 +72,10 @@ class Config:
     source: Path | None = None
 
     def exclude_spec(self) -> pathspec.GitIgnoreSpec:
-        return pathspec.GitIgnoreSpec.from_lines(self.exclude)
+        return gitignore_spec(self.exclude)
 
     def include_spec(self) -> pathspec.GitIgnoreSpec:
-        return pathspec.GitIgnoreSpec.from_lines(self.include)
+        return gitignore_spec(self.include)
 
 
 def _str(value: Any) -> str:
@@ -103,11 +104,21 @@ def _strs(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _inside_dir(value: Any) -> str:
+    """A folder inside the repository: relative, no `..` (a repository's own
+    configuration must not point the tool at the rest of the machine)."""
+    text = _str(value)
+    parts = text.replace("\\", "/").split("/")
+    if not text.strip() or text.startswith(("/", "\\", "~")) or ".." in parts or ":" in parts[0]:
+        raise ValueError(f"expected a folder inside the repository, got {text!r}")
+    return text
+
+
 def _globs(value: Any) -> tuple[str, ...]:
     patterns = _strs(value)
     for pattern in patterns:
         try:
-            pathspec.GitIgnoreSpec.from_lines([pattern])
+            gitignore_spec([pattern])
         except Exception as exc:  # pathspec raises several types for bad patterns
             raise ValueError(f"bad glob {pattern!r}: {exc}") from None
     return patterns
@@ -167,7 +178,7 @@ Converter = Callable[[Any], Any]
 
 # TOML key -> (dataclass attribute, converter). New keys are added here and nowhere else.
 TOP_LEVEL: dict[str, tuple[str, Converter]] = {
-    "steering-dir": ("steering_dir", _str),
+    "steering-dir": ("steering_dir", _inside_dir),
     "include": ("include", _globs),
     "exclude": ("exclude", _globs),
     "respect-gitignore": ("respect_gitignore", _bool),
@@ -221,10 +232,15 @@ def parse_table(table: Mapping[str, Any], path: Path, prefix: str = "") -> Confi
 
 
 def read_toml(path: Path) -> dict[str, Any]:
+    from steeringsync.sandbox import read_regular
+
     try:
-        with path.open("rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
-            return data
+        data: dict[str, Any] = tomllib.loads(read_regular(path).decode("utf-8"))
+        return data
+    except UnicodeDecodeError:
+        raise ConfigError("invalid TOML: not UTF-8", path=path) from None
+    except RecursionError:
+        raise ConfigError("invalid TOML: nested too deeply", path=path) from None
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", path=path) from None
     except tomllib.TOMLDecodeError as exc:
@@ -244,12 +260,13 @@ def load_file(path: Path) -> Config:
 
 def discover(root: Path) -> Config:
     """The project's configuration: steeringsync.toml wins over pyproject.toml, else defaults."""
-    standalone = root / STANDALONE_NAME
-    if standalone.is_file():
-        return load_file(standalone)
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        return load_file(pyproject)
+    from steeringsync.sandbox import within
+
+    for name in (STANDALONE_NAME, "pyproject.toml"):
+        candidate = root / name
+        # a committed link to a file elsewhere is not this repository's configuration
+        if candidate.is_file() and within(root, candidate):
+            return load_file(candidate)
     return Config()
 
 

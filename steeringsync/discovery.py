@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import pathspec
 
 from steeringsync.config import Config
 from steeringsync.errors import UsageError
+from steeringsync.ignore_spec import Matcher, compile_linear, gitignore_spec, matchable
+from steeringsync.sandbox import SkippedFile, read_text, within
 
 # (directory path with a trailing separator, its .gitignore)
 Ignores = list[tuple[str, pathspec.GitIgnoreSpec]]
@@ -20,6 +23,9 @@ _SIMPLE_SUFFIX = re.compile(r"^\*(\.[A-Za-z0-9_]+)$")
 _PLAIN_GLOB = re.compile(r"^[A-Za-z0-9_.*-]+$")
 
 ROOT_MARKERS = ("pyproject.toml", ".git", ".kiro")
+# Deeper trees are reported and not entered: no real project nests this far, and a
+# committed 1,200-deep tree must not end the run
+MAX_DEPTH = 128
 # Directories no user wants scanned; like ruff's default excludes.
 ALWAYS_SKIPPED = frozenset(
     {
@@ -32,10 +38,13 @@ ALWAYS_SKIPPED = frozenset(
 
 def find_root(start: Path) -> Path:
     """The nearest ancestor (or ``start`` itself) holding a root marker, else ``start``."""
-    start = start.resolve()
-    base = start if start.is_dir() else start.parent
+    # the given path's own folder, not its link target's: `check evil.py` with
+    # evil.py -> /elsewhere/x.py must not make /elsewhere the project
+    start = Path(os.path.abspath(start))
+    base = start if start.is_dir() and not start.is_symlink() else start.parent
+    base = base.resolve()
     for candidate in (base, *base.parents):
-        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+        if any(os.path.lexists(candidate / marker) for marker in ROOT_MARKERS):
             return candidate
     return base
 
@@ -62,14 +71,16 @@ class FileSelector:
         self._suffixes = tuple(m.group(1) for m in simple if m) if all(simple) else None
         self._parts_re = _component_regex(config.include)
         self._root_files: list[tuple[str, str]] | None = None
+        # what the walk refused (links leaving the root, too-deep trees), for notices
+        self.skipped: dict[str, str] = {}
 
     def excluded(self, path: Path) -> bool:
         rel = _relative(path, self.root)
-        return rel is not None and self._exclude.match_file(rel)
+        return rel is not None and self._exclude.match_file(matchable(rel))
 
     def included(self, path: Path) -> bool:
         rel = _relative(path, self.root) or path.name
-        return self._include.match_file(rel) and not self.excluded(path)
+        return self._include.match_file(matchable(rel)) and not self.excluded(path)
 
     def walk(self, top: Path) -> Iterator[str]:
         """Paths of the included files under ``top``, as strings, in a stable order.
@@ -96,7 +107,7 @@ class FileSelector:
             for parent in reversed([top, *top.parents]):
                 if _relative(parent, self.root) is None or parent == top:
                     continue
-                spec = _read_gitignore(parent)
+                spec = self._read_gitignore(parent)
                 if spec is not None:
                     ignores.append((_with_sep(str(parent)), spec))
         yield from self._walk(str(top), ignores)
@@ -116,23 +127,22 @@ class FileSelector:
         if self._suffixes is None:
             if self._parts_re is not None:
                 return self._parts_re.search(rel) is not None
-            return self._include.match_file(rel)
+            return self._include.match_file(matchable(rel))
         # like the gitignore match: a file inside a directory named `x.py` matches too
         return rel.endswith(self._suffixes) or any(
             part.endswith(self._suffixes) for part in rel.split("/")
         )
 
-    def _walk(self, directory: str, ignores: Ignores) -> Iterator[tuple[str, str]]:
-        if self.config.respect_gitignore:
-            spec = _read_gitignore(Path(directory))
-            if spec is not None:
-                ignores = [*ignores, (_with_sep(directory), spec)]
-        try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except OSError:
-            return
+    def _walk(self, top: str, ignores: Ignores) -> Iterator[tuple[str, str]]:
+        # an explicit stack, not recursion: depth is the repository's to choose
+        stack = [self._enter(top, ignores, 0)]
         excludes = bool(self.config.exclude)
-        for entry in entries:
+        while stack:
+            frame = stack[-1]
+            entry = next(frame.entries, None)
+            if entry is None:
+                stack.pop()
+                continue
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
@@ -140,31 +150,78 @@ class FileSelector:
             if is_dir and entry.name in ALWAYS_SKIPPED:
                 continue
             path = entry.path
-            if ignores and _gitignored(path, is_dir, ignores):
+            if frame.ignores and _gitignored(path, is_dir, frame.ignores):
                 continue
             rel = self._rel(path)
-            excluded = excludes and rel is not None and self._exclude.match_file(rel)
+            if excludes and rel is not None and self._exclude.match_file(matchable(rel)):
+                continue
             if is_dir:
-                if not excluded:
-                    yield from self._walk(path, ignores)
-            elif not excluded and entry.is_file():
+                if frame.depth + 1 >= MAX_DEPTH:
+                    self.skipped[path] = f"deeper than {MAX_DEPTH} directories; not walked"
+                else:
+                    stack.append(self._enter(path, frame.ignores, frame.depth + 1))
+            elif self._regular(entry):
                 yield path, rel or entry.name
 
+    def _enter(self, directory: str, ignores: Ignores, depth: int) -> _Frame:
+        if self.config.respect_gitignore:
+            spec = self._read_gitignore(Path(directory))
+            if spec is not None:
+                ignores = [*ignores, (_with_sep(directory), spec)]
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError:
+            entries = []
+        return _Frame(iter(entries), ignores, depth)
 
-def _read_gitignore(directory: Path) -> pathspec.GitIgnoreSpec | None:
-    try:
-        lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    return pathspec.GitIgnoreSpec.from_lines(lines.splitlines())
+    def _regular(self, entry: os.DirEntry[str]) -> bool:
+        """A regular file, or a symlink to one inside the root (others are skipped)."""
+        try:
+            if not entry.is_symlink():
+                return entry.is_file(follow_symlinks=False)
+            if not within(self.root, Path(entry.path)):
+                self.skipped[entry.path] = "a symlink to outside the repository; skipped"
+                return False
+            return stat.S_ISREG(os.stat(entry.path).st_mode)
+        except OSError:  # a dangling link or a loop: nothing to read
+            return False
+
+    def _read_gitignore(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
+        path = directory / ".gitignore"
+        try:
+            if os.path.islink(path) and not within(self.root, path):
+                raise SkippedFile("a symlink to outside the repository; skipped")
+            lines = read_text(path)
+        except SkippedFile as exc:
+            self.skipped[str(path)] = str(exc.strerror)
+            return None
+        except OSError:
+            return None
+        return gitignore_spec(lines.splitlines())
 
 
-def _component_regex(patterns: Sequence[str]) -> re.Pattern[str] | None:
+class _Frame:
+    """One directory of the walk: its remaining entries and the ignores in force."""
+
+    __slots__ = ("depth", "entries", "ignores")
+
+    def __init__(self, entries: Iterator[os.DirEntry[str]], ignores: Ignores, depth: int) -> None:
+        self.entries = entries
+        self.ignores = ignores
+        self.depth = depth
+
+
+def _component_regex(patterns: Sequence[str]) -> Matcher | None:
     if not patterns or not all(_PLAIN_GLOB.match(p) for p in patterns):
         return None
-    globs = ("[^/]*".join(re.escape(chunk) for chunk in p.split("*")) for p in patterns)
-    # one search over the path: some component, whole, matches some pattern
-    return re.compile("(?:^|/)(?:" + "|".join(globs) + r")(?:/|\Z)")
+    globs = "|".join("[^/]*".join(re.escape(chunk) for chunk in p.split("*")) for p in patterns)
+    # one search over the path: some component, whole, matches some pattern. The
+    # patterns may come from the repository's pyproject.toml: with one `*` each, `re`
+    # cannot backtrack past one path component (and is faster per call); with more,
+    # RE2 keeps the match linear
+    if all(p.count("*") <= 1 for p in patterns):
+        return re.compile("(?:^|/)(?:" + globs + r")(?:/|\Z)")
+    return compile_linear("(?:^|/)(?:" + globs + r")(?:/|\z)")
 
 
 def _with_sep(directory: str) -> str:
@@ -174,7 +231,7 @@ def _with_sep(directory: str) -> str:
 def _gitignored(path: str, is_dir: bool, ignores: Ignores) -> bool:
     for base, spec in ignores:
         if path.startswith(base):
-            rel = path[len(base) :].replace(os.sep, "/")
+            rel = matchable(path[len(base) :].replace(os.sep, "/"))
             if spec.match_file(rel + "/" if is_dir else rel):
                 return True
     return False
@@ -188,7 +245,13 @@ def python_files(paths: Sequence[Path], selector: FileSelector) -> Iterator[str]
         if not given.exists():
             raise UsageError(f"{given}: no such file or directory")
         resolved = given.resolve()
+        if not within(selector.root, resolved):
+            selector.skipped[str(given)] = "outside the repository; skipped"
+            continue
         if not resolved.is_dir():
+            if not stat.S_ISREG(resolved.stat().st_mode):
+                selector.skipped[str(given)] = "not a regular file; skipped"
+                continue
             # an explicitly named file is checked unless the config excludes it
             path = str(resolved)
             if path not in seen and not selector.excluded(resolved):

@@ -6,6 +6,7 @@ and its result can be cached.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -102,8 +103,14 @@ def unreadable_result(path: Path, job: FileJob, exc: UnreadableSource) -> FileRe
     return result
 
 
-def analyze_bytes(path: Path, data: bytes, job: FileJob) -> FileResult:
-    """Check ``data`` as the contents of ``path`` (the cache hashes exactly these bytes)."""
+def analyze_bytes(
+    path: Path, data: bytes, job: FileJob, tree: ast.Module | None = None
+) -> FileResult:
+    """Check ``data`` as the contents of ``path`` (the cache hashes exactly these bytes).
+
+    ``tree``, when given, is the caller's parse of exactly these bytes (the language
+    server re-parses only the statement an edit touched); it is used instead of parsing.
+    """
     result = FileResult(path)
     rules = relevant_owners(job.rules, data, None)
     collectors = relevant_owners(job.collectors, data, None)
@@ -119,6 +126,8 @@ def analyze_bytes(path: Path, data: bytes, job: FileJob) -> FileResult:
         rules, collectors = list(job.rules), list(job.collectors)
     try:
         source = PythonSource.from_bytes(path, data)
+        if tree is not None:
+            source.tree = tree
         source.tree  # noqa: B018 - parse once, here, so errors are reported as SS900
     except UndecodableSource as exc:
         if relevant and job.report_syntax:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -9,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from steeringsync import config as config_mod
 from steeringsync.config import Config
-from steeringsync.discovery import FileSelector, find_root
+from steeringsync.discovery import MAX_DEPTH, FileSelector, find_root
+from steeringsync.sandbox import within
 from steeringsync.steering import document
 from steeringsync.steering.doc_cache import DocCache
 from steeringsync.steering.document import SteeringDoc
@@ -33,14 +35,22 @@ class Project:
     _directories: dict[Path, Path] = field(default_factory=dict, repr=False, compare=False)
     # parsed docs kept between runs (None: --no-cache, or a library caller's project)
     doc_cache: DocCache | None = field(default=None, repr=False, compare=False)
+    # where the caches live (None: the per-user default; see steeringsync.cache)
+    cache_base: Path | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def discover(
-        cls, start: Path, config_file: Path | None = None, *, cache: bool = False
+        cls,
+        start: Path,
+        config_file: Path | None = None,
+        *,
+        cache: bool = False,
+        cache_base: Path | None = None,
     ) -> Project:
         root = find_root(start)
         config = config_mod.load_file(config_file) if config_file else config_mod.discover(root)
-        return cls(root, config, doc_cache=DocCache(root) if cache else None)
+        doc_cache = DocCache(root, cache_base) if cache else None
+        return cls(root, config, doc_cache=doc_cache, cache_base=cache_base)
 
     @property
     def steering_dir(self) -> Path:
@@ -52,10 +62,25 @@ class Project:
 
     @cached_property
     def doc_paths(self) -> list[Path]:
+        """The ``*.md`` files under the steering folder (links leaving the root and
+        special files are left out, and said so in a notice)."""
         directory = self.steering_dir
         if not directory.is_dir():
             return []
-        return sorted(p for p in directory.rglob("*.md") if p.is_file())
+        if not within(self.root, directory):
+            self.notices.append(
+                f"{self.config.steering_dir} leads outside the repository; not read"
+            )
+            return []
+        found = []
+        for path in _walk_markdown(directory):
+            if path.is_symlink() and not within(self.root, path):
+                self.notices.append(
+                    f"{self.relative(path)}: a symlink to outside the repository; skipped"
+                )
+            elif path.is_file():
+                found.append(path)
+        return sorted(found)
 
     @cached_property
     def docs(self) -> list[SteeringDoc]:
@@ -104,6 +129,15 @@ class Project:
             self._relative[path] = known
         return known
 
+    def skipped_notices(self) -> list[str]:
+        """What the file walk refused (links leaving the root, too-deep trees)."""
+        if "selector" not in self.__dict__:
+            return []
+        return [
+            f"{self.relative(Path(path))}: {reason}"
+            for path, reason in sorted(self.selector.skipped.items())
+        ]
+
     def _resolve(self, path: Path) -> Path:
         # ``path.resolve()`` with each directory resolved once, not once per file in it:
         # a file that is not a symlink itself resolves to its resolved directory + name
@@ -114,3 +148,25 @@ class Project:
         if parent is None:
             parent = self._directories[path.parent] = path.parent.resolve()
         return parent / name
+
+
+def _walk_markdown(top: Path) -> list[Path]:
+    """``*.md`` files under ``top``, not following directory links, at most MAX_DEPTH deep."""
+    found: list[Path] = []
+    stack = [(top, 0)]
+    while stack:
+        directory, depth = stack.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if depth + 1 < MAX_DEPTH:
+                        stack.append((Path(entry.path), depth + 1))
+                elif entry.name.endswith(".md"):
+                    found.append(Path(entry.path))
+            except OSError:
+                continue
+    return found

@@ -22,6 +22,15 @@ def database_urls(tmp_dir: Path) -> list[str]:
     return urls
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The result cache and its per-user secret in a folder of the test session's own,
+    never the developer's (subprocesses inherit it through the environment)."""
+    home = tmp_path_factory.mktemp("cache-home")
+    os.environ["XDG_CACHE_HOME"] = str(home)
+    os.environ["STEERINGSYNC_CACHE_DIR"] = str(home / "results")
+
+
 @pytest.fixture
 def write_tree(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
     """Write ``{relative path: text}`` under a fresh project root (with a .git marker)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import marshal
 import os
 import subprocess
 import sys
@@ -58,16 +57,30 @@ def run(root: Path, monkeypatch: pytest.MonkeyPatch, capsys, *args: str) -> list
 
 
 def cache_files(root: Path) -> list[Path]:
-    return sorted((root / ".steeringsync_cache").rglob("*.bin"))
+    return sorted(cache_mod.cache_dir(root).glob("*.bin"))
 
 
-def test_cache_is_git_ignored_and_a_warm_run_parses_nothing(
+def load(blob: Path) -> dict:
+    """A cache file's stored entries (format: magic, HMAC, JSON)."""
+    return json.loads(blob.read_bytes()[len(cache_mod.MAGIC) + cache_mod.MAC_BYTES :])
+
+
+def sign(blob: Path, data: dict) -> None:
+    """Write ``data`` as the user's own steeringsync would, MAC and all."""
+    secret = cache_mod.user_secret()
+    assert secret is not None
+    body = json.dumps(data).encode()
+    key = blob.stem
+    blob.write_bytes(cache_mod.MAGIC + cache_mod._mac(secret, key, body) + body)
+
+
+def test_cache_lives_outside_the_checkout_and_a_warm_run_parses_nothing(
     project: Path, parses: list[str], monkeypatch, capsys
 ) -> None:
     cold = run(project, monkeypatch, capsys)
     assert sorted(parses) == ["a.py", "b.py"]  # c.py has no trigger
-    ignore = project / ".steeringsync_cache" / ".gitignore"
-    assert ignore.read_text().splitlines()[-1] == "*"
+    assert not (project / ".steeringsync_cache").exists()
+    assert sorted(p.name for p in project.iterdir()) == [".git", ".kiro", "app"]
     assert len(cache_files(project)) == 1
     parses.clear()
     assert run(project, monkeypatch, capsys) == cold
@@ -78,7 +91,7 @@ def test_cache_is_git_ignored_and_a_warm_run_parses_nothing(
 def test_no_cache_neither_reads_nor_writes(project: Path, parses, monkeypatch, capsys) -> None:
     run(project, monkeypatch, capsys, "--no-cache")
     run(project, monkeypatch, capsys, "--no-cache")
-    assert not (project / ".steeringsync_cache").exists()
+    assert not cache_mod.cache_dir(project).exists()
     assert sorted(parses) == ["a.py", "a.py", "b.py", "b.py"]
 
 
@@ -99,7 +112,7 @@ def test_same_size_edit_with_restored_mtime_is_not_stale(
 def test_recent_files_are_revalidated_by_hash(project: Path, monkeypatch, capsys) -> None:
     run(project, monkeypatch, capsys)
     (blob,) = cache_files(project)
-    entries = marshal.loads(blob.read_bytes()[len(cache_mod.MAGIC) + 20 :])["data"]
+    entries = load(blob)
     # just written: within the racy window, so the stamp alone must not be trusted
     assert not any(trusted for _, trusted, _, _ in entries.values())
 
@@ -129,11 +142,10 @@ def test_corrupt_cache_file_is_ignored_and_replaced(
 def test_malformed_entries_are_misses(project: Path, parses, monkeypatch, capsys) -> None:
     cold = run(project, monkeypatch, capsys)
     (blob,) = cache_files(project)
-    data = marshal.loads(blob.read_bytes()[len(cache_mod.MAGIC) + 20 :])
-    for key in data["data"]:
-        data["data"][key] = ("junk", True, b"", ({"no": "finding"},))
-    body = marshal.dumps(data)
-    blob.write_bytes(cache_mod.MAGIC + cache_mod.digest(body) + body)
+    data = load(blob)
+    for key in data:
+        data[key] = ["junk", True, "", [{"no": "finding"}]]
+    sign(blob, data)  # authentic, but malformed
     parses.clear()
     assert run(project, monkeypatch, capsys) == cold
     assert sorted(parses) == ["a.py", "b.py"]
@@ -171,9 +183,8 @@ def test_two_concurrent_runs_agree_and_leave_a_valid_cache(write_tree: Tree) -> 
     assert outs[0][0] == outs[1][0]
     assert len(json.loads(outs[0][0])) == 20
     (blob,) = cache_files(root)
-    body = blob.read_bytes()[len(cache_mod.MAGIC) + 20 :]
-    assert len(marshal.loads(body)["data"]) == 60
-    assert not list((root / ".steeringsync_cache").rglob(".tmp-*"))
+    assert len(load(blob)) == 60
+    assert not list(cache_mod.cache_dir(root).glob(".tmp-*"))
     again = subprocess.run(cmd, cwd=root, capture_output=True, timeout=120)
     assert again.stdout == outs[0][0]
 
@@ -181,7 +192,9 @@ def test_two_concurrent_runs_agree_and_leave_a_valid_cache(write_tree: Tree) -> 
 def test_unreadable_cache_directory_does_not_fail_the_run(
     project: Path, monkeypatch, capsys
 ) -> None:
-    (project / ".steeringsync_cache").write_text("a file where the directory should be")
+    folder = cache_mod.cache_dir(project)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("a file where the directory should be")
     assert [f["code"] for f in run(project, monkeypatch, capsys)].count("SS001") == 1
 
 

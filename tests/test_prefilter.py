@@ -116,9 +116,11 @@ def test_findings_identical_cold_warm_serial_pooled_and_unfiltered(
     corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(parallel, "SERIAL_LIMIT", 4)  # make the pool take part
-    shutil.rmtree(corpus / ".steeringsync_cache", ignore_errors=True)
+    from steeringsync.cache import cache_dir
+
+    shutil.rmtree(cache_dir(corpus), ignore_errors=True)
     cold = check(corpus, capsys, "--jobs", "2")
-    assert (corpus / ".steeringsync_cache").is_dir()
+    assert cache_dir(corpus).is_dir()
     warm = check(corpus, capsys, "--jobs", "2")
     serial = check(corpus, capsys, "--jobs", "1", "--no-cache")
     unfiltered = check(corpus, capsys, "--no-prefilter", "--no-cache", "--jobs", "2")

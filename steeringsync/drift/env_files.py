@@ -10,6 +10,7 @@ from steeringsync.discovery import FileSelector
 from steeringsync.drift.assignments import parse_line
 from steeringsync.errors import UsageError
 from steeringsync.project import Project
+from steeringsync.sandbox import read_text
 
 # `.env` holds a developer's real secrets; it is read only when a pattern names it exactly.
 REAL_ENV = ".env"
@@ -36,7 +37,7 @@ def env_file_paths(project: Project) -> list[Path]:
 def read_env_file(path: Path) -> list[EnvSetting]:
     """Every ``KEY=VALUE`` line of one env file; an unreadable file is a usage error."""
     try:
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        text = read_text(path, encoding="utf-8-sig")  # a regular file, of bounded size
     except OSError as exc:
         raise UsageError(f"{path}: cannot read env file: {exc.strerror or exc}") from None
     found = []

@@ -17,10 +17,11 @@ from steeringsync.drift.doc_settings import DocSetting, doc_lines, extract
 from steeringsync.drift.env_files import read_env_file
 from steeringsync.drift.model import DriftModel, build, in_scope
 from steeringsync.drift.reads import UNKNOWN
-from steeringsync.drift.secrets import mask
+from steeringsync.drift.secrets import is_secret, looks_secret, mask
 from steeringsync.drift.values import normalize
 from steeringsync.project import Project
-from steeringsync.steering.document import SteeringDoc
+from steeringsync.sandbox import write_atomic
+from steeringsync.steering.document import SteeringDoc, read_doc_bytes
 
 
 @dataclass(frozen=True)
@@ -82,19 +83,36 @@ def targets_from_code(model: DriftModel) -> Targets:
     return targets
 
 
-def targets_from_env_file(project: Project, path: Path) -> Targets:
+SECRET_REFUSED = "the value looks like a secret; pass --allow-secrets to write it into the doc"
+
+
+def targets_from_env_file(project: Project, path: Path, allow_secrets: bool = False) -> Targets:
+    """An env file may be a real one: a secret-looking value is not copied into a doc
+    (which is committed) unless the user says so."""
     config = project.config
-    return {
-        s.key: Skip(f"{path.name} sets it with a shell expansion") if s.value is None else s.value
-        for s in read_env_file(path)
-        if in_scope(s.key, config.drift_include, config.drift_exclude)
-    }
+    targets: Targets = {}
+    for s in read_env_file(path):
+        if not in_scope(s.key, config.drift_include, config.drift_exclude):
+            continue
+        if s.value is None:
+            targets[s.key] = Skip(f"{path.name} sets it with a shell expansion")
+        elif not allow_secrets and s.value.strip() and (is_secret(s.key) or looks_secret(s.value)):
+            targets[s.key] = Skip(SECRET_REFUSED)
+        else:
+            targets[s.key] = s.value
+    return targets
 
 
-def sync(project: Project, env_file: Path | None = None, *, write: bool = True) -> SyncReport:
+def sync(
+    project: Project,
+    env_file: Path | None = None,
+    *,
+    write: bool = True,
+    allow_secrets: bool = False,
+) -> SyncReport:
     """Plan (and with ``write``, apply) the value rewrites for every steering doc."""
     if env_file is not None:
-        targets = targets_from_env_file(project, env_file)
+        targets = targets_from_env_file(project, env_file, allow_secrets)
     else:
         targets = targets_from_code(code_model(project))
     report = SyncReport()
@@ -112,7 +130,7 @@ def _sync_doc(
     write: bool,
 ) -> None:
     # the file's own bytes, not the parsed text: that has its line endings normalised
-    raw = doc.path.read_bytes()
+    raw = read_doc_bytes(doc.path)
     bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
     original = doc_lines(raw[len(bom) :].decode("utf-8"))
     lines = list(original)
@@ -136,7 +154,8 @@ def _sync_doc(
     diff = difflib.unified_diff(_keepends(before), _keepends(after), f"a/{name}", f"b/{name}")
     report.diffs.append("".join(diff))
     if write:
-        doc.path.write_bytes(bom + "\n".join(lines).encode("utf-8"))
+        # never through a link: the doc's own path is replaced
+        write_atomic(doc.path, bom + "\n".join(lines).encode("utf-8"))
         report.written.append(doc.path)
 
 
@@ -215,3 +234,12 @@ def _replace(line: str, setting: DocSetting, new: str) -> str:
     elif delta < 0:
         tail += " " * -delta
     return line[:start] + new + tail + line[setting.cell_end :]
+
+
+def rewrite_value(line: str, setting: DocSetting, value: str) -> str | None:
+    """``line`` with ``setting``'s value changed to ``value`` exactly as ``sync`` writes
+    it; None when it cannot be written there (for one-value repairs, e.g. an editor's)."""
+    new = _render(setting, value)
+    if new is None or line[setting.value_start : setting.value_end] != setting.value:
+        return None
+    return _replace(line, setting, new)

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from steeringsync.reporters.escaping import clean_text
 from steeringsync.types import Finding
 
 if TYPE_CHECKING:
@@ -18,17 +19,31 @@ class Reporter:
         self.quiet = quiet
         self.cwd = cwd or Path.cwd()
         self._shown: dict[Path, str] = {}  # a file's findings share its display path
+        self._raw: dict[Path, str] = {}
+
+    def raw_path(self, path: Path) -> str:
+        """Posix path relative to the working directory, unescaped (for URIs)."""
+        raw = self._raw.get(path)
+        if raw is None:
+            try:
+                raw = Path(os.path.relpath(path, self.cwd)).as_posix()
+            except ValueError:  # another drive on Windows
+                raw = path.as_posix()
+            self._raw[path] = raw
+        return raw
 
     def display_path(self, path: Path) -> str:
-        """Posix path relative to the working directory (as users type them)."""
+        """Posix path relative to the working directory (as users type them), escaped:
+        a file name is the repository's to choose, control characters included."""
         shown = self._shown.get(path)
         if shown is None:
-            try:
-                shown = Path(os.path.relpath(path, self.cwd)).as_posix()
-            except ValueError:  # another drive on Windows
-                shown = path.as_posix()
-            self._shown[path] = shown
+            shown = self._shown[path] = clean_text(self.raw_path(path))
         return shown
+
+    @staticmethod
+    def message(finding: Finding) -> str:
+        """The finding's message, escaped (it quotes doc text and values)."""
+        return clean_text(finding.message)
 
     def start(self) -> None:
         """Called once before any finding."""

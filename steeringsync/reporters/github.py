@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 from steeringsync.reporters.base import Reporter
+from steeringsync.reporters.escaping import workflow_data, workflow_property
 from steeringsync.types import Finding, Severity
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 class GithubReporter(Reporter):
@@ -19,9 +12,9 @@ class GithubReporter(Reporter):
         level = "warning" if finding.severity is Severity.WARNING else "error"
         loc = finding.location
         props = ",".join(
-            f"{key}={_escape_property(str(value))}"
+            f"{key}={workflow_property(str(value))}"
             for key, value in (
-                ("file", self.display_path(finding.path)),
+                ("file", self.raw_path(finding.path)),
                 ("line", loc.line),
                 ("col", loc.column),
                 ("endLine", loc.end_line),
@@ -30,5 +23,5 @@ class GithubReporter(Reporter):
             )
         )
         self.stream.write(
-            f"::{level} {props}::{_escape_data(f'{finding.code} {finding.message}')}\n"
+            f"::{level} {props}::{workflow_data(f'{finding.code} {finding.message}')}\n"
         )

@@ -21,7 +21,7 @@ class JsonReporter(Reporter):
         self.items.append(
             {
                 "code": finding.code,
-                "message": finding.message,
+                "message": self.message(finding),
                 "path": self.display_path(finding.path),
                 "line": loc.line,
                 "column": loc.column,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from steeringsync import __version__
 from steeringsync.reporters.base import Reporter
+from steeringsync.reporters.escaping import clean_block, clean_text, uri_path
 from steeringsync.types import Finding, Severity
 
 if TYPE_CHECKING:
@@ -18,12 +19,15 @@ INFO_URI = "https://github.com/steeringsync/steeringsync"
 
 
 def rule_descriptor(rule: type[Rule] | Rule) -> dict[str, Any]:
-    doc = rule.documentation()
+    # doc-declared rules take their name and text from the repository's docs
+    doc = clean_block(rule.documentation())
     return {
         "id": rule.code,
-        "name": rule.name,
-        "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": rule.doc_sections().get("What it does", rule.summary)},
+        "name": clean_text(rule.name),
+        "shortDescription": {"text": clean_text(rule.summary)},
+        "fullDescription": {
+            "text": clean_block(rule.doc_sections().get("What it does", rule.summary))
+        },
         "help": {"text": doc, "markdown": doc},
         "defaultConfiguration": {
             "level": "warning" if rule.severity is Severity.WARNING else "error"
@@ -47,11 +51,11 @@ class SarifReporter(Reporter):
             {
                 "ruleId": finding.code,
                 "level": "warning" if finding.severity is Severity.WARNING else "error",
-                "message": {"text": finding.message},
+                "message": {"text": self.message(finding)},
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": self.display_path(finding.path)},
+                            "artifactLocation": {"uri": uri_path(self.raw_path(finding.path))},
                             "region": region,
                         }
                     }

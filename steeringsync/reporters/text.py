@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from steeringsync.reporters.base import Reporter
+from steeringsync.reporters.escaping import safe_line
 from steeringsync.types import Applicability, Finding
 
 if TYPE_CHECKING:
@@ -20,10 +21,11 @@ class TextReporter(Reporter):
         loc = finding.location
         # as ruff: [*] marks what plain --fix changes; unsafe fixes are counted below
         marker = " [*]" if finding.applicability is Applicability.SAFE else ""
-        self.stream.write(
+        line = (
             f"{self.display_path(finding.path)}:{loc.line}:{loc.column}: "
-            f"{finding.code}{marker} {finding.message}\n"
+            f"{finding.code}{marker} {self.message(finding)}"
         )
+        self.stream.write(safe_line(line) + "\n")
 
     def finish(self, report: CheckReport) -> None:
         if self.quiet:

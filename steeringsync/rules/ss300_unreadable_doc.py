@@ -14,9 +14,10 @@ class UnreadableSteeringDoc(DocRule):
     """
     ## What it does
     Reports a steering doc whose bytes are not valid UTF-8 (for example a file saved as
-    Latin-1 or Windows-1252 by an old editor), or that cannot be read at all. The line of
-    the first bad byte is given. The doc's other checks still run on a best-effort
-    decoding, with bad bytes replaced.
+    Latin-1 or Windows-1252 by an old editor), or that cannot be read at all: not a
+    regular file, or larger than 1 MiB (such a doc is skipped unparsed, so a hostile
+    repository cannot make the check slow). The line of the first bad byte is given.
+    The doc's other checks still run on a best-effort decoding, with bad bytes replaced.
 
     ## Why is this bad?
     Kiro reads steering docs as UTF-8: the bad bytes reach the agent as replacement

@@ -17,7 +17,8 @@ class InvalidFrontMatter(DocRule):
     Checks a steering doc's YAML front matter the way Kiro reads it:
 
     - the YAML must parse (the finding points at the line of the syntax error), and the
-      block must be closed by a `---` line;
+      block must be closed by a `---` line; front matter over 64 KiB, or whose aliases
+      would expand to more than 10,000 values (an "alias bomb"), is refused unread;
     - `inclusion` must be one of `always`, `fileMatch`, `manual`, `auto` (no front matter,
       or no `inclusion`, means `always`);
     - `inclusion: fileMatch` needs a `fileMatchPattern`: a glob string, a YAML list of

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 
 from steeringsync.project import Project
 from steeringsync.rules.base import DocRule, Invalid
+from steeringsync.sandbox import within
 from steeringsync.steering import document
 from steeringsync.steering.document import Reference, SteeringDoc, slugify
 from steeringsync.types import Finding, Location
@@ -86,6 +87,8 @@ class BrokenReference(DocRule):
         if ref.kind == "file":
             if not target:
                 return "empty `#[[file:]]` reference"
+            if not within(project.root, project.root / target.lstrip("/")):
+                return f"`#[[file:{target}]]` points outside the repository"
             if not _exists(project.root / target.lstrip("/")):
                 return f"`#[[file:{target}]]` does not exist (resolved from the repository root)"
             return None
@@ -98,6 +101,8 @@ class BrokenReference(DocRule):
             return _missing_anchor(fragment, anchors.of(doc.path), "this doc")
         base = project.root if path_part.startswith("/") else doc.path.parent
         resolved = base / path_part.lstrip("/")
+        if not within(project.root, resolved):
+            return None  # outside the repository: not ours to read, nor to probe
         if not _exists(resolved):
             return f"link target `{path_part}` does not exist"
         if fragment and resolved.suffix.lower() in _MARKDOWN_SUFFIXES and resolved.is_file():
@@ -121,12 +126,16 @@ class _Anchors:
         self.cache: dict[Path, set[str]] = {}
 
     def of(self, path: Path) -> set[str]:
+        known = self.cache.get(path)  # a long doc links to the same few docs many times
+        if known is not None:
+            return known
         key = path.resolve()
         if key not in self.cache:
             target = self._load(key)
             anchors = {a.lower() for a in target.anchors}
             anchors.update(m.group(1).lower() for m in _HTML_ANCHOR_RE.finditer(target.text))
             self.cache[key] = anchors
+        self.cache[path] = self.cache[key]
         return self.cache[key]
 
     def _load(self, path: Path) -> SteeringDoc:

@@ -20,7 +20,7 @@ from steeringsync.config import Config
 from steeringsync.python.deprecated_calls import DeprecatedCall
 from steeringsync.steering import markers
 from steeringsync.steering.document import CodeBlock, SteeringDoc
-from steeringsync.steering.frontmatter import Problem
+from steeringsync.steering.frontmatter import Problem, shown_value
 
 ENTRY_KEYS = ("pattern", "replacement", "message")
 
@@ -65,9 +65,11 @@ def front_matter_problems(doc: SteeringDoc) -> list[Problem]:
         if unknown:
             problems.append(Problem(f"{where}: unknown key `{unknown[0]}`", line))
         if not is_dotted(entry.get("pattern")):
-            got = entry.get("pattern")
+            raw = entry.get("pattern")
+            short = raw is None or (isinstance(raw, (bool, int, float, str)) and len(str(raw)) < 60)
+            got = repr(raw) if short else shown_value(raw)  # never the whole of a huge value
             problems.append(
-                Problem(f"{where}: `pattern` must be `receiver.method`, got {got!r}", line)
+                Problem(f"{where}: `pattern` must be `receiver.method`, got {got}", line)
             )
         for key in ("replacement", "message"):
             if key in entry and not isinstance(entry[key], str):

@@ -2,8 +2,8 @@
 
 A doc's model is a pure function of its bytes (and this tool's code, in the key), so a
 hit can never be stale. Parsing is cheap; loading markdown-it and PyYAML to do it is a
-fifth of a warm run, which this avoids. A doc whose front matter holds values marshal
-cannot store (YAML dates) is simply parsed every time.
+fifth of a warm run, which this avoids. A doc whose front matter holds values JSON
+cannot give back exactly (YAML dates, integer keys) is simply parsed every time.
 """
 
 from __future__ import annotations
@@ -33,36 +33,36 @@ PARSERS = ("markdown_it", "mdit_py_plugins", "yaml")
 class DocCache:
     """Load docs through the cache; ``save`` once after loading them all."""
 
-    def __init__(self, root: Path) -> None:
-        self.file = cache_dir(root) / FILE_NAME
+    def __init__(self, root: Path, base: Path | None = None) -> None:
+        self.file = cache_dir(root, base) / FILE_NAME
         # the model is also what these libraries make of the bytes: an upgrade re-parses
         self.key = run_key(("steering docs", *map(_library_stamp, PARSERS))) or ""
         stored = read_blob(self.file, self.key)
-        self.stored: dict[bytes, Any] = stored if isinstance(stored, dict) else {}
-        self.used: dict[bytes, Any] = {}
+        self.stored: dict[str, Any] = stored if isinstance(stored, dict) else {}
+        self.used: dict[str, Any] = {}
 
     def load(self, path: Path) -> SteeringDoc:
         """Like :func:`document.load` (raises OSError only)."""
-        data = path.read_bytes()
-        sha = digest(data)
+        data = document.read_doc_bytes(path)
+        sha = digest(data).hex()
         encoded = self.stored.get(sha)
         if encoded is not None:
             try:
                 doc = decode(path, encoded)
-            except (TypeError, ValueError, IndexError):
+            except (TypeError, ValueError, IndexError, AttributeError):
                 pass  # malformed: parse instead
             else:
                 self.used[sha] = encoded
                 return doc
         doc = document.parse_bytes(path, data)
-        self.used[sha] = encode(doc)
+        fm = doc.front_matter
+        if fm is None or _exact_json(fm.data):
+            self.used[sha] = encode(doc)
         return doc
 
     def save(self) -> None:
         """Keep the docs this run loaded; write only when that changed anything."""
-        if self.used != self.stored and not write_blob(self.file, self.key, self.used):
-            # a value marshal cannot store: keep the others
-            self.used = {k: v for k, v in self.used.items() if _storable(v)}
+        if self.used != self.stored:
             write_blob(self.file, self.key, self.used)
 
 
@@ -80,37 +80,46 @@ def _library_stamp(name: str) -> str:
     return f"{name}: {origin}:{st.st_size}:{st.st_mtime_ns}"
 
 
-def _storable(value: Any) -> bool:
-    import marshal
-
-    try:
-        marshal.dumps(value)
-    except ValueError:
+def _exact_json(value: Any, depth: int = 0) -> bool:
+    """Whether JSON gives ``value`` back unchanged (front matter is any YAML value)."""
+    if depth > 64:
         return False
-    return True
+    if value is None or type(value) in (str, int, bool):
+        return True
+    if type(value) is float:
+        return value == value and value not in (float("inf"), float("-inf"))
+    if type(value) is list:
+        return all(_exact_json(v, depth + 1) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and _exact_json(v, depth + 1) for k, v in value.items())
+    return False
 
 
-def _fields(item: Any) -> tuple[Any, ...]:
-    return tuple(getattr(item, f.name) for f in dataclasses.fields(item))
+def _fields(item: Any) -> list[Any]:
+    """The dataclass's fields as JSON gives them back (tuples as lists)."""
+    return [
+        list(v) if type(v) is tuple else v
+        for v in (getattr(item, f.name) for f in dataclasses.fields(item))
+    ]
 
 
-def encode(doc: SteeringDoc) -> tuple[Any, ...]:
+def encode(doc: SteeringDoc) -> list[Any]:
     """The doc as plain tuples (its path is not stored: the same bytes may live anywhere)."""
     fm = doc.front_matter
-    return (
+    return [
         doc.text,
         None if fm is None else _fields(fm),
         [_fields(h) for h in doc.headings],
         [_fields(b) for b in doc.code_blocks],
-        [(t.header, [_fields(r) for r in t.rows], t.line) for t in doc.tables],
+        [[list(t.header), [_fields(r) for r in t.rows], t.line] for t in doc.tables],
         [_fields(r) for r in doc.references],
         doc.decode_error,
         doc.decode_error_line,
         doc.unclosed_front_matter,
-    )
+    ]
 
 
-def decode(path: Path, data: tuple[Any, ...]) -> SteeringDoc:
+def decode(path: Path, data: list[Any]) -> SteeringDoc:
     """The doc ``encode`` gave, at ``path``; raises TypeError/ValueError when malformed."""
     text, fm, headings, blocks, tables, refs, error, error_line, unclosed = data
     return SteeringDoc(

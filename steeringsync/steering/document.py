@@ -23,6 +23,11 @@ FILE_REF_RE = re.compile(r"#\[\[file:([^\]\n]*)\]\]")
 _NEWLINES_RE = re.compile(r"\r\n?")
 _SLUG_DROP_RE = re.compile(r"[^\w\- ]")
 _CODE_SPAN_RE = re.compile(r"(`+).+?\1")
+# Bounds on what a doc can cost (real steering docs are a few KiB): a bigger doc is
+# reported as skipped (SS300), not parsed
+MAX_DOC_BYTES = 1024 * 1024
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+MAX_YAML_NODES = 10_000
 
 
 @functools.cache
@@ -137,7 +142,9 @@ def _front_matter(token: Token) -> FrontMatter:
 
     start, end = (token.map or [0, 1])[0] + 1, (token.map or [0, 1])[1]
     try:
-        data = yaml.safe_load(token.content)
+        data = load_yaml_bounded(token.content)
+    except YamlTooBig as exc:
+        return FrontMatter(token.content, start, end, error=str(exc), error_line=start)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = start + 1 + mark.line if mark is not None else start
@@ -147,6 +154,72 @@ def _front_matter(token: Token) -> FrontMatter:
         return FrontMatter(token.content, start, end, error=f"cannot load: {exc}", error_line=start)
     lines = _key_lines(token.content, start) if isinstance(data, dict) else {}
     return FrontMatter(token.content, start, end, data=data, key_lines=lines)
+
+
+class YamlTooBig(ValueError):
+    """Front matter that would build more values than any real one (an alias bomb)."""
+
+
+def load_yaml_bounded(text: str) -> Any:
+    """``yaml.safe_load`` that refuses, before building a single value, front matter over
+    MAX_FRONT_MATTER_CHARS or whose aliases expand past MAX_YAML_NODES values: 400
+    bytes of nested aliases otherwise build billions of list items."""
+    import yaml
+
+    if len(text) > MAX_FRONT_MATTER_CHARS:
+        raise YamlTooBig(f"front matter is longer than {MAX_FRONT_MATTER_CHARS} characters")
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: Any) -> None:
+    """Count the values the node graph expands to (an alias counts its whole target
+    again; a string one per 100 characters), each node visited once, without recursion;
+    a cycle is refused as well."""
+    import yaml
+
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            children = _children(node)
+            total = 1 + sum(sizes[id(c)] for c in children)
+            if total > MAX_YAML_NODES:
+                raise YamlTooBig(f"front matter expands to more than {MAX_YAML_NODES} values")
+            sizes[key] = total
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise YamlTooBig("front matter refers to itself (a recursive alias)")
+        if isinstance(node, yaml.ScalarNode):
+            # a long string repeated through aliases costs what its characters cost
+            sizes[key] = 1 + len(node.value) // 100
+            continue
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node))
+
+
+def _children(node: Any) -> list[Any]:
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        return [item for pair in node.value for item in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _key_lines(raw: str, line: int) -> dict[str, int]:
@@ -298,7 +371,15 @@ def load(path: Path) -> SteeringDoc:
 
     Raises OSError only (the caller turns that into a doc with ``decode_error``).
     """
-    return parse_bytes(path, path.read_bytes())
+    return parse_bytes(path, read_doc_bytes(path))
+
+
+def read_doc_bytes(path: Path) -> bytes:
+    """A doc's bytes: a regular file of at most MAX_DOC_BYTES, else :class:`SkippedFile`
+    (an OSError, so a caller words it as it words any unreadable doc)."""
+    from steeringsync.sandbox import read_regular
+
+    return read_regular(path, MAX_DOC_BYTES)
 
 
 def parse_bytes(path: Path, data: bytes) -> SteeringDoc:

@@ -36,6 +36,18 @@ class Problem:
     line: int
 
 
+MAX_SHOWN = 60  # characters of a front-matter value a message quotes
+
+
+def shown_value(value: Any) -> str:
+    """A front-matter value for a message: a string (or number) cut to MAX_SHOWN
+    characters, anything else by its type; never the whole value (it may be huge)."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        text = str(value) if value is not None else "null"
+        return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+    return f"<{type(value).__name__}>"
+
+
 def _normalised(key: str) -> str:
     return key.replace("_", "").replace("-", "").replace(" ", "").lower()
 
@@ -78,7 +90,7 @@ def validate(doc: SteeringDoc) -> list[Problem]:
 
     data: dict[Any, Any] = fm.data
     for key in data:
-        name = str(key)
+        name = shown_value(key)
         if name in KIRO_KEYS or name in OWN_KEYS:
             continue
         suggestion = suggest_key(name)
@@ -87,9 +99,10 @@ def validate(doc: SteeringDoc) -> list[Problem]:
     inclusion = data.get("inclusion", "always")
     if not isinstance(inclusion, str) or inclusion not in INCLUSION_MODES:
         modes = ", ".join(INCLUSION_MODES)
-        hint = next((m for m in INCLUSION_MODES if m.lower() == str(inclusion).lower()), None)
+        shown = shown_value(inclusion)
+        hint = next((m for m in INCLUSION_MODES if m.lower() == shown.lower()), None)
         extra = f" (did you mean `{hint}`? modes are case-sensitive)" if hint else ""
-        add(f"`inclusion: {inclusion}` is not a Kiro mode ({modes}){extra}", "inclusion")
+        add(f"`inclusion: {shown}` is not a Kiro mode ({modes}){extra}", "inclusion")
     pattern = data.get("fileMatchPattern")
     if "fileMatchPattern" in data and not (
         (isinstance(pattern, str) and pattern.strip()) or _is_str_list(pattern)

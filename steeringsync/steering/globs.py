@@ -10,8 +10,12 @@ from typing import Any, Protocol
 
 from steeringsync.config import Config
 from steeringsync.discovery import FileSelector
+from steeringsync.ignore_spec import Matcher, compile_linear
 
 MAX_EXPANSIONS = 256  # `{a,b}{c,d}…` grows exponentially; real patterns stay tiny
+# A longer glob is neither expanded nor matched (it matches nothing): expanding 40,000
+# alternatives of a long pattern would build gigabytes of strings
+MAX_GLOB_CHARS = 1024
 
 
 def split_patterns(value: Any) -> list[str]:
@@ -37,7 +41,13 @@ def split_patterns(value: Any) -> list[str]:
 
 
 def expand_braces(pattern: str) -> list[str]:
-    """``src/**/*.{ts,tsx}`` -> ``src/**/*.ts``, ``src/**/*.tsx`` (nested braces too)."""
+    """``src/**/*.{ts,tsx}`` -> ``src/**/*.ts``, ``src/**/*.tsx`` (nested braces too).
+
+    At most MAX_EXPANSIONS results, and never more than that many pending strings, each
+    no longer than MAX_GLOB_CHARS: the work is bounded whatever the pattern.
+    """
+    if len(pattern) > MAX_GLOB_CHARS:
+        return [pattern]
     results: list[str] = []
     pending = [pattern]
     while pending and len(results) < MAX_EXPANSIONS:
@@ -47,8 +57,12 @@ def expand_braces(pattern: str) -> list[str]:
             results.append(current)
             continue
         start, end = span
-        for option in reversed(current[start + 1 : end].split(",")):
-            pending.append(current[:start] + option + current[end + 1 :])
+        room = MAX_EXPANSIONS - len(results) - len(pending)
+        options = current[start + 1 : end].split(",", max(room, 1))[: max(room, 1)]
+        for option in reversed(options):
+            expanded = current[:start] + option + current[end + 1 :]
+            if len(expanded) <= MAX_GLOB_CHARS:
+                pending.append(expanded)
     return list(dict.fromkeys(results))
 
 
@@ -65,10 +79,19 @@ def _innermost_group(pattern: str) -> tuple[int, int] | None:
     return None
 
 
+_NOTHING = compile_linear(r"[^\s\S]")
+
+
 @lru_cache(maxsize=512)
-def compile_glob(pattern: str) -> re.Pattern[str]:
-    """A glob as Kiro (minimatch) reads it: ``**`` spans directories, ``*`` does not."""
+def compile_glob(pattern: str) -> Matcher:
+    """A glob as Kiro (minimatch) reads it: ``**`` spans directories, ``*`` does not.
+
+    Compiled by RE2: matching is linear in the path whatever the pattern (a backtracking
+    engine takes minutes on ``**x**x**x**y`` against one long name).
+    """
     pattern = pattern.strip().removeprefix("./").lstrip("/")
+    if len(pattern) > MAX_GLOB_CHARS:
+        return _NOTHING  # no path is that long a glob's match worth an unbounded regex
     out, i = [], 0
     while i < len(pattern):
         char = pattern[i]
@@ -93,9 +116,9 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
             out.append(re.escape(char))
         i += 1
     try:
-        return re.compile("".join(out) + r"\Z")
-    except re.error:
-        return re.compile(re.escape(pattern) + r"\Z")
+        return compile_linear("".join(out) + r"\z")
+    except ValueError:  # a bracket expression RE2 rejects: the text itself
+        return compile_linear(re.escape(pattern) + r"\z")
 
 
 def matches(pattern: str, rel_path: str) -> bool:

@@ -34,8 +34,11 @@ def line_suppresses(line: str, code: str) -> bool:
 def mark_suppressed(doc: SteeringDoc, findings: Iterable[Finding]) -> Iterator[Finding]:
     """The findings, those on a line with a matching noqa comment marked ``suppressed``."""
     lines: list[str] | None = None
+    has_noqa: bool | None = None  # the doc is scanned once, not once per finding
     for finding in findings:
-        if finding.path == doc.path and "noqa" in doc.text.lower():
+        if has_noqa is None:
+            has_noqa = "noqa" in doc.text.lower()
+        if has_noqa and finding.path == doc.path:
             lines = lines if lines is not None else doc.text.split("\n")
             number = finding.location.line
             line = lines[number - 1] if 0 < number <= len(lines) else ""

@@ -95,10 +95,11 @@ def test_github_annotations_escape_properties_and_data(capsys, monkeypatch) -> N
 
 
 def test_github_workflow_command_escaping() -> None:
-    from steeringsync.reporters.github import _escape_data, _escape_property
+    from steeringsync.reporters.escaping import workflow_data, workflow_property
 
-    assert _escape_property("dir:a,b%c") == "dir%3Aa%2Cb%25c"
-    assert _escape_data("50%\nnext") == "50%25%0Anext"
+    assert workflow_property("dir:a,b%c") == "dir%3Aa%2Cb%25c"
+    # a line break never reaches the runner, not even encoded: it is shown as `\n`
+    assert workflow_data("50%\nnext\x1b[2K") == "50%25\\nnext\\x1b[2K"
 
 
 @settings(max_examples=200, deadline=None)

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from steeringsync.cache import cache_dir
 from steeringsync.cli import main
 from steeringsync.project import Project
 from steeringsync.steering import doc_cache, document
@@ -47,7 +48,7 @@ def test_second_load_comes_from_the_cache_and_an_edit_is_seen(write_tree: Tree) 
     assert [h.text for h in edited[0].headings] == ["Tech", "Sessions"]
 
 
-def test_front_matter_marshal_cannot_store_is_parsed_every_time(write_tree: Tree) -> None:
+def test_front_matter_json_cannot_store_is_parsed_every_time(write_tree: Tree) -> None:
     # YAML turns an unquoted date into a datetime.date: not plain data
     root = write_tree(
         {
@@ -70,7 +71,7 @@ def test_a_corrupt_doc_cache_is_ignored(write_tree: Tree, monkeypatch, capsys) -
     assert main(["check", "--format", "json"]) == 1
     cold = json.loads(capsys.readouterr().out)
     assert [f["code"] for f in cold] == ["SS301"]
-    (cached,) = root.glob(".steeringsync_cache/*/" + doc_cache.FILE_NAME)
+    (cached,) = cache_dir(root).glob(doc_cache.FILE_NAME)
     cached.write_bytes(cached.read_bytes()[:-7] + b"garbage")
     assert main(["check", "--format", "json"]) == 1
     assert json.loads(capsys.readouterr().out) == cold
@@ -80,7 +81,7 @@ def test_no_cache_writes_no_doc_cache(write_tree: Tree, monkeypatch, capsys) -> 
     root = write_tree({".kiro/steering/tech.md": "# Tech\n"})
     monkeypatch.chdir(root)
     assert main(["check", "--no-cache"]) == 0
-    assert not os.path.exists(root / ".steeringsync_cache")
+    assert not os.path.exists(cache_dir(root))
 
 
 def test_upgrading_a_parser_library_re_parses(write_tree: Tree, monkeypatch) -> None:

@@ -1,0 +1,262 @@
+"""The project a language server keeps in memory, updated one buffer at a time.
+
+Loaded once: the configuration, the steering docs, the rules they declare and the facts
+every Python file gives the project rules (settings read, ...). After that an edit
+touches only what it changes: a Python buffer is re-checked alone and replaces that
+file's facts (the project rules run again only when its facts changed); a steering-doc
+buffer is re-parsed alone, the rules are rebuilt from the docs, and the open Python
+files are re-checked only when the rules they run changed. Unsaved buffers win over the
+files on disk; closing a buffer goes back to the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import pickle
+import tokenize
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from steeringsync import api
+from steeringsync.config import Config
+from steeringsync.config import discover as discover_config
+from steeringsync.discovery import python_files
+from steeringsync.engine import FileJob, analyze_bytes, analyze_file, unreadable_result
+from steeringsync.project import Project
+from steeringsync.python.source import UnreadableSource
+from steeringsync.rules.base import DocRule, ProjectRule, Rule
+from steeringsync.server.reparse import Parsed, reparse
+from steeringsync.steering import document
+from steeringsync.steering.document import SteeringDoc
+from steeringsync.steering.suppress import mark_suppressed
+from steeringsync.types import FileResult, Finding
+
+# what a Python file gives the project rules: collector name -> facts
+FileFacts = dict[str, list[Any]]
+
+
+def encode_buffer(text: str) -> bytes:
+    """A buffer's bytes as they would be saved: in the encoding its coding cookie
+    declares (PEP 263), else UTF-8."""
+    head = "\n".join(text.split("\n", 2)[:2]).encode("utf-8", "surrogatepass")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(head).readline)
+        return text.encode(encoding)
+    except (SyntaxError, LookupError, UnicodeError):
+        return text.encode("utf-8", "surrogatepass")
+
+
+class ProjectModel:
+    """One project root: its docs, rules and facts, plus the open buffers' findings."""
+
+    def __init__(self, root: Path, config: Config | None = None) -> None:
+        self.root = root
+        self.config = config if config is not None else discover_config(root)
+        self.docs: dict[Path, SteeringDoc] = {}  # every steering doc, buffers included
+        self.facts: dict[Path, FileFacts] = {}  # only files that gave any
+        self.buffers: dict[Path, str] = {}  # open Python buffers
+        self.parsed: dict[Path, Parsed] = {}  # their trees, re-parsed statement-wise
+        self.doc_buffers: set[Path] = set()
+        self.python_findings: dict[Path, list[Finding]] = {}  # open Python buffers only
+        self.doc_findings: dict[Path, list[Finding]] = {}
+        self.project_findings: dict[Path, list[Finding]] = {}
+        self.project = Project(root, self.config)
+        self.rules: list[Rule] = []
+        self.job = FileJob(rules=())
+        self._job_key = b""
+
+    # -- loading -----------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Read every steering doc and the facts of every Python file (once)."""
+        for path in Project(self.root, self.config).doc_paths:
+            self.docs[path] = self._read_doc(path)
+        self._rebuild_rules()
+        facts_job = dataclasses.replace(
+            self.job, rules=(), report_syntax=False, report_unreadable=False
+        )
+        if facts_job.collectors:
+            files = python_files((self.root,), self.project.selector)
+            for result in api.analyze_files(files, facts_job):
+                if result.facts:
+                    self.facts[result.path] = result.facts
+        self._run_doc_rules()
+        self._run_project_rules()
+
+    def _read_doc(self, path: Path) -> SteeringDoc:
+        try:
+            return document.load(path)
+        except OSError as exc:
+            doc = SteeringDoc(path, "")
+            doc.decode_error = f"cannot read: {exc.strerror or exc}"
+            return doc
+
+    def _new_project(self) -> Project:
+        """A Project over the docs held here; the expensive walks of the last one are
+        kept (``cached_property`` values live in the instance dict, so seeding it is
+        how they are carried over)."""
+        project = Project(self.root, self.config)
+        for name in ("selector", "repo_files"):
+            if name in self.project.__dict__:
+                project.__dict__[name] = self.project.__dict__[name]
+        docs = [self.docs[p] for p in sorted(self.docs)]
+        project.__dict__["doc_paths"] = [d.path for d in docs]
+        project.__dict__["docs"] = docs
+        return project
+
+    def _rebuild_rules(self) -> bool:
+        """Rebuild the rules from the docs; True when the Python files' job changed."""
+        self.project = self._new_project()
+        options = api.CheckOptions(cache=False)
+        self.rules = api.enabled_rules(self.project, options)
+        job = api.file_job(self.project, self.rules, options)
+        # the job is what a worker receives: equal pickles check files identically
+        key = pickle.dumps(job)
+        changed = key != self._job_key
+        self.job, self._job_key = job, key
+        return changed
+
+    # -- kinds of file -------------------------------------------------------------------
+
+    def is_doc(self, path: Path) -> bool:
+        return path.suffix == ".md" and path.is_relative_to(self.project.steering_dir)
+
+    def is_python(self, path: Path) -> bool:
+        return (
+            path.is_relative_to(self.root)
+            and not self.is_doc(path)
+            and self.project.selector.included(path)
+        )
+
+    # -- buffers -------------------------------------------------------------------------
+
+    def set_buffer(self, path: Path, text: str) -> None:
+        """An editor buffer's contents (opened or changed) replace the file's."""
+        if self.is_doc(path):
+            self.doc_buffers.add(path)
+            self._set_doc(path, document.parse_text(path, text.lstrip("\ufeff")))
+        elif self.is_python(path):
+            self.buffers[path] = text
+            self._set_python(path, self._analyze(path, text))
+
+    def _analyze(self, path: Path, text: str) -> FileResult:
+        data = encode_buffer(text)
+        limit = self.config.max_file_size
+        if len(data) > limit:  # bounded as the CLI bounds files on disk (SS901)
+            self.parsed.pop(path, None)
+            reason = f"file is larger than max-file-size ({len(data)} > {limit} bytes)"
+            return unreadable_result(path, self.job, UnreadableSource(reason))
+        # the engine drops a BOM when it decodes; the tree is of the text it checks
+        parsed = reparse(self.parsed.pop(path, None), text.removeprefix("\ufeff"))
+        if parsed is not None:
+            self.parsed[path] = parsed
+        tree = parsed.tree if parsed is not None else None
+        return analyze_bytes(path, data, self.job, tree)
+
+    def drop_buffer(self, path: Path) -> None:
+        """The buffer was closed: the file on disk counts again."""
+        if path in self.doc_buffers:
+            self.doc_buffers.discard(path)
+            if path.is_file():
+                self._set_doc(path, self._read_doc(path))
+            else:  # a new doc never saved
+                self.docs.pop(path, None)
+                self.doc_findings.pop(path, None)
+                self._docs_changed()
+        elif self.buffers.pop(path, None) is not None:
+            self.python_findings.pop(path, None)
+            self.parsed.pop(path, None)
+            self._facts_from_disk(path)
+
+    def disk_changed(self, path: Path, *, created_or_deleted: bool = False) -> None:
+        """A file changed on disk outside the editor (a checkout, ``sync``); an open
+        buffer still wins over it."""
+        if path in self.buffers or path in self.doc_buffers:
+            return
+        if created_or_deleted:  # the walks that list files are stale
+            for name in ("selector", "repo_files"):
+                self.project.__dict__.pop(name, None)
+        if self.is_doc(path):
+            if path.is_file():
+                self._set_doc(path, self._read_doc(path))
+            elif self.docs.pop(path, None) is not None:
+                self.doc_findings.pop(path, None)
+                self._docs_changed()
+        elif self.is_python(path):
+            self._facts_from_disk(path)
+
+    def _facts_from_disk(self, path: Path) -> None:
+        facts_job = dataclasses.replace(self.job, rules=())
+        result = analyze_file(path, facts_job) if path.is_file() else FileResult(path)
+        self._set_facts(path, result.facts)
+
+    def _set_python(self, path: Path, result: FileResult) -> None:
+        self.python_findings[path] = result.findings
+        self._set_facts(path, result.facts)
+
+    def _set_facts(self, path: Path, facts: FileFacts) -> None:
+        if self.facts.get(path, {}) == facts:
+            return  # the common edit: nothing the project rules see has changed
+        if facts:
+            self.facts[path] = facts
+        else:
+            self.facts.pop(path, None)
+        self._run_project_rules()
+
+    def _set_doc(self, path: Path, doc: SteeringDoc) -> None:
+        self.docs[path] = doc
+        self._docs_changed()
+
+    def _docs_changed(self) -> None:
+        if self._rebuild_rules():
+            for path, text in self.buffers.items():
+                self.python_findings[path] = self._analyze(path, text).findings
+        self._run_doc_rules()
+        self._run_project_rules()
+
+    # -- rules over docs and the whole project -------------------------------------------
+
+    def _run_doc_rules(self) -> None:
+        found: dict[Path, list[Finding]] = {path: [] for path in self.docs}
+        for rule in self.rules:
+            if isinstance(rule, DocRule):
+                for doc in self.project.docs:
+                    found[doc.path].extend(mark_suppressed(doc, rule.check_doc(doc, self.project)))
+        self.doc_findings = found
+
+    def _run_project_rules(self) -> None:
+        facts = self.gathered_facts()  # one dict: the drift rules share one model per dict
+        found: dict[Path, list[Finding]] = {}
+        docs = {doc.path: doc for doc in self.project.docs}
+        for rule in self.rules:
+            if isinstance(rule, ProjectRule):
+                for finding in rule.check_project(self.project, facts):
+                    found.setdefault(finding.path, []).append(finding)
+        for path, items in found.items():
+            if path in docs:
+                found[path] = list(mark_suppressed(docs[path], items))
+        self.project_findings = found
+
+    def gathered_facts(self) -> api.Facts:
+        """Every file's facts by collector, as ``api.check`` hands them to project rules."""
+        facts: api.Facts = {}
+        for path, items in self.facts.items():
+            for name, values in items.items():
+                facts.setdefault(name, []).extend((path, value) for value in values)
+        return facts
+
+    # -- answers -------------------------------------------------------------------------
+
+    def findings(self, path: Path) -> list[Finding]:
+        """The active findings to show for an open file, in position order."""
+        found: Iterable[Finding] = (
+            *self.python_findings.get(path, ()),
+            *self.doc_findings.get(path, ()),
+            *self.project_findings.get(path, ()),
+        )
+        return sorted((f for f in found if not f.suppressed), key=Finding.sort_key)
+
+    def rule(self, code: str) -> Rule | None:
+        return next((r for r in self.rules if r.code == code), None)
