@@ -12,6 +12,7 @@ from reference_impl.db_manager import DatabaseManager, db_manager
 from reference_impl.errors import (
     InvalidSessionId,
     SessionConflict,
+    SessionDataRejected,
     SessionIdCollision,
     SessionStoreError,
     SessionStoreUnavailable,
@@ -29,6 +30,7 @@ __all__ = [
     "InvalidSessionId",
     "RedisSessionManager",
     "SessionConflict",
+    "SessionDataRejected",
     "SessionIdCollision",
     "SessionRecord",
     "SessionStore",

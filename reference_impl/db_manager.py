@@ -1,7 +1,11 @@
 """Database access: ``db_manager.get_session()`` / ``close_session()`` and ``session_scope()``.
 
 The engine is created lazily, on first use, from ``DATABASE_URL`` (default: a local SQLite
-file), so importing the package never opens a connection.
+file), so importing the package never opens a connection. Every wait is bounded: connect
+and pool checkout by ``connect_timeout``, each statement by ``statement_timeout`` (see
+``db_timeouts``). ``session_scope()`` goes through a circuit breaker: after
+``breaker_threshold`` consecutive outages (not data errors) it fails at once with
+``DatabaseUnavailable`` until a probe ``breaker_reset`` seconds later succeeds.
 """
 
 from __future__ import annotations
@@ -12,11 +16,36 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import (
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from reference_impl import db_timeouts
+from reference_impl.breaker import CircuitBreaker
 from reference_impl.models import Base
 from reference_impl.redis_client import redact_url
+
+#: Errors meaning "the database did not answer", as opposed to "it refused this data".
+DB_OUTAGE: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    PoolTimeoutError,
+    DisconnectionError,
+)
+
+
+class DatabaseUnavailable(SQLAlchemyError):
+    """The database breaker is open: the call was not even tried."""
+
+
+#: Errors meaning "the database did not take this now; it may later".
+DB_DOWN: tuple[type[BaseException], ...] = (*DB_OUTAGE, DatabaseUnavailable)
 
 
 class DatabaseManager:
@@ -29,15 +58,22 @@ class DatabaseManager:
         schema: str | None = None,
         pool_size: int = 10,
         max_overflow: int = 10,
-        pool_timeout: float = 5.0,
+        pool_timeout: float | None = None,
+        connect_timeout: float = 2.0,
+        statement_timeout: float = 2.0,
+        breaker_threshold: int = 3,
+        breaker_reset: float = 5.0,
     ) -> None:
         self._url = url
         self._schema = schema
         self._pool_args: dict[str, Any] = {
             "pool_size": pool_size,
             "max_overflow": max_overflow,
-            "pool_timeout": pool_timeout,
+            "pool_timeout": connect_timeout if pool_timeout is None else pool_timeout,
         }
+        self.connect_timeout = connect_timeout
+        self.statement_timeout = statement_timeout
+        self.breaker = CircuitBreaker(breaker_threshold, breaker_reset)
         self._engine: Engine | None = None
         self._factory: sessionmaker[Session] | None = None
         self._lock = threading.Lock()
@@ -66,15 +102,21 @@ class DatabaseManager:
 
     def _create_engine(self) -> Engine:
         url = self.url
-        kwargs: dict[str, Any] = {"pool_pre_ping": True}
-        if url.startswith("sqlite"):
-            # Threads share the file; wait for the write lock instead of failing at once.
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        sqlite = url.startswith("sqlite")
+        kwargs: dict[str, Any] = {
+            "connect_args": db_timeouts.connect_args(
+                url, self.connect_timeout, self.statement_timeout
+            )
+        }
+        if sqlite:
             kwargs["poolclass"] = QueuePool
         kwargs.update(self._pool_args)
         engine = create_engine(url, **kwargs)
-        if url.startswith("sqlite"):
-            event.listen(engine, "connect", _sqlite_pragmas)
+        # The checkout ping replaces pool_pre_ping, whose ping no timeout would bound.
+        db_timeouts.install(engine, self.statement_timeout, ping=not sqlite)
+        if sqlite:
+            busy_ms = max(1, int(self.statement_timeout * 1000))
+            event.listen(engine, "connect", lambda c, r: _sqlite_pragmas(c, busy_ms))
         if self._schema is not None:
             engine = engine.execution_options(schema_translate_map={None: self._schema})
         return engine
@@ -106,15 +148,26 @@ class DatabaseManager:
 
     @contextmanager
     def session_scope(self) -> Iterator[Session]:
-        """Yield a session; commit on success, roll back on error, always close."""
+        """Yield a session; commit on success, roll back on error, always close.
+
+        Guarded by the breaker: raises ``DatabaseUnavailable`` while it is open.
+        """
+        if not self.breaker.allow():
+            raise DatabaseUnavailable("database breaker open: not tried")
         session = self.get_session()
         try:
             yield session
             session.commit()
-        except BaseException:
-            session.rollback()
+        except DB_OUTAGE:
+            self.breaker.record_failure()
+            self.close_session(session)
             raise
-        finally:
+        except BaseException:
+            self.breaker.record_success()  # it answered, even if with a refusal
+            self.close_session(session)
+            raise
+        else:
+            self.breaker.record_success()
             self.close_session(session)
 
     def checked_out(self) -> int:
@@ -130,10 +183,10 @@ class DatabaseManager:
             self._engine.dispose()
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, busy_ms: int) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={busy_ms}")  # a lock holder delays us this much at most
     cursor.close()
 
 

@@ -36,3 +36,12 @@ class SessionConflict(SessionStoreError):
 
 class SessionIdCollision(SessionStoreError):
     """Fresh session ids kept colliding with existing ones (a broken random source)."""
+
+
+class SessionDataRejected(SessionStoreError, ValueError):
+    """The database refused the session data itself (not an outage): retrying cannot help."""
+
+    def __init__(self, operation: str, reason: str) -> None:
+        self.operation = operation
+        self.reason = reason
+        super().__init__(f"session data rejected by the database during {operation}: {reason}")

@@ -47,7 +47,9 @@ class UserSession(Base):
     """One session row: the database tier, backup/audit copy and outage store of record.
 
     ``dirty`` marks a row written while Redis was unreachable; resync pushes it to Redis
-    and clears it. ``revoked_at`` is a tombstone for a logout made during an outage.
+    and clears it. ``revoked_at`` makes the row a tombstone of a logout (kept until the
+    session's absolute cap, so a late sync can never re-insert it); ``quarantined_at``
+    marks a payload that would not decode, set aside instead of aborting a resync.
     """
 
     __tablename__ = "user_sessions"
@@ -55,7 +57,8 @@ class UserSession(Base):
     session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     namespace: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[str] = mapped_column(String(255))
-    data: Mapped[str] = mapped_column(Text)  # JSON text, decoded only by codec.decode
+    # JSON text, decoded only by codec.decode; MySQL/MariaDB TEXT stops at 64 KiB.
+    data: Mapped[str] = mapped_column(Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -63,6 +66,7 @@ class UserSession(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     dirty: Mapped[bool] = mapped_column(Boolean, default=False)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    quarantined_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     __table_args__ = (
         Index("ix_user_sessions_user", "namespace", "user_id"),

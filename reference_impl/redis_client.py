@@ -5,10 +5,15 @@ server, ``redis+sentinel://host:port,host:port/<service>/<db>`` asks Sentinel fo
 current master, and ``redis+cluster://host:port,host:port`` talks to a Redis Cluster.
 Retries are switched off on purpose: the circuit breaker, not redis-py's exponential
 back-off (about 4 s per call against a closed port), decides when Redis is tried again.
+
+``on_connect`` (standalone and Sentinel) runs on every new connection, before its first
+command: a restarted or failed-over server drops every connection, so this is where a
+server that may have lost or rewound data is noticed, at no cost to the hot path.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -42,7 +47,9 @@ def _hosts(netloc: str, default_port: int) -> list[tuple[str, int]]:
     return hosts
 
 
-def build_client(url: str, socket_timeout: float) -> RedisClient:
+def build_client(
+    url: str, socket_timeout: float, on_connect: Callable[[Any], None] | None = None
+) -> RedisClient:
     """Create the client for ``url`` with short timeouts and no hidden retries."""
     parts = urlsplit(url)
     password = unquote(parts.password) if parts.password else None
@@ -54,6 +61,14 @@ def build_client(url: str, socket_timeout: float) -> RedisClient:
         "health_check_interval": 0,
         "decode_responses": False,
     }
+    if on_connect is not None and parts.scheme != "redis+cluster":
+        hook = on_connect
+
+        def connected(connection: Any) -> None:
+            connection.on_connect()  # AUTH, SELECT, ... as usual
+            hook(connection)
+
+        common["redis_connect_func"] = connected
     if parts.scheme == "redis+sentinel":
         segments = [s for s in parts.path.split("/") if s]
         if not segments:

@@ -45,6 +45,14 @@ class Settings:
     redis_socket_timeout: float = 0.25
     redis_breaker_threshold: int = 3
     redis_breaker_reset: float = 5.0
+    db_connect_timeout: float = 2.0
+    db_statement_timeout: float = 2.0
+    db_breaker_threshold: int = 3
+    db_breaker_reset: float = 5.0
+    session_outbox_path: str = "sessions-outbox.db"
+    session_max_bytes: int = 1_048_576
+    session_max_depth: int = 32
+    session_resync_batch: int = 200
 
     def __repr__(self) -> str:
         # The URLs may carry passwords: never let them reach logs through repr().
@@ -58,7 +66,15 @@ class Settings:
             f"database_url={redact_url(self.database_url)!r}, "
             f"redis_socket_timeout={self.redis_socket_timeout}, "
             f"redis_breaker_threshold={self.redis_breaker_threshold}, "
-            f"redis_breaker_reset={self.redis_breaker_reset})"
+            f"redis_breaker_reset={self.redis_breaker_reset}, "
+            f"db_connect_timeout={self.db_connect_timeout}, "
+            f"db_statement_timeout={self.db_statement_timeout}, "
+            f"db_breaker_threshold={self.db_breaker_threshold}, "
+            f"db_breaker_reset={self.db_breaker_reset}, "
+            f"session_outbox_path={self.session_outbox_path!r}, "
+            f"session_max_bytes={self.session_max_bytes}, "
+            f"session_max_depth={self.session_max_depth}, "
+            f"session_resync_batch={self.session_resync_batch})"
         )
 
     __str__ = __repr__
@@ -86,5 +102,23 @@ def load_settings() -> Settings:
         redis_breaker_threshold=int(os.environ.get("REDIS_BREAKER_THRESHOLD", "3")),
         redis_breaker_reset=_positive(
             "REDIS_BREAKER_RESET", os.environ.get("REDIS_BREAKER_RESET", "5")
+        ),
+        db_connect_timeout=_positive(
+            "DB_CONNECT_TIMEOUT", os.environ.get("DB_CONNECT_TIMEOUT", "2")
+        ),
+        db_statement_timeout=_positive(
+            "DB_STATEMENT_TIMEOUT", os.environ.get("DB_STATEMENT_TIMEOUT", "2")
+        ),
+        db_breaker_threshold=int(os.environ.get("DB_BREAKER_THRESHOLD", "3")),
+        db_breaker_reset=_positive("DB_BREAKER_RESET", os.environ.get("DB_BREAKER_RESET", "5")),
+        session_outbox_path=os.environ.get("SESSION_OUTBOX_PATH", "sessions-outbox.db"),
+        session_max_bytes=int(
+            _positive("SESSION_MAX_BYTES", os.environ.get("SESSION_MAX_BYTES", "1048576"))
+        ),
+        session_max_depth=int(
+            _positive("SESSION_MAX_DEPTH", os.environ.get("SESSION_MAX_DEPTH", "32"))
+        ),
+        session_resync_batch=int(
+            _positive("SESSION_RESYNC_BATCH", os.environ.get("SESSION_RESYNC_BATCH", "200"))
         ),
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from reference_impl.codec import SessionData
+from reference_impl.codec import SessionData, decode
 from reference_impl.errors import SessionConflict
 from reference_impl.ids import is_valid_session_id
 
@@ -34,6 +34,51 @@ class SessionRecord:
     created_at: datetime
     expires_at: datetime
     max_expires_at: datetime
+
+
+_UNPARSED: Any = object()
+_data_slot: Any = SessionRecord.__dict__["data"]
+
+
+class LazySessionRecord(SessionRecord):
+    """A record read from Redis whose JSON payload is parsed on first access to ``data``.
+
+    Parsing a 32 KiB payload costs more than the round trip that fetched it; a caller that
+    only checks the session exists, or reads it once, should not pay it on every request.
+    The payload was checked to be a JSON object's text (``{...}``) before this was built;
+    one that still fails to parse (planted in Redis) reads as ``{}`` and is logged.
+    """
+
+    __slots__ = ("_payload",)
+
+    def __init__(
+        self,
+        session_id: str,
+        user_id: str,
+        payload: bytes,
+        version: int,
+        created_at: datetime,
+        expires_at: datetime,
+        max_expires_at: datetime,
+    ) -> None:
+        self._payload = payload
+        SessionRecord.__init__(
+            self, session_id, user_id, _UNPARSED, version, created_at, expires_at, max_expires_at
+        )
+
+    @property
+    def data(self) -> SessionData:
+        value = _data_slot.__get__(self)
+        if value is _UNPARSED:
+            value = decode(self._payload, where="redis")
+            if value is None:
+                value = {}
+            _data_slot.__set__(self, value)
+        return value  # type: ignore[no-any-return]
+
+    @data.setter
+    def data(self, value: SessionData) -> None:
+        _data_slot.__set__(self, value)
 
 
 class SessionStore(abc.ABC):

@@ -2,8 +2,11 @@
 
 It is the legacy store (``UnifiedSessionManager``), the fallback while Redis is down, and
 the backup the Redis manager syncs to. Rows written during an outage are ``dirty`` until
-resync has pushed them to Redis; a logout during an outage leaves a ``revoked_at``
-tombstone row instead of deleting, so the logout survives Redis coming back with the key.
+resync has pushed them to Redis. A logout never deletes a row: it leaves a ``revoked_at``
+tombstone (until the session's absolute cap, then ``cleanup_expired`` removes it), so the
+logout survives Redis coming back with the key and a late or replayed sync cannot insert
+the session again. Syncs from Redis are guarded upserts (``UPDATE ... WHERE version < :v``,
+else ``INSERT``): of two concurrent writes, the older never lands last.
 Expiry is compared with the database clock (``db_now()``), so an expired row is never
 served whatever the application servers' clocks say.
 """
@@ -16,6 +19,8 @@ from typing import Any
 
 from sqlalchemy import and_, delete, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.sql.elements import ColumnElement
 
 from reference_impl import codec
 from reference_impl.audit import AuditEntry, AuditLog
@@ -45,6 +50,14 @@ def record_of(row: UserSession) -> SessionRecord | None:
     )
 
 
+def _keep_dirty(row: UserSession, dirty: bool) -> None:
+    """Write ``dirty`` explicitly: a resync may have cleared it since the row was read, and
+    an unchanged attribute would be left out of the ORM's UPDATE (a lost revocation)."""
+    if dirty or row.dirty:
+        row.dirty = True
+        flag_modified(row, "dirty")
+
+
 class DatabaseSessionStore(SessionStore):
     """Sessions in the ``user_sessions`` table (namespaced by the Redis key prefix)."""
 
@@ -58,8 +71,12 @@ class DatabaseSessionStore(SessionStore):
         audit: AuditLog | None = None,
         token_factory: TokenFactory = default_token,
         touch_interval: float | None = None,
+        max_bytes: int = codec.DEFAULT_MAX_BYTES,
+        max_depth: int = codec.DEFAULT_MAX_DEPTH,
     ) -> None:
         self.db = db
+        self.max_bytes = max_bytes
+        self.max_depth = max_depth
         self.namespace = namespace
         self.timeout = timeout
         self.max_lifetime = max_lifetime
@@ -89,12 +106,19 @@ class DatabaseSessionStore(SessionStore):
     def _slid(self, now: datetime, cap: datetime) -> datetime:
         return min(now + seconds(self.timeout), cap)
 
+    def encode(self, data: Mapping[str, Any]) -> str:
+        """JSON of ``data`` within the payload limits (``PayloadTooLarge`` past them)."""
+        return codec.encode(data, max_bytes=self.max_bytes, max_depth=self.max_depth)
+
+    def _mine(self, session_id: str) -> ColumnElement[bool]:
+        return and_(UserSession.session_id == session_id, UserSession.namespace == self.namespace)
+
     # contract -----------------------------------------------------------------------------
     def create_session(
         self, user_id: str, data: Mapping[str, Any], *, dirty: bool = False, reason: str = ""
     ) -> str:
         check_user_id(user_id)
-        payload = codec.encode(data)
+        payload = self.encode(data)
         for _ in range(_ID_ATTEMPTS):
             session_id = new_session_id(user_id, self.token_factory)
             now = utcnow()
@@ -143,7 +167,7 @@ class DatabaseSessionStore(SessionStore):
     ) -> bool:
         if not self._valid(session_id):
             return False
-        payload = codec.encode(data)
+        payload = self.encode(data)
         while True:
             with self.db.session_scope() as session:
                 row = session.scalars(self._live(session_id)).one_or_none()
@@ -184,8 +208,20 @@ class DatabaseSessionStore(SessionStore):
             return True
 
     def destroy_session(
-        self, session_id: str, *, dirty: bool = False, reason: str = "logout"
+        self,
+        session_id: str,
+        *,
+        dirty: bool = False,
+        reason: str = "logout",
+        known: bool = False,
     ) -> bool:
+        """Revoke the session, leaving a tombstone row; ``True`` if it was live here.
+
+        ``known``: the session may live elsewhere (the caller saw it in Redis, or Redis holds
+        sessions the database never saw), so a tombstone is written even without a row.
+        Without a row and without ``known``, nothing is written or audited: a made-up id
+        leaves no trace.
+        """
         if not self._valid(session_id):
             return False
         now = utcnow()
@@ -195,18 +231,20 @@ class DatabaseSessionStore(SessionStore):
                 return False
             existed = row is not None and row.revoked_at is None and row.expires_at > now
             user_id = row.user_id if row is not None else None
-            if not dirty:
-                if row is not None:
-                    session.delete(row)
-            elif row is not None:
-                row.revoked_at, row.dirty, row.version = now, True, row.version + 1
+            if row is not None:
+                if row.revoked_at is None:
+                    row.revoked_at, row.version = now, row.version + 1
+                    row.data, row.expires_at = "{}", max(row.max_expires_at, now)
+                    _keep_dirty(row, dirty)
+            elif known:
+                session.add(self._tombstone(session_id, now, dirty))
             else:
-                # The session may live only in Redis (sync off): leave a tombstone for resync.
-                session.add(self._tombstone(session_id, now))
-        self._audit(AuditEntry("revoke", session_id, user_id, reason))
+                return False
+        if existed or row is None:
+            self._audit(AuditEntry("revoke", session_id, user_id, reason))
         return existed
 
-    def _tombstone(self, session_id: str, now: datetime) -> UserSession:
+    def _tombstone(self, session_id: str, now: datetime, dirty: bool) -> UserSession:
         cap = now + seconds(self.max_lifetime)
         return UserSession(
             session_id=session_id,
@@ -217,8 +255,8 @@ class DatabaseSessionStore(SessionStore):
             updated_at=now,
             expires_at=cap,
             max_expires_at=cap,
-            version=1,
-            dirty=True,
+            version=1 << 30,  # above any version a late sync of this id could carry
+            dirty=dirty,
             revoked_at=now,
         )
 
@@ -246,9 +284,13 @@ class DatabaseSessionStore(SessionStore):
                 )
             else:
                 session.execute(
-                    delete(UserSession).where(mine).execution_options(synchronize_session=False)
+                    update(UserSession)
+                    .where(mine, UserSession.revoked_at.is_(None))
+                    .values(revoked_at=now, version=UserSession.version + 1, data="{}")
+                    .execution_options(synchronize_session=False)
                 )
-        self._audit(AuditEntry("revoke_all", None, user_id, f"{len(live)} session(s)"))
+        if live:
+            self._audit(AuditEntry("revoke_all", None, user_id, f"{len(live)} session(s)"))
         return len(live)
 
     def rotate_session(self, session_id: str, *, dirty: bool = False) -> str | None:
@@ -276,10 +318,8 @@ class DatabaseSessionStore(SessionStore):
                             dirty=dirty,
                         )
                     )
-                    if dirty:
-                        row.revoked_at, row.dirty, row.version = now, True, row.version + 1
-                    else:
-                        session.delete(row)
+                    row.revoked_at, row.version, row.data = now, row.version + 1, "{}"
+                    _keep_dirty(row, dirty)
                     user_id = row.user_id
             except IntegrityError:
                 continue
@@ -298,7 +338,7 @@ class DatabaseSessionStore(SessionStore):
         while True:
             with self.db.session_scope() as session:
                 batch = session.execute(
-                    select(UserSession.session_id, UserSession.user_id)
+                    select(UserSession.session_id, UserSession.user_id, UserSession.revoked_at)
                     .where(dead)
                     .limit(batch_size)
                 ).all()
@@ -310,7 +350,10 @@ class DatabaseSessionStore(SessionStore):
                     .execution_options(synchronize_session=False)
                 )
             removed += len(batch)
-            self._audit(*(AuditEntry("expire", b[0], b[1], "cleanup") for b in batch))
+            # A tombstone past its cap is housekeeping, not a session expiring.
+            self._audit(
+                *(AuditEntry("expire", b[0], b[1], "cleanup") for b in batch if b[2] is None)
+            )
             if len(batch) < batch_size:
                 break
         return removed
@@ -329,20 +372,39 @@ class DatabaseSessionStore(SessionStore):
         with self.db.session_scope() as session:
             session.add(self._row(record, dirty))
 
-    def save(self, record: SessionRecord) -> None:
-        """Upsert the Redis state of a session unless the database already holds newer."""
+    def save(self, record: SessionRecord) -> bool:
+        """Write the Redis state of a session unless the database holds the same or newer.
+
+        A guarded upsert: ``UPDATE ... WHERE version < :v AND revoked_at IS NULL``, else an
+        ``INSERT`` that the primary key refuses if any row (newer, equal or a tombstone) is
+        there. Returns whether this state landed.
+        """
+        payload = self.encode(record.data)
         with self.db.session_scope() as session:
-            row = session.get(UserSession, record.session_id)
-            if row is None:
-                session.add(self._row(record, False))
-            elif row.namespace == self.namespace and row.version <= record.version:
-                if row.revoked_at is not None:
-                    return  # a logout recorded in the database wins
-                row.data = codec.encode(record.data)
-                row.version = record.version
-                row.updated_at = utcnow()
-                row.expires_at = record.expires_at
-                row.dirty = False
+            result = session.execute(
+                update(UserSession)
+                .where(
+                    self._mine(record.session_id),
+                    UserSession.version < record.version,
+                    UserSession.revoked_at.is_(None),
+                )
+                .values(
+                    data=payload,
+                    version=record.version,
+                    updated_at=utcnow(),
+                    expires_at=record.expires_at,
+                    dirty=False,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                return True
+        try:
+            with self.db.session_scope() as session:
+                session.add(self._row(record, False, payload))
+        except IntegrityError:
+            return False
+        return True
 
     def save_expiry(self, session_id: str, expires_at: datetime) -> None:
         """Write back a sliding expiry (throttled by the caller)."""
@@ -362,23 +424,21 @@ class DatabaseSessionStore(SessionStore):
         """Record a rotation made in Redis: insert the new row, delete the old one."""
         with self.db.session_scope() as session:
             session.execute(
-                delete(UserSession)
-                .where(
-                    UserSession.session_id == old_session_id,
-                    UserSession.namespace == self.namespace,
-                )
+                update(UserSession)
+                .where(self._mine(old_session_id), UserSession.revoked_at.is_(None))
+                .values(revoked_at=utcnow(), version=UserSession.version + 1, data="{}")
                 .execution_options(synchronize_session=False)
             )
             session.add(self._row(record, False))
         self._audit(AuditEntry("rotate", record.session_id, record.user_id, "rotation"))
 
-    def _row(self, record: SessionRecord, dirty: bool) -> UserSession:
+    def _row(self, record: SessionRecord, dirty: bool, payload: str | None = None) -> UserSession:
         now = utcnow()
         return UserSession(
             session_id=record.session_id,
             namespace=self.namespace,
             user_id=record.user_id,
-            data=codec.encode(record.data),
+            data=self.encode(record.data) if payload is None else payload,
             created_at=record.created_at,
             updated_at=now,
             expires_at=record.expires_at,
@@ -410,12 +470,18 @@ class DatabaseSessionStore(SessionStore):
             session.expunge_all()
             return list(rows)
 
-    def mark_clean(self, session_id: str, version: int, *, drop: bool) -> None:
-        """After resync: clear ``dirty`` (or drop a tombstone) unless rewritten meanwhile."""
-        where = and_(UserSession.session_id == session_id, UserSession.version == version)
+    def mark_clean(self, pushed: list[tuple[str, int]]) -> None:
+        """After resync: clear ``dirty`` on (id, version) rows not rewritten meanwhile."""
+        if not pushed:
+            return
         with self.db.session_scope() as session:
-            stmt: Any = delete(UserSession) if drop else update(UserSession).values(dirty=False)
-            session.execute(stmt.where(where).execution_options(synchronize_session=False))
+            for session_id, version in pushed:
+                session.execute(
+                    update(UserSession)
+                    .values(dirty=False)
+                    .where(UserSession.session_id == session_id, UserSession.version == version)
+                    .execution_options(synchronize_session=False)
+                )
 
     def mark_revocation_clean(self, revocation_id: int) -> None:
         """After resync: a user-wide revocation has been applied to Redis."""
@@ -426,3 +492,32 @@ class DatabaseSessionStore(SessionStore):
                 .values(dirty=False)
                 .execution_options(synchronize_session=False)
             )
+
+    def has_row(self, session_id: str) -> bool:
+        """Whether any row (live, expired or a tombstone) holds ``session_id``."""
+        with self.db.session_scope() as session:
+            return session.get(UserSession, session_id) is not None
+
+    def quarantine(self, session_id: str) -> None:
+        """Set aside a row whose payload will not decode: never served, never resynced."""
+        with self.db.session_scope() as session:
+            session.execute(
+                update(UserSession)
+                .where(self._mine(session_id))
+                .values(quarantined_at=utcnow(), dirty=False)
+                .execution_options(synchronize_session=False)
+            )
+
+    def rows_for(self, session_ids: list[str]) -> dict[str, UserSession]:
+        """The rows of ``session_ids`` (tombstones included), for reconciling Redis."""
+        if not session_ids:
+            return {}
+        with self.db.session_scope() as session:
+            rows = session.scalars(
+                select(UserSession).where(
+                    UserSession.namespace == self.namespace,
+                    UserSession.session_id.in_(session_ids),
+                )
+            ).all()
+            session.expunge_all()
+            return {row.session_id: row for row in rows}

@@ -26,7 +26,7 @@ from reference_impl import codec
 from reference_impl.errors import SessionConflict
 from reference_impl.ids import new_session_id, new_session_id_in_bucket, tag_of
 from reference_impl.redis_client import RedisClient
-from reference_impl.stores.base import SessionRecord
+from reference_impl.stores.base import LazySessionRecord, SessionRecord
 from reference_impl.stores.redis_scripts import (
     CREATE,
     DESTROY,
@@ -47,6 +47,9 @@ ABSENT, TOMBSTONED, HIT, HIT_SYNC_DUE = 0, 1, 2, 3
 
 # json.loads() minus its wrappers: half the cost of parsing on the hot path.
 _scan_json = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+
+# Payloads up to this size are parsed during the read; larger ones on first use.
+_EAGER_BYTES = 2048
 
 # Creation time and cap repeat on every read of a session: convert each once.
 _cached_from_ms = functools.lru_cache(maxsize=65536)(from_ms)
@@ -129,22 +132,36 @@ class RedisSessionTier:
             user_len = int(ulen)
             cap_ms = int(cap)
             user = rest[:user_len].decode("utf-8")
-            text = rest[user_len:].decode("utf-8")
-            data, end = _scan_json(text, 0)
-            if end != len(text):
-                data = None
-        except (ValueError, StopIteration):
-            data = None
-        if type(data) is not dict:
+            payload = rest[user_len:]
+            # Our writes are always a JSON object; anything else was planted or corrupted.
+            valid = payload[:1] == b"{" and payload[-1:] == b"}"
+        except ValueError:
+            valid = False
+        if not valid:
             codec.security_log.warning("session value in redis is malformed; treated as absent")
             return None, ABSENT
         if cap_ms <= now_ms:
             self.client.delete(key)  # past the absolute cap: dead whatever the TTL says
             return None, TOMBSTONED
-        record = SessionRecord(
+        body: Any = payload
+        factory: Any = LazySessionRecord  # large: parsed on first access to .data
+        if len(payload) <= _EAGER_BYTES:
+            # Small: parse now, so a corrupt value reads as an absent session.
+            try:
+                text = payload.decode("utf-8")
+                body, end = _scan_json(text, 0)
+                if end != len(text) or type(body) is not dict:
+                    body = None
+            except (ValueError, StopIteration, RecursionError):
+                body = None
+            if body is None:
+                codec.security_log.warning("session value in redis is malformed; treated as absent")
+                return None, ABSENT
+            factory = SessionRecord
+        record = factory(
             session_id,
             user,
-            data,
+            body,
             int(version),
             _cached_from_ms(int(created)),
             from_ms(min(now_ms + self.timeout_ms, cap_ms)),
@@ -231,10 +248,19 @@ class RedisSessionTier:
             return None
         return int(reply[0]), int(reply[1]) == 1
 
-    def destroy(self, session_id: str) -> bool:
-        """Delete, drop from the user index and leave a tombstone; ``True`` if it existed."""
+    def destroy(self, session_id: str, *, known: bool = False) -> bool:
+        """Delete and drop from the user index; ``True`` if it existed.
+
+        A tombstone (blocking read-through) is left if the key existed or ``known`` says the
+        session exists elsewhere; a made-up id leaves no key behind.
+        """
         keys = [self.session_key(session_id), self.tombstone_key(session_id)]
-        args = [self.max_lifetime_ms, f"{self._base(tag_of(session_id))}u:", session_id]
+        args = [
+            self.max_lifetime_ms,
+            f"{self._base(tag_of(session_id))}u:",
+            session_id,
+            "1" if known else "0",
+        ]
         return bool(self._destroy(keys=keys, args=args) == 1)
 
     def rotate(
@@ -309,6 +335,38 @@ class RedisSessionTier:
         keys = [f"{base}u:{user_id}"]
         args = [f"{base}s:", f"{base}t:", self.max_lifetime_ms]
         return int(self._revoke_all(keys=keys, args=args))
+
+    # restart detection and reconciliation ------------------------------------------------
+    @property
+    def trusted_key(self) -> str:
+        """Key holding the ``run_id`` of the server whose data was last reconciled."""
+        return f"{self.prefix}trusted-run-id"
+
+    def run_id(self) -> str:
+        """The server's ``run_id``: new on every restart and on every failover."""
+        return str(self.client.info("server")["run_id"])
+
+    def mark_trusted(self, run_id: str) -> None:
+        """Record that this server's data has been reconciled with the database."""
+        self.client.set(self.trusted_key, run_id)
+
+    def scan_sessions(self, cursor: int, count: int) -> tuple[int, list[tuple[str, int]]]:
+        """One ``SCAN`` step over this prefix's session keys: (next cursor, [(id, version)])."""
+        cursor, keys = self.client.scan(cursor, match=f"{self.prefix}{{*}}:s:*", count=count)
+        if not keys:
+            return int(cursor), []
+        pipe = self.client.pipeline(transaction=False)
+        for key in keys:
+            pipe.get(key)
+        values = pipe.execute()
+        found = []
+        for key, value in zip(keys, values, strict=True):
+            if value is None:
+                continue
+            head = value.split(b":", 1)[0]
+            version = int(head) if head.isdigit() else 0
+            found.append((_text(key).rsplit(":s:", 1)[1], version))
+        return int(cursor), found
 
     def ping(self) -> bool:
         """Round trip to Redis (raises when it is down)."""

@@ -105,7 +105,8 @@ DESTROY = (
     + """
 local s = parse(redis.call('GET', KEYS[1]))
 local existed = redis.call('DEL', KEYS[1])
-redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
+-- A made-up id leaves nothing behind unless the caller knows the session existed.
+if existed == 1 or ARGV[4] == '1' then redis.call('SET', KEYS[2], '1', 'PX', ARGV[1]) end
 if s then redis.call('SREM', ARGV[2] .. s.u, ARGV[3]) end
 return existed
 """

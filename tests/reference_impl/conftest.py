@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -98,7 +99,7 @@ ManagerFactory = Callable[..., RedisSessionManager]
 
 @pytest.fixture
 def make_manager(
-    redis_server: RedisServer, database: DatabaseManager, prefix: str
+    redis_server: RedisServer, database: DatabaseManager, prefix: str, workdir: Path
 ) -> Iterator[ManagerFactory]:
     """Build managers against real Redis and the parametrized database, isolated by prefix."""
     made: list[RedisSessionManager] = []
@@ -113,6 +114,7 @@ def make_manager(
         **overrides: Any,
     ) -> RedisSessionManager:
         settings = Settings(
+            session_outbox_path=str(workdir / f"outbox-{uuid.uuid4().hex[:8]}.db"),
             redis_url=url or (server or redis_server).url,
             redis_session_prefix=prefix,
             database_url=(db or database).url,
@@ -128,8 +130,14 @@ def make_manager(
             token_factory=token_factory or default_token,
         )
         made.append(manager)
+        if manager.uses_db:
+            # As a deployment would at startup: reconcile this (new to us) server now, so
+            # tests start from the steady state; detection itself is tested by the faults.
+            with contextlib.suppress(Exception):
+                manager.resync(timeout=10)
         return manager
 
     yield factory
     for manager in made:
         manager.redis.client.close()
+        manager.outbox.close()

@@ -215,7 +215,9 @@ def fragile_db(tmp_path: Path):
     """A SQLite database that can really go away (its directory is moved) and come back."""
     home = tmp_path / "db"
     home.mkdir()
-    db = DatabaseManager(f"sqlite:///{home / 's.db'}", pool_size=2, max_overflow=0)
+    db = DatabaseManager(
+        f"sqlite:///{home / 's.db'}", pool_size=2, max_overflow=0, breaker_reset=0.2
+    )
     db.create_all()
 
     class Control:
@@ -248,7 +250,9 @@ def test_database_down_while_redis_up(own_redis, make_manager, fragile_db, caplo
     assert manager.health()["database"] == "down"
     assert fragile_db.manager.checked_out() == 0
     fragile_db.up()
-    manager.cleanup_expired()  # replays the sync backlog
+    time.sleep(0.25)  # the database breaker lets a probe through
+    manager.get_session(sid)  # any call replays the durable backlog, in bounded batches
+    assert len(manager.outbox) == 0
     row = manager.database.get_session(created)
     assert row is not None and row.data == {"v": "new"}
     row = manager.database.get_session(sid)
@@ -259,10 +263,12 @@ def test_database_down_while_redis_up(own_redis, make_manager, fragile_db, caplo
 
 def test_destroy_with_database_down_is_not_resurrected(own_redis, make_manager, fragile_db) -> None:
     manager = make_manager(own_redis, db=fragile_db.manager)
+    wait_for_redis_tier(manager)  # a new server is reconciled before it is trusted
     sid = manager.create_session("u1", {"v": 1})
     fragile_db.down()
     assert manager.destroy_session(sid)
     fragile_db.up()
+    time.sleep(0.25)
     assert manager.get_session(sid) is None  # the Redis tombstone blocks read-through
     manager.cleanup_expired()
     assert manager.database.get_session(sid) is None

@@ -54,6 +54,7 @@ def _manager(url: str, db: DatabaseManager, prefix: str) -> RedisSessionManager:
         database_url=db.url,
         redis_socket_timeout=0.3,
         redis_breaker_reset=0.5,
+        session_outbox_path=str(Path(db.url.split("///", 1)[-1]).with_suffix(".outbox")),
     )
     return RedisSessionManager(settings, db=db, breaker=CircuitBreaker(3, 0.5))
 

@@ -81,8 +81,11 @@ def test_rotate_kills_old_id_in_both_tiers(make_manager) -> None:
     assert new is not None and new != sid
     assert manager.redis.client.exists(manager.redis.session_key(sid)) == 0
     with manager.db.session_scope() as session:
-        assert session.get(UserSession, sid) is None
+        old = session.get(UserSession, sid)
+        assert old is not None and old.revoked_at is not None  # a tombstone, not a session
+        assert old.data == "{}"  # the data moved; the tombstone keeps none of it
         assert session.get(UserSession, new) is not None
+    assert manager.database.get_session(sid) is None
     assert manager.get_session(new).data == {"cart": [1]}  # type: ignore[union-attr]
     assert manager.get_session(sid) is None
 

@@ -10,7 +10,9 @@ from reference_impl.settings import Settings, load_settings
 ENV = [
     "REDIS_URL", "REDIS_SESSION_PREFIX", "REDIS_SESSION_TIMEOUT", "SESSION_MAX_LIFETIME",
     "DB_SESSION_FALLBACK", "DB_SESSION_SYNC", "DATABASE_URL", "REDIS_SOCKET_TIMEOUT",
-    "REDIS_BREAKER_THRESHOLD", "REDIS_BREAKER_RESET",
+    "REDIS_BREAKER_THRESHOLD", "REDIS_BREAKER_RESET", "DB_CONNECT_TIMEOUT",
+    "DB_STATEMENT_TIMEOUT", "DB_BREAKER_THRESHOLD", "DB_BREAKER_RESET", "SESSION_OUTBOX_PATH",
+    "SESSION_MAX_BYTES", "SESSION_MAX_DEPTH", "SESSION_RESYNC_BATCH",
 ]  # fmt: skip
 
 
@@ -56,6 +58,9 @@ def test_every_setting_is_documented_in_tech_md() -> None:
         "DB_SESSION_FALLBACK": "true", "DB_SESSION_SYNC": "true",
         "DATABASE_URL": "sqlite:///sessions.db", "REDIS_SOCKET_TIMEOUT": "0.25",
         "REDIS_BREAKER_THRESHOLD": "3", "REDIS_BREAKER_RESET": "5",
+        "DB_CONNECT_TIMEOUT": "2", "DB_STATEMENT_TIMEOUT": "2", "DB_BREAKER_THRESHOLD": "3",
+        "DB_BREAKER_RESET": "5", "SESSION_OUTBOX_PATH": "sessions-outbox.db",
+        "SESSION_MAX_BYTES": "1048576", "SESSION_MAX_DEPTH": "32", "SESSION_RESYNC_BATCH": "200",
     }  # fmt: skip
     assert set(defaults) == set(ENV)
     for name, default in defaults.items():
