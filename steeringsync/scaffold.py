@@ -10,7 +10,9 @@ run ``steeringsync check`` on what it just edited and act on the output.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ import yaml
 from steeringsync.config import STANDALONE_NAME, Config, SessionMigration, discover, parse_table
 from steeringsync.discovery import FileSelector, python_files
 from steeringsync.errors import ConfigError, UsageError
+from steeringsync.sandbox import within
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -73,7 +76,7 @@ def detect(root: Path) -> Detected:
     replacement: Counter[str] = Counter()
     sources: list[bytes] = []
     for path in python_files((root,), FileSelector(root, _config(root))):
-        data = _head(Path(path))
+        data = _head(root, Path(path))
         if method in data or b"close_session" in data:
             sources.append(data)
             deprecated.update(_receivers(data, method))
@@ -81,7 +84,7 @@ def detect(root: Path) -> Detected:
     steering = root / Config().steering_dir
     if steering.is_dir():
         for doc in sorted(steering.rglob("*.md")):
-            data = _head(doc)
+            data = _head(root, doc)
             deprecated.update(_receivers(data, method))
             replacement.update(_receivers(data, b"close_session"))
     found = Detected()
@@ -112,12 +115,23 @@ def _config(root: Path) -> Config:
         return Config()
 
 
-def _head(path: Path) -> bytes:
+def _head(root: Path, path: Path) -> bytes:
+    """The first bytes of a regular file inside ``root``: a link leaving the repository or a
+    device, FIFO or socket reads as empty (the repository is untrusted, SECURITY.md)."""
+    if not within(root, path):
+        return b""
     try:
-        with path.open("rb") as fh:
-            return fh.read(MAX_SCANNED_BYTES)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return b""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return b""
+        return os.read(fd, MAX_SCANNED_BYTES)
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
 
 
 def _receivers(data: bytes, method: bytes) -> list[str]:
@@ -207,7 +221,7 @@ PRE_COMMIT_HOOKS = [
     {
         "id": "steeringsync",
         "name": "steeringsync check",
-        "entry": "steeringsync check",
+        "entry": "steeringsync check --",
         "language": "system",
         "types": ["python"],
         "require_serial": True,
@@ -216,7 +230,7 @@ PRE_COMMIT_HOOKS = [
         # docs are checked with the whole project (the code they describe is read too)
         "id": "steeringsync-docs",
         "name": "steeringsync check (steering docs)",
-        "entry": "steeringsync check",
+        "entry": "steeringsync check --",
         "language": "system",
         "files": r"^\.kiro/steering/.*\.md$",
         "pass_filenames": False,
@@ -230,13 +244,13 @@ PRE_COMMIT_ENTRY = """\
   hooks:
     - id: steeringsync
       name: steeringsync check
-      entry: steeringsync check
+      entry: steeringsync check --
       language: system
       types: [python]
       require_serial: true
     - id: steeringsync-docs
       name: steeringsync check (steering docs)
-      entry: steeringsync check
+      entry: steeringsync check --
       language: system
       files: ^\\.kiro/steering/.*\\.md$
       pass_filenames: false

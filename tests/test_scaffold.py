@@ -211,3 +211,20 @@ def test_hook_patterns_follow_the_configuration(repo: Path) -> None:
     init(repo, "--no-config", "--no-pre-commit")
     hook = json.loads((repo / HOOK_PATH).read_text())
     assert hook["when"]["patterns"] == ["src/**/*.py", "docs/steering/**/*.md"]
+
+
+def test_detection_reads_nothing_outside_the_repository(repo: Path, tmp_path_factory) -> None:
+    # a symlinked steering folder leading elsewhere must not feed the detected settings
+    outside = tmp_path_factory.mktemp("elsewhere")
+    (outside / "leak.md").write_text("with stolen_secret_name.get_db_session() as s:\n    pass\n")
+    (repo / ".kiro").mkdir(exist_ok=True)
+    (repo / ".kiro/steering").symlink_to(outside, target_is_directory=True)
+    init(repo, "--no-pre-commit", "--no-kiro-hook")
+    assert "stolen_secret_name" not in (repo / "steeringsync.toml").read_text()
+
+
+def test_written_hooks_take_file_names_as_paths_only(repo: Path) -> None:
+    # a committed file named `--exit-zero` must not become an option of the hook's check
+    init(repo, "--no-config", "--no-kiro-hook")
+    hooks = yaml.safe_load((repo / PRE_COMMIT).read_text())["repos"][-1]["hooks"]
+    assert hooks and all(h["entry"].split()[-1] == "--" for h in hooks)

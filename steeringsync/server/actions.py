@@ -18,6 +18,7 @@ from steeringsync.drift.values import normalize
 from steeringsync.fix.pipeline import fixed_text
 from steeringsync.fix.writer import UnsafeResult, verify
 from steeringsync.python.source import PythonSource
+from steeringsync.reporters.escaping import clean_text
 from steeringsync.server.convert import diagnostic, text_lines, touches
 from steeringsync.server.edits import doc_noqa, python_noqa, replace_lines
 from steeringsync.server.model import ProjectModel, encode_buffer
@@ -92,7 +93,7 @@ def _fix(
     unsafe = any(f.applicability is Applicability.UNSAFE for f in findings)
     if title is None:
         finding = findings[0]
-        title = f"Fix {finding.code}: {finding.message}"
+        title = f"Fix {finding.code}: {clean_text(finding.message)}"
         if unsafe:
             title += " (unsafe fix)"
     return types.CodeAction(
@@ -165,7 +166,7 @@ def _sync_value(
     end = codec.position_to_client_units(lines, types.Position(line_no - 1, len(line)))
     edit = types.TextEdit(types.Range(types.Position(line_no - 1, 0), end), new_line)
     return types.CodeAction(
-        title=f"Sync `{setting.key}` to the code's default",
+        title=f"Sync `{clean_text(setting.key)}` to the code's default",
         kind=types.CodeActionKind.QuickFix,
         edit=_edit(uri, edit),
         is_preferred=True,

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
+from steeringsync.reporters.escaping import clean_text
 from steeringsync.types import Finding, Location, Severity
 
 SOURCE = "steeringsync"
@@ -44,7 +45,7 @@ def to_range(location: Location, lines: Sequence[str], codec: PositionCodec) -> 
 def diagnostic(finding: Finding, lines: Sequence[str], codec: PositionCodec) -> types.Diagnostic:
     return types.Diagnostic(
         range=to_range(finding.location, lines, codec),
-        message=finding.message,
+        message=clean_text(finding.message),  # repository text: no control sequences
         severity=_SEVERITY.get(finding.severity, types.DiagnosticSeverity.Error),
         code=finding.code,
         source=SOURCE,

@@ -132,3 +132,24 @@ def test_buffers_over_max_file_size_are_not_parsed(tmp_path) -> None:
     model.set_buffer(big, DEPRECATED * 10)
     (finding,) = model.findings(big)
     assert finding.code == "SS901" and "max-file-size" in finding.message
+
+
+def test_diagnostics_carry_no_control_sequences_from_the_repository(tmp_path) -> None:
+    # a doc-declared message is repository text: an ESC sequence could rewrite the editor's
+    # output panel, so the published diagnostic shows it escaped
+    from pygls.workspace.position_codec import PositionCodec
+
+    from steeringsync.server.convert import diagnostic, text_lines
+
+    code = "from app import legacy_cache\n\nclient = legacy_cache.get_client()\n"
+    declaring = DECLARING.replace(
+        "get_client\n", 'get_client\n    message: "\\e[2K\\rAll checks passed."\n'
+    )
+    root = tree(tmp_path, {"app/cache.py": code, ".kiro/steering/tech.md": declaring})
+    model = loaded(root)
+    cache = root.resolve() / "app/cache.py"
+    model.set_buffer(cache, code)
+    [finding] = model.findings(cache)
+    assert "\x1b" in finding.message  # the rule keeps the doc's words; output escapes them
+    published = diagnostic(finding, text_lines(code), PositionCodec())
+    assert "\x1b" not in published.message and "\r" not in published.message
