@@ -201,7 +201,8 @@ def sync_command(
     allow_secrets: bool,
     config_file: Path | None,
 ) -> int:
-    """Rewrite the settings documented in the steering docs to the code's defaults.
+    """Rewrite the settings documented in the steering docs to the code's defaults, and
+    paths that moved (SS306/SS307) to their one new location.
 
     Exit 0 when nothing is (or was) out of date; with --check or --diff, exit 1 when
     something would change.
@@ -231,16 +232,20 @@ def sync_command(
         for change in report.changes:
             old, new = (mask(change.key, v) for v in (change.old, change.new))
             verb = "would change" if dry else "changed"
+            what = "path" if change.key == "path" else f"`{change.key}`"
             _say(
                 f"{project.relative(change.path)}:{change.line}: {verb} "
-                f"`{change.key}` from `{old}` to `{new}`"
+                f"{what} from `{old}` to `{new}`"
             )
     if not report.changes:
         click.echo("Nothing to sync.", err=True)
         return ExitCode.CLEAN
     if dry:
         return ExitCode.FINDINGS
-    click.echo(f"Updated {len(report.changes)} value(s) in {len(report.written)} doc(s).", err=True)
+    click.echo(
+        f"Updated {len(report.changes)} value(s) or path(s) in {len(report.written)} doc(s).",
+        err=True,
+    )
     return ExitCode.CLEAN
 
 

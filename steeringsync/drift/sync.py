@@ -1,4 +1,5 @@
-"""``steeringsync sync``: rewrite documented setting values to the code's (or an env file's).
+"""``steeringsync sync``: rewrite documented setting values to the code's (or an env file's),
+and paths that moved (SS306/SS307) to where they are now.
 
 Only the characters of a changed value are rewritten; every other byte of the doc (line
 endings, a BOM, table padding where the column has room) stays as it was.
@@ -11,6 +12,7 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from steeringsync.drift.code_settings import SettingsCollector
 from steeringsync.drift.doc_settings import DocSetting, doc_lines, extract
@@ -22,6 +24,9 @@ from steeringsync.drift.values import normalize
 from steeringsync.project import Project
 from steeringsync.sandbox import write_atomic
 from steeringsync.steering.document import SteeringDoc, read_doc_bytes
+
+if TYPE_CHECKING:
+    from steeringsync.claims.repair import PathEdit
 
 
 @dataclass(frozen=True)
@@ -122,12 +127,34 @@ def sync(
     return report
 
 
+def _moved_paths(
+    project: Project, doc: SteeringDoc, lines: list[str], taken: set[int], report: SyncReport
+) -> set[int]:
+    """Rewrite the doc's moved paths (SS306/SS307) in ``lines``; the lines changed."""
+    from steeringsync.claims.repair import apply, path_edits
+
+    by_line: dict[int, list[PathEdit]] = {}
+    for edit in path_edits(project, doc):
+        if edit.line in taken or edit.line > len(lines):
+            report.notes.append(
+                f"{project.relative(doc.path)}:{edit.line}: `{edit.old}` left alone: "
+                "the line documents a setting"
+            )
+            continue
+        by_line.setdefault(edit.line, []).append(edit)
+    for number, edits in by_line.items():
+        lines[number - 1] = apply(lines[number - 1], edits)
+        report.changes.extend(Change(doc.path, number, "path", e.old, e.new) for e in edits)
+    return set(by_line)
+
+
 def _sync_doc(
     project: Project,
     doc: SteeringDoc,
     targets: Targets,
     report: SyncReport,
     write: bool,
+    paths: bool = True,
 ) -> None:
     # the file's own bytes, not the parsed text: that has its line endings normalised
     raw = read_doc_bytes(doc.path)
@@ -147,7 +174,10 @@ def _sync_doc(
         lines[setting.line - 1] = _replace(line, setting, new)
         changed[setting.line] = new
         report.changes.append(Change(doc.path, setting.line, setting.key, setting.value or "", new))
-    if not changed:
+    # a line that holds a setting keeps its paths: the diff masks secrets line by line
+    taken = set(changed) | {s.line for s in extract(doc)}
+    moved = _moved_paths(project, doc, lines, taken, report) if paths else set()
+    if not changed and not moved:
         return
     name = project.relative(doc.path)
     before, after = _masked(doc, original, lines, changed)

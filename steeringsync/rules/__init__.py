@@ -18,6 +18,9 @@ from steeringsync.rules.ss302_broken_reference import BrokenReference
 from steeringsync.rules.ss303_deprecated_pattern_in_docs import DeprecatedPatternInDocs
 from steeringsync.rules.ss304_unparsable_python_block import UnparsablePythonBlock
 from steeringsync.rules.ss305_pattern_matches_nothing import PatternMatchesNothing
+from steeringsync.rules.ss306_dead_path import DeadPath
+from steeringsync.rules.ss307_dead_command import DeadCommand
+from steeringsync.rules.ss308_dead_python_name import DeadPythonName
 from steeringsync.rules.ss900_engine import SyntaxErrorRule, UnreadableFileRule
 
 # Codes are never reused: a retired rule keeps its code out of circulation.
@@ -33,6 +36,9 @@ ALL_RULES: tuple[type[Rule], ...] = (
     DeprecatedPatternInDocs,
     UnparsablePythonBlock,
     PatternMatchesNothing,
+    DeadPath,
+    DeadCommand,
+    DeadPythonName,
     SyntaxErrorRule,
     UnreadableFileRule,
 )

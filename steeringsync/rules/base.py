@@ -202,11 +202,7 @@ class ProjectRule(Rule):
         from steeringsync.python.source import PythonSource
 
         with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp).resolve()
-            (root / ".git").mkdir()
-            for rel, content in example_files(text).items():
-                (root / rel).parent.mkdir(parents=True, exist_ok=True)
-                (root / rel).write_text(content, encoding="utf-8")
+            root = write_example(Path(tmp).resolve(), text)
             project = Project(root, Config())
             facts: dict[str, list[tuple[Path, Any]]] = {}
             # each collector on each parsed file, as the engine runs it (the engine is
@@ -228,6 +224,15 @@ def example_files(text: str) -> dict[str, str]:
     """Split a project-rule example into files at ``==> path <==`` lines."""
     parts = EXAMPLE_FILE_RE.split(text)
     return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+
+
+def write_example(root: Path, text: str) -> Path:
+    """Write an example's files under ``root`` (a project root: it gets a ``.git``)."""
+    (root / ".git").mkdir()
+    for rel, content in example_files(text).items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(content, encoding="utf-8")
+    return root
 
 
 class EngineRule(Rule):

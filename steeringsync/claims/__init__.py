@@ -1,0 +1,1 @@
+"""What steering docs claim about the repository: paths, trees, commands, Python names."""

@@ -1,0 +1,152 @@
+"""Decide each path claim: there, not a claim after all, or dead (and maybe moved)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Set
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from steeringsync.claims.model import PathClaim
+from steeringsync.claims.repo import RepoIndex
+from steeringsync.claims.shapes import is_generated
+
+if TYPE_CHECKING:
+    from steeringsync.project import Project
+    from steeringsync.steering.document import SteeringDoc
+
+
+@dataclass(frozen=True)
+class Dead:
+    claim: PathClaim
+    moved: tuple[str, ...]  # where it may be now; exactly one: unambiguous
+    from_history: bool = False  # git recorded the rename
+
+    @property
+    def suggestion(self) -> str | None:
+        return self.moved[0] if len(self.moved) == 1 else None
+
+    def replacement(self) -> str | None:
+        """The text ``sync`` writes instead of the claim: the new path, relative to the
+        base the claim was read from when it still lies under that base."""
+        new = self.suggestion
+        if new is None or not self.claim.rewritable:
+            return None
+        lone_folder = "/" not in self.claim.text.rstrip("/") and self.claim.text.endswith("/")
+        if lone_folder and not self.from_history:
+            return None  # one folder name (`services/`) is a hint, not an address
+        base = self.claim.bases[0] if self.claim.bases else ""
+        if base and new.startswith(base.rstrip("/") + "/") and self.claim.kind == "listing":
+            return new[len(base.rstrip("/")) + 1 :]
+        return new
+
+
+def candidates(claim: PathClaim) -> list[str]:
+    return [posixpath.join(base, claim.text) if base else claim.text for base in claim.bases]
+
+
+def judge(
+    claim: PathClaim,
+    index: RepoIndex,
+    *,
+    conventions: bool = False,
+    folders: Set[str] = frozenset(),
+    all_folders: Set[str] = frozenset(),
+) -> Dead | None:
+    """None when the path is there or is no claim at all; a :class:`Dead` otherwise."""
+    paths = candidates(claim)
+    if any(index.exists(p) for p in paths):
+        return None
+    name = claim.text.rstrip("/").rpartition("/")[2]
+    if claim.by_name and index.anywhere(name + ("/" if claim.text.endswith("/") else "")):
+        return None  # `config.py` in running prose: the reader finds it by name
+    if claim.by_name and index.anywhere(name):
+        return None
+    if any(is_generated(p) or index.ignored(p) for p in paths):
+        return None
+    first = claim.text.split("/", 1)[0]
+    has_extension = "." in name.lstrip(".")
+    bare = not claim.text.endswith("/") and not has_extension and claim.kind != "tree"
+    # `js/api`, `feature/login`: a path only when its first folder is there
+    if bare and not any(
+        index.is_dir(posixpath.join(b, first) if b else first) for b in claim.bases
+    ):
+        return None
+    # `utils/retry.py` in docs about `backend/` is backend/app/utils/retry.py: in prose,
+    # any doc's folders count (Kiro reads them together); a listing or table names its
+    # place, so only folders its own doc names count there
+    named = all_folders if claim.kind == "inline" else folders
+    # a folder's one name in a listing (`routes/` and `admin/routes/`) says too little
+    specific = has_extension or "/" in claim.text.rstrip("/") or claim.kind == "inline"
+    implied = claim.kind in ("inline", "listing") and not claim.bases[0] and specific
+    if implied and named and _under_named_folder(claim, index, named):
+        return None
+    if conventions and not _anchored(claim, index):
+        return None  # a standards doc's `cmd/`, `internal/`: the layout it recommends
+    index.load_renames()
+    moved: list[str] = []
+    for path in paths:
+        moved.extend(m for m in index.moved_to(path) if m not in moved)
+    single = "/" not in claim.text.rstrip("/")
+    same_named = index.anywhere(name + ("/" if claim.text.endswith("/") else ""))
+    if claim.kind != "tree" and (len(moved) > 1 or (single and len(same_named) > 1)):
+        # `tests/` with `backend/tests/` and `frontend/tests/`: the doc speaks of each
+        # package's own folder, as monorepo docs do
+        return None
+    history = any(p.strip("/") in index.renames for p in paths)
+    return Dead(claim, tuple(moved), history)
+
+
+def _under_named_folder(claim: PathClaim, index: RepoIndex, folders: Set[str]) -> bool:
+    text = claim.text
+    name = text.rstrip("/").rpartition("/")[2] + ("/" if text.endswith("/") else "")
+    tail = "/" + text
+    for hit in index.anywhere(name):
+        if ("/" + hit).endswith(tail) and any(hit.startswith(f + "/") for f in folders):
+            return True
+    return False
+
+
+def _anchored(claim: PathClaim, index: RepoIndex) -> bool:
+    """Whether the path hangs off a folder that is there (or came from a section about one)."""
+    if claim.bases[0]:
+        return True
+    first = claim.text.split("/", 1)[0]
+    return "/" in claim.text.rstrip("/") and index.is_dir(first)
+
+
+_CONVENTIONS_RE = re.compile(
+    r"standard|convention|guideline|best[-_]?practice|style|pattern|template|rules|skill",
+    re.IGNORECASE,
+)
+
+
+def is_conventions_doc(doc_path: str) -> bool:
+    """A doc of general standards (`python-standards.md`): its layouts are advice."""
+    return bool(_CONVENTIONS_RE.search(posixpath.basename(doc_path)))
+
+
+def dead_paths(doc: SteeringDoc, project: Project) -> list[Dead]:
+    """The doc's dead path claims (SS306's and, for commands, SS307's), a gone tree
+    folder once rather than once per entry under it."""
+    from steeringsync.claims.extract import claims_of, named_folders
+
+    index = RepoIndex.of(project)
+    claims = claims_of(doc, index)
+    conventions = is_conventions_doc(project.relative(doc.path))
+    every = named_folders(project.docs, index)
+    dead: list[Dead] = []
+    gone_folders: list[str] = []
+    for claim in claims.paths:
+        if claim.kind == "tree" and any(claim.text.startswith(d) for d in gone_folders):
+            continue
+        found = judge(
+            claim, index, conventions=conventions, folders=claims.folders, all_folders=every
+        )
+        if found is None:
+            continue
+        if claim.kind == "tree" and claim.text.endswith("/"):
+            gone_folders.append(claim.text)
+        dead.append(found)
+    return dead

@@ -1,0 +1,101 @@
+"""Makefile targets and package.json scripts (workspaces included) a repository defines."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from functools import cached_property
+
+from steeringsync.claims.repo import RepoIndex
+
+MAX_BYTES = 1024 * 1024
+_TARGET_RE = re.compile(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)", re.MULTILINE)
+_MAKEFILES = ("Makefile", "makefile", "GNUmakefile")
+
+
+class Scripts:
+    def __init__(self, index: RepoIndex) -> None:
+        self.index = index
+
+    def _read(self, path: str) -> str | None:
+        try:
+            with open(self.index.root / path, "rb") as handle:
+                return handle.read(MAX_BYTES).decode("utf-8", "replace")
+        except OSError:
+            return None
+
+    @cached_property
+    def make_targets(self) -> set[str] | None:
+        """Targets of every Makefile; None when one can define targets we cannot see
+        (an `include`, a pattern rule, or a build system that writes the Makefile)."""
+        anywhere = self.index.anywhere
+        names = [p for name in _MAKEFILES for p in anywhere(name)]
+        names += [p for p in self.index.files if p.endswith(".mk")]
+        if any(anywhere(name) for name in ("CMakeLists.txt", "configure", "Makefile.am")):
+            return None
+        targets: set[str] = set()
+        for path in names:
+            text = self._read(path)
+            if text is None:
+                return None
+            for match in _TARGET_RE.finditer(text):
+                targets.update(match.group(1).split())
+        return targets
+
+    @cached_property
+    def npm_scripts(self) -> dict[str, set[str]]:
+        """package.json folder -> its script names (name and folder of each workspace)."""
+        scripts: dict[str, set[str]] = {}
+        for path in self.index.anywhere("package.json"):
+            if "node_modules/" in path:
+                continue
+            text = self._read(path)
+            try:
+                data = json.loads(text) if text else None
+            except ValueError:
+                data = None
+            if not isinstance(data, dict):
+                continue
+            for key in ("dependencies", "devDependencies", "peerDependencies"):
+                deps = data.get(key)
+                if isinstance(deps, dict):
+                    self.dependencies.update(str(d).rpartition("/")[2] for d in deps)
+            found = data.get("scripts")
+            folder = posixpath.dirname(path)
+            scripts[folder] = set(found) if isinstance(found, dict) else set()
+            name = data.get("name")
+            if isinstance(name, str):
+                self.package_names[name] = folder
+        return scripts
+
+    @cached_property
+    def package_names(self) -> dict[str, str]:
+        return {}
+
+    @cached_property
+    def dependencies(self) -> set[str]:
+        """Packages the package.json files depend on: `pnpm turbo` runs their binaries."""
+        return set()
+
+    def has_make_target(self, target: str) -> bool | None:
+        targets = self.make_targets
+        if targets is None:
+            return None
+        return target in targets
+
+    def has_npm_script(
+        self, name: str, workspace: str | None, *, explicit: bool = True
+    ) -> bool | None:
+        """Whether some package.json defines the script (the workspace's, when named);
+        None when the repository has no package.json at all to ask."""
+        scripts = self.npm_scripts
+        if not scripts or (not explicit and name in self.dependencies):
+            return None
+        if workspace not in (None, "*"):
+            folder = self.package_names.get(workspace)
+            if folder is None and workspace.strip("./") in scripts:
+                folder = workspace.strip("./")
+            if folder is not None:
+                return name in scripts[folder]
+        return any(name in names for names in scripts.values())
