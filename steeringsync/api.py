@@ -9,13 +9,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from steeringsync import baseline as baseline_mod
 from steeringsync.cache import Cache, run_key
 from steeringsync.discovery import python_files
 from steeringsync.engine import FileJob
+from steeringsync.errors import ConfigError, UsageError
 from steeringsync.parallel import analyze_many
 from steeringsync.project import Project
-from steeringsync.rules import build_rules, selected
+from steeringsync.rules import build_rules, is_selected, selected, unknown_codes
 from steeringsync.rules.base import DocRule, FactCollector, ProjectRule, PythonRule, Rule
+from steeringsync.rules.ss902_unused_noqa import UnusedNoqa
 from steeringsync.steering.suppress import mark_suppressed
 from steeringsync.types import FileResult, Finding
 
@@ -30,7 +33,9 @@ Facts = dict[str, list[tuple[Path, Any]]]
 class CheckOptions:
     paths: tuple[Path, ...] = (Path("."),)
     select: tuple[str, ...] | None = None  # None: the configuration's
+    extend_select: tuple[str, ...] = ()  # added to the selection
     ignore: tuple[str, ...] = ()  # added to the configuration's
+    baseline: Path | None = None  # report only findings not recorded in this file
     fix: bool = False
     unsafe_fixes: bool = False
     diff: bool = False
@@ -47,6 +52,10 @@ class CheckReport:
     fixed_files: list[Path] = field(default_factory=list)
     diffs: list[str] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)  # the enabled rules
+    baselined: list[Finding] = field(default_factory=list)  # matched the baseline
+    stale_baseline: list[baseline_mod.Entry] = field(default_factory=list)
+    checked_paths: list[str | Path] = field(default_factory=list)
+    fixes: list[Finding] = field(default_factory=list)  # the findings a fix removed
 
     @property
     def active(self) -> list[Finding]:
@@ -61,9 +70,28 @@ class CheckReport:
 
 
 def enabled_rules(project: Project, options: CheckOptions) -> list[Rule]:
-    select = project.config.select if options.select is None else options.select
-    ignore = (*project.config.ignore, *options.ignore)
-    return selected(build_rules(project), select, ignore)
+    """The rules this run applies; an unknown code anywhere is an error, never ignored."""
+    rules = build_rules(project)
+    known = [r.code for r in rules]
+    config = project.config
+    in_pyproject = config.source is not None and config.source.name == "pyproject.toml"
+    prefix = "tool.steeringsync." if in_pyproject else ""
+    for key, codes in config.code_lists():
+        for problem in unknown_codes(codes, known):
+            raise ConfigError(problem, path=config.source, key=prefix + key)
+    cli_lists = (
+        ("--select", options.select or ()),
+        ("--extend-select", options.extend_select),
+        ("--ignore", options.ignore),
+    )
+    for flag, codes in cli_lists:
+        for problem in unknown_codes(codes, known):
+            raise UsageError(f"{flag}: {problem}")
+    select = config.selection() if options.select is None else options.select
+    if select:
+        select = (*select, *options.extend_select)
+    ignore = (*config.ignore, *options.ignore)
+    return selected(rules, select, ignore)
 
 
 def file_job(project: Project, rules: Sequence[Rule], options: CheckOptions) -> FileJob:
@@ -204,6 +232,7 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
     files = python_files(options.paths, project.selector)
     scan = analyze_many(files, first, jobs=options.jobs, cache=cache)
     report.files_checked = len(scan.paths)
+    report.checked_paths = list(scan.paths)
     results = {r.path: r for r in scan.results}
     outside: Facts = {}  # facts of the files a partial run does not check
     unscanned = project_facts(project, first, options, scan.paths, outside, cache)
@@ -220,17 +249,123 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
         report.notices.extend(result.notices)
         if result.fixed:
             report.fixed_files.append(result.path)
+            report.fixes.extend(result.fixes)
         if result.diff:
             report.diffs.append(result.diff)
+    docs = {doc.path: doc for doc in project.docs}
+    placed: list[Finding] = []  # doc and project findings, before noqa comments are read
     for rule in rules:
         if isinstance(rule, DocRule):
             for doc in project.docs:
-                report.findings.extend(mark_suppressed(doc, rule.check_doc(doc, project)))
+                placed.extend(rule.check_doc(doc, project))
         elif isinstance(rule, ProjectRule):
             found = rule.check_project(project, facts)
-            report.findings.extend(f for f in found if str(f.path) not in unscanned)
-    project.docs  # noqa: B018 - loading the docs records the "no steering directory" notice
+            placed.extend(f for f in found if str(f.path) not in unscanned)
+    report.findings.extend(_suppress_in_docs(docs, placed))
+    noqa = next((r for r in rules if isinstance(r, UnusedNoqa)), None)
+    if noqa is not None:
+        known = [r.code for r in build_rules(project)]
+        scanned_facts = {
+            name: [(p, item) for p, item in items if str(p) not in unscanned]
+            for name, items in facts.items()
+        }
+        enabled = [r.code for r in rules]
+        found = noqa.check_directives(project, scanned_facts, report.findings, known, enabled)
+        report.findings.extend(_suppress_in_docs(docs, found))
+    report.findings = _per_file_ignored(project, report.findings)
     report.notices.extend(project.notices)
     report.notices.extend(project.skipped_notices())
+    report.findings.sort(key=Finding.sort_key)
+    if options.fix and noqa is not None:
+        _fix_noqa(project, report, noqa)
+    if options.baseline is not None:
+        _apply_baseline(project, options, report, unscanned)
+    return report
+
+
+def _suppress_in_docs(docs: dict[Path, Any], findings: Iterable[Finding]) -> Iterator[Finding]:
+    """Findings on doc lines, those under a matching noqa comment marked suppressed
+    (every rule honours the same comments, the drift rules included)."""
+    by_path: dict[Path, list[Finding]] = {}
+    for finding in findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    for path, items in by_path.items():
+        doc = docs.get(path)
+        yield from items if doc is None else mark_suppressed(doc, items)
+
+
+def _per_file_ignored(project: Project, findings: list[Finding]) -> list[Finding]:
+    """Findings less those ``per-file-ignores`` turns off for their file."""
+    table = project.config.per_file_ignores
+    if not table:
+        return findings
+    import pathspec
+
+    specs = [(pathspec.GitIgnoreSpec.from_lines([glob]), codes) for glob, codes in table]
+    kept = []
+    for finding in findings:
+        rel = project.relative(finding.path)
+        if not any(
+            spec.match_file(rel) and is_selected(finding.code, codes, ()) for spec, codes in specs
+        ):
+            kept.append(finding)
+    return kept
+
+
+def _apply_baseline(
+    project: Project, options: CheckOptions, report: CheckReport, unscanned: set[str]
+) -> None:
+    assert options.baseline is not None
+    entries = baseline_mod.read(options.baseline)
+    active = report.active
+    pairs = baseline_mod.fingerprints(active, project.relative, baseline_mod.read_lines)
+    checked = {project.relative(Path(p)) for p in report.checked_paths}
+    checked.update(project.relative(d) for d in project.doc_paths)
+    enabled = {r.code for r in report.rules}
+    result = baseline_mod.compare(
+        pairs, entries, judged=lambda e: e.path in checked and e.code in enabled
+    )
+    new = {id(f) for f in result.new}
+    report.findings = [f for f in report.findings if f.suppressed or id(f) in new]
+    report.baselined = result.baselined
+    report.stale_baseline = result.stale
+
+
+def write_baseline(project: Project, report: CheckReport, path: Path) -> int:
+    """Record the report's active findings in a baseline file; returns how many."""
+    pairs = baseline_mod.fingerprints(report.active, project.relative, baseline_mod.read_lines)
+    return baseline_mod.write(path, [entry for _, entry in pairs])
+
+
+def _fix_noqa(project: Project, report: CheckReport, rule: UnusedNoqa) -> None:
+    from steeringsync.fix.noqa_edits import remove_unused
+
+    fixable = [f for f in report.active if f.code == UnusedNoqa.code and f.fixable]
+    fixed_paths, fixed = remove_unused(project, fixable, rule.removals)
+    gone = {id(f) for f in fixed}
+    report.findings = [f for f in report.findings if id(f) not in gone]
+    report.fixes.extend(fixed)
+    report.fixed_files.extend(p for p in fixed_paths if p not in report.fixed_files)
+
+
+def check_source(project: Project, options: CheckOptions, path: Path, data: bytes) -> CheckReport:
+    """Check ``data`` as the contents of ``path`` (``--stdin-filename``, for editors): the
+    file's own rules; rules over the whole project need the files on disk and do not run."""
+    from steeringsync.engine import analyze_bytes
+    from steeringsync.steering.document import parse_bytes
+
+    rules = enabled_rules(project, options)
+    report = CheckReport(rules=rules, files_checked=1)
+    if path.suffix == ".md" and project.steering_dir in path.parents:
+        doc = parse_bytes(path, data)
+        for rule in rules:
+            if isinstance(rule, DocRule):
+                report.findings.extend(mark_suppressed(doc, rule.check_doc(doc, project)))
+    elif project.selector.included(path):
+        job = dataclasses.replace(file_job(project, rules, options), collectors=(), fix=None)
+        result = analyze_bytes(path, data, job)
+        report.findings.extend(result.findings)
+        report.notices.extend(result.notices)
+    report.findings = _per_file_ignored(project, report.findings)
     report.findings.sort(key=Finding.sort_key)
     return report

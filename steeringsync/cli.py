@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from steeringsync import __version__, api
+from steeringsync import config as config_mod
 from steeringsync.errors import SteeringSyncError, UsageError
 from steeringsync.project import Project
 from steeringsync.reporters import make_reporter
 from steeringsync.reporters.escaping import clean_block, clean_text, safe_line
 from steeringsync.rules import ALL_RULES, RULES_BY_CODE, build_rules
-from steeringsync.types import ExitCode, OutputFormat
+from steeringsync.types import ExitCode, Finding, OutputFormat
+
+if TYPE_CHECKING:
+    from steeringsync.drift.sync import SyncReport
+
+
+def _patch_text(text: str) -> str:
+    """A diff as printed: exact bytes into a pipe (``| git apply`` needs them, a BOM or a
+    control character included), escaped on a terminal, where a person reads it."""
+    isatty = getattr(sys.stdout, "isatty", None)
+    return clean_block(text) if isatty is not None and isatty() else text
 
 
 def _say(text: str, *, err: bool = False) -> None:
@@ -50,22 +63,44 @@ def cli() -> None:
     """Keep Kiro steering docs (.kiro/steering) and Python code in sync."""
 
 
+def _use_color(stream: TextIO) -> bool:
+    """Colour on a terminal unless NO_COLOR is set (no-color.org); FORCE_COLOR forces it."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
+    "--output-format",
     "--format",
     "output_format",
     type=click.Choice([f.value for f in OutputFormat]),
     default=OutputFormat.TEXT.value,
     show_default=True,
-    help="Output format.",
+    help="Output format: text (grouped by file), concise, full (with source), json, sarif, "
+    "github, gitlab (Code Quality), junit.",
 )
 @click.option(
-    "--select", multiple=True, help="Only these rule codes or prefixes (comma-separated)."
+    "-o",
+    "--output-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--select", multiple=True, help="Only these rule codes or prefixes (comma-separated; ALL)."
+)
+@click.option(
+    "--extend-select", multiple=True, help="Add these codes or prefixes to the selection."
 )
 @click.option(
     "--ignore", multiple=True, help="Skip these rule codes or prefixes (comma-separated)."
 )
+@click.option("--extend-exclude", multiple=True, help="Also exclude these globs.")
 @click.option("--statistics", is_flag=True, help="Show counts per rule (suppressed ones too).")
 @click.option(
     "--config",
@@ -74,6 +109,9 @@ def cli() -> None:
     help="pyproject.toml or steeringsync.toml to use instead of the discovered one.",
 )
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option(
+    "--exit-non-zero-on-fix", is_flag=True, help="Exit 1 when --fix rewrote a file, even if clean."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("--no-prefilter", is_flag=True, hidden=True, help="Parse every file (testing).")
 @click.option(
@@ -91,24 +129,59 @@ def cli() -> None:
     "env STEERINGSYNC_CACHE_DIR).",
 )
 @click.option("--fix", is_flag=True, help="Apply safe fixes, then report what remains.")
+@click.option("--fix-only", is_flag=True, help="Apply safe fixes; report nothing else.")
+@click.option("--show-fixes", is_flag=True, help="List what --fix changed, per file and rule.")
 @click.option("--diff", is_flag=True, help="Print the diff --fix would apply; write nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix/--diff, apply unsafe fixes too.")
+@click.option(
+    "--add-noqa", is_flag=True, help="Add a noqa comment to every finding's line (adoption)."
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Record today's findings in this file; later runs with --baseline skip them.",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Report only findings not recorded in this baseline file.",
+)
+@click.option(
+    "--stdin-filename",
+    type=click.Path(path_type=Path),
+    help="Check standard input as the contents of this file (for editors).",
+)
+@click.option(
+    "--show-settings", is_flag=True, help="Print the resolved settings and rules, then exit."
+)
 def check(
     paths: tuple[Path, ...],
     output_format: str,
+    output_file: Path | None,
     select: tuple[str, ...],
+    extend_select: tuple[str, ...],
     ignore: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
     statistics: bool,
     config_file: Path | None,
     exit_zero: bool,
+    exit_non_zero_on_fix: bool,
     quiet: bool,
     no_prefilter: bool,
     jobs: int | None,
     no_cache: bool,
     cache_dir: Path | None,
     fix: bool,
+    fix_only: bool,
+    show_fixes: bool,
     diff: bool,
     unsafe_fixes: bool,
+    add_noqa: bool,
+    write_baseline: Path | None,
+    baseline_file: Path | None,
+    stdin_filename: Path | None,
+    show_settings: bool,
 ) -> int:
     """Check Python files under PATHS (default: .) and the project's steering docs."""
     paths = _paths(paths) or (Path("."),)
@@ -117,39 +190,128 @@ def check(
             raise UsageError(f"{clean_text(str(path))}: no such file or directory")
     if config_file is not None and not config_file.is_file():
         raise UsageError(f"{clean_text(str(config_file))}: no such configuration file")
+    if baseline_file is not None and not baseline_file.is_file():
+        raise UsageError(f"{clean_text(str(baseline_file))}: no such baseline file")
+    exclusive = [n for n, on in (("--fix", fix or fix_only), ("--diff", diff),
+                                 ("--add-noqa", add_noqa)) if on]  # fmt: skip
+    if len(exclusive) > 1:
+        raise UsageError(f"{' and '.join(exclusive)} cannot be combined")
+    if stdin_filename is not None and (exclusive or write_baseline):
+        raise UsageError("--stdin-filename only checks; it cannot fix or write a baseline")
+    start = stdin_filename.parent if stdin_filename is not None else paths[0]
+    if not start.exists():
+        start = Path(".")
     base = cache_dir.absolute() if cache_dir is not None else None
-    project = Project.discover(paths[0], config_file, cache=not no_cache, cache_base=base)
+    project = Project.discover(start, config_file, cache=not no_cache, cache_base=base)
+    if extend_exclude:
+        extra = (*project.config.extend_exclude, *extend_exclude)
+        project.config = config_mod.with_overrides(project.config, extend_exclude=extra)
     options = api.CheckOptions(
         paths=paths,
         select=_codes(select) or None,
+        extend_select=_codes(extend_select),
         ignore=_codes(ignore),
         prefilter=not no_prefilter,
         jobs=jobs,
         cache=not no_cache,
-        fix=fix,
+        fix=fix or fix_only,
         diff=diff,
         unsafe_fixes=unsafe_fixes,
+        baseline=baseline_file if write_baseline is None else None,
     )
-    report = api.check(project, options)
+    if show_settings:
+        _show_settings(project, options)
+        return ExitCode.CLEAN
+    if stdin_filename is not None:
+        path = stdin_filename if stdin_filename.is_absolute() else Path.cwd() / stdin_filename
+        report = api.check_source(project, options, path, sys.stdin.buffer.read())
+    else:
+        report = api.check(project, options)
     for notice in report.notices:
         _say(f"note: {notice}", err=True)
     if diff:  # like ruff: the diff is the output; exit 1 when there is a change
         for text in report.diffs:
-            click.echo(clean_block(text), nl=False)
+            click.echo(_patch_text(text), nl=False)
         changes = len(report.diffs)
         click.echo(f"Would fix {changes} file{'s' if changes != 1 else ''}.", err=True)
         return ExitCode.FINDINGS if report.diffs else ExitCode.CLEAN
+    if write_baseline is not None:
+        count = api.write_baseline(project, report, write_baseline)
+        click.echo(f"Wrote {count} finding(s) to the baseline {write_baseline}.", err=True)
+        return ExitCode.CLEAN
+    if add_noqa:
+        from steeringsync.fix.noqa_edits import add_noqa as add
+
+        added, files = add(project, report.active)
+        click.echo(f"Added {added} noqa comment(s) to {len(files)} file(s).", err=True)
+        return ExitCode.CLEAN
     fmt = OutputFormat(output_format)
-    if statistics:
-        _print_statistics(report, fmt)
-    else:
-        make_reporter(fmt, sys.stdout, quiet=quiet).report(report)
-    if report.active and not exit_zero:
+    _write_report(report, output_file, fmt, quiet=quiet or fix_only, statistics=statistics,
+                  show_fixes=show_fixes or fix_only, fix_only=fix_only)  # fmt: skip
+    if exit_non_zero_on_fix and report.fixed_files:
+        return ExitCode.FINDINGS
+    if report.active and not (exit_zero or fix_only):
         return ExitCode.FINDINGS
     return ExitCode.CLEAN
 
 
-def _print_statistics(report: api.CheckReport, fmt: OutputFormat) -> None:
+def _write_report(
+    report: api.CheckReport,
+    output_file: Path | None,
+    fmt: OutputFormat,
+    *,
+    quiet: bool,
+    statistics: bool,
+    show_fixes: bool,
+    fix_only: bool,
+) -> None:
+    stream: TextIO
+    if output_file is None:
+        stream = sys.stdout
+    else:
+        try:
+            stream = output_file.open("w", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{output_file}: cannot write: {exc.strerror or exc}") from None
+    try:
+        if statistics:
+            _print_statistics(report, fmt, stream)
+        elif fix_only:
+            if report.fixes:
+                from steeringsync.reporters.summary import write_fixes
+
+                write_fixes(make_reporter(fmt, stream), report)
+        else:
+            reporter = make_reporter(
+                fmt, stream, quiet=quiet, color=_use_color(stream), show_fixes=show_fixes
+            )
+            reporter.report(report)
+    finally:
+        if output_file is not None:
+            stream.close()
+
+
+def _show_settings(project: Project, options: api.CheckOptions) -> None:
+    """What this run would use: roots, configuration, docs and rules (like ruff's)."""
+    config = project.config
+    out = [
+        f"Project root: {project.root}",
+        f"Configuration root: {project.config_root}",
+        f"Configuration: {config.source or '(defaults)'}",
+        f"Steering directory: {project.steering_dir}",
+        "Steering docs:",
+        *(f"  {project.relative(p)}" for p in project.doc_paths),
+        "Settings:",
+    ]
+    for f in dataclasses.fields(config):
+        if f.name != "source":
+            out.append(f"  {f.name.replace('_', '-')} = {getattr(config, f.name)!r}")
+    out.append("Enabled rules:")
+    out.extend(f"  {r.code}  {r.name}" for r in api.enabled_rules(project, options))
+    click.echo("\n".join(clean_text(line) for line in out))
+
+
+def _print_statistics(report: api.CheckReport, fmt: OutputFormat, stream: TextIO) -> None:
     rows = report.statistics()
     names = {r.code: r for r in report.rules}
     if fmt is OutputFormat.JSON:
@@ -164,12 +326,12 @@ def _print_statistics(report: api.CheckReport, fmt: OutputFormat) -> None:
             }
             for code, count, suppressed in rows
         ]
-        click.echo(json.dumps(items, indent=2, ensure_ascii=True))
+        stream.write(json.dumps(items, indent=2, ensure_ascii=True) + "\n")
         return
     for code, count, suppressed in rows:
         name = names[code].name if code in names else ""
         extra = f" ({suppressed} suppressed)" if suppressed else ""
-        _say(f"{count:>6}  {code}  {name}{extra}")
+        stream.write(safe_line(clean_text(f"{count:>6}  {code}  {name}{extra}")) + "\n")
 
 
 @cli.command("sync")
@@ -227,7 +389,7 @@ def sync_command(
         _say(f"note: {note}", err=True)
     if diff:
         for text in report.diffs:
-            click.echo(clean_block(text), nl=False)
+            click.echo(_patch_text(text), nl=False)
     else:
         for change in report.changes:
             old, new = (mask(change.key, v) for v in (change.old, change.new))
@@ -237,16 +399,39 @@ def sync_command(
                 f"{project.relative(change.path)}:{change.line}: {verb} "
                 f"{what} from `{old}` to `{new}`"
             )
-    if not report.changes:
+    # what `check` would still call drift (SS201) once these changes are made: sync and
+    # check must agree, so a drift sync cannot settle is reported and fails --check
+    remaining = [] if env_file is not None else _unsettled(project, start, config_file, report)
+    for finding in remaining:
+        click.echo(
+            f"{project.relative(finding.path)}:{finding.location.line}: sync cannot settle: "
+            f"{clean_text(finding.message)}",
+            err=True,
+        )
+    if not report.changes and not remaining:
         click.echo("Nothing to sync.", err=True)
         return ExitCode.CLEAN
+    if not report.changes:
+        click.echo(f"Nothing sync can change; {len(remaining)} drift finding(s) remain.", err=True)
+        return ExitCode.FINDINGS
     if dry:
         return ExitCode.FINDINGS
     click.echo(
         f"Updated {len(report.changes)} value(s) or path(s) in {len(report.written)} doc(s).",
         err=True,
     )
-    return ExitCode.CLEAN
+    return ExitCode.FINDINGS if remaining else ExitCode.CLEAN
+
+
+def _unsettled(
+    project: Project, start: Path, config_file: Path | None, report: SyncReport
+) -> list[Finding]:
+    """The SS201 findings ``check`` reports once the sync's changes are made."""
+    after = Project.discover(start, config_file) if report.written else project
+    dry = not report.written
+    changing = {(c.path, c.line) for c in report.changes} if dry else set()
+    found = api.check(after, api.CheckOptions(select=("SS201",), cache=False)).active
+    return [f for f in found if (f.path, f.location.line) not in changing]
 
 
 @cli.command("rules")
@@ -342,5 +527,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # an internal error: a bug, reported briefly
         _say(f"steeringsync: internal error: {type(exc).__name__}: {exc}", err=True)
         click.echo("Please report this with the command you ran.", err=True)
-        return ExitCode.ERROR
+        return ExitCode.INTERNAL
     return int(result) if isinstance(result, int) else ExitCode.CLEAN

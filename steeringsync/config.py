@@ -7,7 +7,7 @@ type or a bad glob is a :class:`ConfigError` naming the file and the key.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -54,9 +54,13 @@ class Config:
     steering_dir: str = ".kiro/steering"
     include: tuple[str, ...] = ("*.py",)
     exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
     select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    # (glob, codes): findings in matching files with these codes are not reported
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     max_file_size: int = 4 * 1024 * 1024
     env_files: tuple[str, ...] = (
         ".env.example",
@@ -71,8 +75,24 @@ class Config:
     # where the configuration came from, for messages; None means defaults only
     source: Path | None = None
 
+    @property
+    def excluded_globs(self) -> tuple[str, ...]:
+        return (*self.exclude, *self.extend_exclude)
+
     def exclude_spec(self) -> pathspec.GitIgnoreSpec:
-        return gitignore_spec(self.exclude)
+        return gitignore_spec(self.excluded_globs)
+
+    def selection(self) -> tuple[str, ...]:
+        """``select`` plus ``extend-select``; empty means every rule."""
+        return (*self.select, *self.extend_select) if self.select else ()
+
+    def code_lists(self) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """(key, codes) of every setting naming rule codes, to check they exist."""
+        yield "select", self.select
+        yield "extend-select", self.extend_select
+        yield "ignore", self.ignore
+        for glob, codes in self.per_file_ignores:
+            yield f"per-file-ignores.{glob}", codes
 
     def include_spec(self) -> pathspec.GitIgnoreSpec:
         return gitignore_spec(self.include)
@@ -132,6 +152,15 @@ def _codes(value: Any) -> tuple[str, ...]:
     return tuple(c.upper() for c in codes)
 
 
+def _per_file(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, Mapping):
+        raise TypeError('expected a table of glob = ["CODE", ...]')
+    return tuple(
+        (glob, _codes(codes))
+        for glob, codes in zip(_globs(list(value)), value.values(), strict=True)
+    )
+
+
 def _dotted(value: Any) -> str:
     text = _str(value)
     parts = text.split(".")
@@ -181,9 +210,12 @@ TOP_LEVEL: dict[str, tuple[str, Converter]] = {
     "steering-dir": ("steering_dir", _inside_dir),
     "include": ("include", _globs),
     "exclude": ("exclude", _globs),
+    "extend-exclude": ("extend_exclude", _globs),
     "respect-gitignore": ("respect_gitignore", _bool),
     "select": ("select", _codes),
+    "extend-select": ("extend_select", _codes),
     "ignore": ("ignore", _codes),
+    "per-file-ignores": ("per_file_ignores", _per_file),
     "max-file-size": ("max_file_size", _int),
     "env-files": ("env_files", _globs),
     "drift-include": ("drift_include", _globs),

@@ -49,6 +49,21 @@ def find_root(start: Path) -> Path:
     return base
 
 
+def find_docs_root(config_root: Path, steering_dir: str) -> Path | None:
+    """The nearest directory from ``config_root`` up to its git root that holds the
+    steering docs: a package's own pyproject.toml in a monorepo must not hide the
+    repository's ``.kiro/steering``. None outside a git repository or when none has them."""
+    git_root = next((d for d in (config_root, *config_root.parents) if (d / ".git").exists()), None)
+    if git_root is None:
+        return None
+    for candidate in (config_root, *config_root.parents):
+        if (candidate / steering_dir).is_dir():
+            return candidate
+        if candidate == git_root:
+            return None
+    return None
+
+
 def _relative(path: Path, root: Path) -> str | None:
     try:
         return path.relative_to(root).as_posix()
@@ -136,7 +151,7 @@ class FileSelector:
     def _walk(self, top: str, ignores: Ignores) -> Iterator[tuple[str, str]]:
         # an explicit stack, not recursion: depth is the repository's to choose
         stack = [self._enter(top, ignores, 0)]
-        excludes = bool(self.config.exclude)
+        excludes = bool(self.config.excluded_globs)
         while stack:
             frame = stack[-1]
             entry = next(frame.entries, None)

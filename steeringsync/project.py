@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from steeringsync import config as config_mod
 from steeringsync.config import Config
-from steeringsync.discovery import MAX_DEPTH, FileSelector, find_root
+from steeringsync.discovery import MAX_DEPTH, FileSelector, find_docs_root, find_root
 from steeringsync.sandbox import within
 from steeringsync.steering import document
 from steeringsync.steering.doc_cache import DocCache
@@ -27,6 +27,8 @@ class Project:
 
     root: Path
     config: Config
+    # where the configuration was found; the root is above it when the steering docs are
+    config_root: Path | None = None
     # notices for the user that are not findings (e.g. "no steering directory")
     notices: list[str] = field(default_factory=list)
     # relative() resolves symlinks (a syscall per path component); project rules ask for
@@ -47,10 +49,16 @@ class Project:
         cache: bool = False,
         cache_base: Path | None = None,
     ) -> Project:
-        root = find_root(start)
-        config = config_mod.load_file(config_file) if config_file else config_mod.discover(root)
+        config_root = find_root(start)
+        if config_file:
+            config = config_mod.load_file(config_file)
+        else:
+            config = config_mod.discover(config_root)
+        root = find_docs_root(config_root, config.steering_dir) or config_root
         doc_cache = DocCache(root, cache_base) if cache else None
-        return cls(root, config, doc_cache=doc_cache, cache_base=cache_base)
+        return cls(
+            root, config, config_root=config_root, doc_cache=doc_cache, cache_base=cache_base
+        )
 
     @property
     def steering_dir(self) -> Path:

@@ -217,6 +217,10 @@ def _check_config(text: str, path: Path, *, tool: bool) -> None:
 
 # -- pre-commit ---------------------------------------------------------------------------
 
+DOCS_FILES = (
+    r"^(\.kiro/steering/.*\.md|(.*/)?(\.env(\.[^/]+)?|[^/]+\.env)"
+    r"|(.*/)?(pyproject|steeringsync)\.toml)$"
+)
 PRE_COMMIT_HOOKS = [
     {
         "id": "steeringsync",
@@ -227,12 +231,13 @@ PRE_COMMIT_HOOKS = [
         "require_serial": True,
     },
     {
-        # docs are checked with the whole project (the code they describe is read too)
+        # docs, env files and configuration are checked with the whole project (the code
+        # they describe is read too): a commit touching only them can break a claim
         "id": "steeringsync-docs",
         "name": "steeringsync check (steering docs)",
         "entry": "steeringsync check --",
         "language": "system",
-        "files": r"^\.kiro/steering/.*\.md$",
+        "files": DOCS_FILES,
         "pass_filenames": False,
         "require_serial": True,
     },
@@ -252,10 +257,10 @@ PRE_COMMIT_ENTRY = """\
       name: steeringsync check (steering docs)
       entry: steeringsync check --
       language: system
-      files: ^\\.kiro/steering/.*\\.md$
+      files: DOCS_FILES
       pass_filenames: false
       require_serial: true
-"""
+""".replace("DOCS_FILES", DOCS_FILES)
 
 
 def _pre_commit_entry(indent: str) -> str:

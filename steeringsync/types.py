@@ -9,8 +9,13 @@ from typing import Any
 
 
 class Severity(str, enum.Enum):
+    """How much a finding matters: a broken promise (error), a likely problem (warning),
+    or something worth knowing (info). Mapped to GitHub's error/warning/notice, SARIF's
+    error/warning/note and GitLab's major/minor/info."""
+
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
 
 
 class Applicability(str, enum.Enum):
@@ -22,18 +27,23 @@ class Applicability(str, enum.Enum):
 
 
 class OutputFormat(str, enum.Enum):
-    TEXT = "text"
+    TEXT = "text"  # grouped by file, hints once at the end
+    CONCISE = "concise"  # one `path:line:col: CODE message` line each, for editors and grep
+    FULL = "full"  # grouped, with the source line and a caret under the span
     JSON = "json"
     SARIF = "sarif"
     GITHUB = "github"
+    GITLAB = "gitlab"  # GitLab Code Quality report
+    JUNIT = "junit"
 
 
 class ExitCode(enum.IntEnum):
     """The exit-code contract; documented in the README and relied on by CI users."""
 
     CLEAN = 0
-    FINDINGS = 1
-    ERROR = 2  # usage, configuration or internal error
+    FINDINGS = 1  # findings remain, or (with --exit-non-zero-on-fix) files were rewritten
+    ERROR = 2  # usage or configuration error
+    INTERNAL = 3  # a bug in steeringsync
 
 
 @dataclass(frozen=True, order=True)
@@ -60,6 +70,14 @@ class Finding:
     severity: Severity = Severity.ERROR
     applicability: Applicability = Applicability.NONE
     suppressed: bool = False
+    # why it is not fixed, or how to fix it: often the same for many findings, so the
+    # grouped output prints a shared hint once instead of on every line
+    hint: str = ""
+
+    @property
+    def full_message(self) -> str:
+        """The message with its hint, for formats that show each finding on its own."""
+        return f"{self.message} ({self.hint})" if self.hint else self.message
 
     @property
     def fixable(self) -> bool:
@@ -79,6 +97,7 @@ class Finding:
             "severity": self.severity.value,
             "applicability": self.applicability.value,
             "suppressed": self.suppressed,
+            "hint": self.hint,
         }
 
     @classmethod
@@ -92,6 +111,7 @@ class Finding:
             severity=Severity(data["severity"]),
             applicability=Applicability(data["applicability"]),
             suppressed=data["suppressed"],
+            hint=data.get("hint", ""),
         )
 
 
@@ -106,6 +126,7 @@ class FileResult:
     parsed: bool = False
     # fix mode only (never cached): the file was rewritten / the diff --fix would apply
     fixed: bool = False
+    fixes: list[Finding] = field(default_factory=list)  # the findings the fix removed
     diff: str = ""
     notices: list[str] = field(default_factory=list)
 

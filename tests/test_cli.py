@@ -33,10 +33,14 @@ def test_findings_exit_1_with_location_and_summary(project: Path, capsys) -> Non
     code, out, _ = run(capsys, "check")
     assert code == 1
     assert out.splitlines() == [
-        "app/views.py:3:6: SS001 [*] `unified_session_manager.get_db_session()` is deprecated: "
+        "app/views.py:",
+        "  3:6 SS001 [*] `unified_session_manager.get_db_session()` is deprecated: "
         "use `db_manager.get_session()` and `db_manager.close_session(session)`",
+        "",
         "Found 1 finding (1 fixable with `steeringsync check --fix`).",
     ]
+    code, out, _ = run(capsys, "check", "--output-format", "concise")
+    assert out.splitlines()[0].startswith("app/views.py:3:6: SS001 [*] `unified_session")
 
 
 def test_clean_tree_says_only_all_checks_passed(write_tree: Tree, monkeypatch, capsys) -> None:
@@ -57,13 +61,14 @@ def test_site_without_replacement_in_scope_says_why_it_is_not_fixable(
 def test_exit_zero_and_quiet(project: Path, capsys) -> None:
     code, out, _ = run(capsys, "check", "--exit-zero", "--quiet")
     assert code == 0
-    assert len(out.splitlines()) == 1 and "Found" not in out
+    assert out.splitlines()[0] == "app/views.py:" and "Found" not in out
+    assert len(out.splitlines()) == 2
 
 
 def test_paths_are_relative_to_the_working_directory(project: Path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(project / "app")
     _, out, _ = run(capsys, "check", "--quiet", ".")
-    assert out.startswith("views.py:3:6: SS001")
+    assert out.startswith("views.py:\n  3:6 SS001")
 
 
 def test_missing_path_is_a_one_line_usage_error(project: Path, capsys) -> None:
@@ -142,7 +147,7 @@ def test_statistics_counts_suppressed_too(project: Path, capsys) -> None:
 
 def test_syntax_error_is_reported_and_other_files_still_checked(project: Path, capsys) -> None:
     (project / "app/broken.py").write_text("with unified_session_manager.get_db_session( as s:\n")
-    code, out, _ = run(capsys, "check", "--quiet")
+    code, out, _ = run(capsys, "check", "--quiet", "--output-format", "concise")
     assert code == 1
     assert [line.split(":")[0] for line in out.splitlines()] == ["app/broken.py", "app/views.py"]
     assert "SS900 syntax error" in out
@@ -183,4 +188,4 @@ def test_installed_entry_point_and_module(project: Path) -> None:
             [*argv, "check", "--quiet"], capture_output=True, text=True, cwd=project
         )
         assert proc.returncode == 1, proc.stderr
-        assert proc.stdout.startswith("app/views.py:3:6: SS001")
+        assert proc.stdout.startswith("app/views.py:\n  3:6 SS001")

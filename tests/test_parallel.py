@@ -115,7 +115,7 @@ def test_a_dead_worker_fails_the_run_instead_of_hanging(
     monkeypatch.chdir(project.root)
     signal.alarm(60)  # a hang fails the test instead of the whole suite
     try:
-        assert main(["check", "--no-cache", "--jobs", "2"]) == 2
+        assert main(["check", "--no-cache", "--jobs", "2"]) == 3
     finally:
         signal.alarm(0)
     assert "internal error: BrokenProcessPool" in capsys.readouterr().err
@@ -159,7 +159,7 @@ def test_a_dead_reading_worker_fails_the_run(
     monkeypatch.chdir(project.root)
     signal.alarm(60)
     try:
-        assert main(["check", "--no-cache", "--jobs", "2"]) == 2
+        assert main(["check", "--no-cache", "--jobs", "2"]) == 3
     finally:
         signal.alarm(0)
     assert "internal error: BrokenProcessPool" in capsys.readouterr().err

@@ -49,7 +49,7 @@ def try_repo(repo: Path, hook: str, *files: str) -> subprocess.CompletedProcess[
 def test_hook_checks_only_the_files_pre_commit_passes(user_repo: Path) -> None:
     proc = try_repo(user_repo, "steeringsync", "app/old.py", "app/clean.py")
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "app/old.py:1:6: SS001" in proc.stdout
+    assert "app/old.py:\n  1:6 SS001" in proc.stdout
     assert "app/other.py" not in proc.stdout
 
 

@@ -3,6 +3,12 @@ and paths that moved (SS306/SS307) to where they are now.
 
 Only the characters of a changed value are rewritten; every other byte of the doc (line
 endings, a BOM, table padding where the column has room) stays as it was.
+
+``--diff`` prints a patch that ``git apply`` accepts: it carries the doc's real bytes, as
+the doc in the repository does (masking a secret in a context line would make the patch
+fail to apply). Secrets are masked in the human-facing messages only; and a secret-looking
+value is never copied from an env file into a doc, so a diff shows nothing new. Each
+rewrite is checked to read back as the target value, so a sync never adds drift.
 """
 
 from __future__ import annotations
@@ -19,11 +25,11 @@ from steeringsync.drift.doc_settings import DocSetting, doc_lines, extract
 from steeringsync.drift.env_files import read_env_file
 from steeringsync.drift.model import DriftModel, build, in_scope
 from steeringsync.drift.reads import UNKNOWN
-from steeringsync.drift.secrets import is_secret, looks_secret, mask
+from steeringsync.drift.secrets import is_secret, looks_secret
 from steeringsync.drift.values import normalize
 from steeringsync.project import Project
 from steeringsync.sandbox import write_atomic
-from steeringsync.steering.document import SteeringDoc, read_doc_bytes
+from steeringsync.steering.document import SteeringDoc, parse_text, read_doc_bytes
 
 if TYPE_CHECKING:
     from steeringsync.claims.repair import PathEdit
@@ -79,8 +85,24 @@ def targets_from_code(model: DriftModel) -> Targets:
     targets: Targets = {}
     for key, reads in model.by_key().items():
         default = model.code_default(key)
+        # an env file that says otherwise: writing the code's value would only move the
+        # disagreement to another source (SS201 would still report the line)
+        other = next(
+            (
+                e
+                for e in model.env
+                if e.key == key
+                and e.value is not None
+                and default is not None
+                and normalize(e.value) != normalize(default)
+            ),
+            None,
+        )
         if any(r.setting.state == UNKNOWN for r in reads):
             targets[key] = Skip("the code computes its default")
+        elif other is not None:
+            where = model.where(other.path, other.line)
+            targets[key] = Skip(f"the code and {where} disagree; settle that first")
         elif default is not None:
             targets[key] = default
         elif model.literal_defaults(key):
@@ -171,7 +193,14 @@ def _sync_doc(
                 "the new value cannot be written there exactly"
             )
             continue
-        lines[setting.line - 1] = _replace(line, setting, new)
+        rewritten = _replace(line, setting, new)
+        if not _reads_back(doc, setting, rewritten, target):
+            report.notes.append(
+                f"{project.relative(doc.path)}:{setting.line}: `{setting.key}` left alone: "
+                "the rewritten line would not read back as the new value"
+            )
+            continue
+        lines[setting.line - 1] = rewritten
         changed[setting.line] = new
         report.changes.append(Change(doc.path, setting.line, setting.key, setting.value or "", new))
     # a line that holds a setting keeps its paths: the diff masks secrets line by line
@@ -180,30 +209,36 @@ def _sync_doc(
     if not changed and not moved:
         return
     name = project.relative(doc.path)
-    before, after = _masked(doc, original, lines, changed)
-    diff = difflib.unified_diff(_keepends(before), _keepends(after), f"a/{name}", f"b/{name}")
-    report.diffs.append("".join(diff))
+    report.diffs.append(patch(name, original, lines, bom))
     if write:
         # never through a link: the doc's own path is replaced
         write_atomic(doc.path, bom + "\n".join(lines).encode("utf-8"))
         report.written.append(doc.path)
 
 
-def _masked(
-    doc: SteeringDoc, original: list[str], lines: list[str], changed: dict[int, str]
-) -> tuple[list[str], list[str]]:
-    """Copies of the doc before and after, with every secret value masked, for the diff."""
-    before, after = list(original), list(lines)
-    for setting in extract(doc):
-        if setting.value is None:
-            continue
-        i, old = setting.line - 1, setting.value
-        new = changed.get(setting.line, old)
-        old_shown, new_shown = mask(setting.key, old), mask(setting.key, new)
-        if old_shown != old or new_shown != new:
-            before[i] = _replace(original[i], setting, old_shown)
-            after[i] = _replace(original[i], setting, new_shown)
-    return before, after
+def _reads_back(doc: SteeringDoc, setting: DocSetting, line: str, target: str) -> bool:
+    """Whether the doc, with ``line`` in place of the setting's, documents ``target``."""
+    lines = doc.text.split("\n")
+    if not 0 < setting.line <= len(lines):
+        return False
+    lines[setting.line - 1] = line.rstrip("\r")
+    probe = parse_text(doc.path, "\n".join(lines))
+    found = [s for s in extract(probe) if s.key == setting.key and s.line == setting.line]
+    return bool(found) and all(
+        s.value is not None and normalize(s.value) == normalize(target) for s in found
+    )
+
+
+def patch(name: str, original: list[str], lines: list[str], bom: bytes) -> str:
+    """A unified diff of the doc that ``git apply`` accepts: real bytes, and the
+    "no newline at end of file" marker where the last line has none."""
+    first = "\ufeff" if bom else ""
+    old = _keepends([first + original[0], *original[1:]] if original else original)
+    new = _keepends([first + lines[0], *lines[1:]] if lines else lines)
+    out = []
+    for line in difflib.unified_diff(old, new, f"a/{name}", f"b/{name}"):
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
 
 
 def _keepends(lines: list[str]) -> list[str]:

@@ -12,6 +12,7 @@ positions.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,12 @@ class FixMode:
             return result
         rechecked = recheck(new)
         rechecked.fixed = True
+        left = Counter(f.code for f in rechecked.findings if f.fixable)
+        for finding in wanted:  # what the fix removed, for --show-fixes
+            if left[finding.code] > 0:
+                left[finding.code] -= 1
+            else:
+                rechecked.fixes.append(finding)
         rechecked.notices = result.notices
         return rechecked
 

@@ -14,10 +14,20 @@ if TYPE_CHECKING:
 
 
 class Reporter:
-    def __init__(self, stream: TextIO, *, quiet: bool = False, cwd: Path | None = None) -> None:
+    def __init__(
+        self,
+        stream: TextIO,
+        *,
+        quiet: bool = False,
+        cwd: Path | None = None,
+        color: bool = False,
+        show_fixes: bool = False,
+    ) -> None:
         self.stream = stream
         self.quiet = quiet
         self.cwd = cwd or Path.cwd()
+        self.color = color
+        self.show_fixes = show_fixes
         self._shown: dict[Path, str] = {}  # a file's findings share its display path
         self._raw: dict[Path, str] = {}
 
@@ -42,8 +52,8 @@ class Reporter:
 
     @staticmethod
     def message(finding: Finding) -> str:
-        """The finding's message, escaped (it quotes doc text and values)."""
-        return clean_text(finding.message)
+        """The finding's message with its hint, escaped (it quotes doc text and values)."""
+        return clean_text(finding.full_message)
 
     def start(self) -> None:
         """Called once before any finding."""
@@ -59,3 +69,7 @@ class Reporter:
         for finding in report.active:
             self.handle(finding)
         self.finish(report)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

@@ -6,10 +6,13 @@ from steeringsync.reporters.base import Reporter
 from steeringsync.reporters.escaping import workflow_data, workflow_property
 from steeringsync.types import Finding, Severity
 
+# GitHub shows at most ten annotations of each level per step: levels must mean something
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
 
 class GithubReporter(Reporter):
     def handle(self, finding: Finding) -> None:
-        level = "warning" if finding.severity is Severity.WARNING else "error"
+        level = LEVELS[finding.severity]
         loc = finding.location
         props = ",".join(
             f"{key}={workflow_property(str(value))}"
@@ -23,5 +26,5 @@ class GithubReporter(Reporter):
             )
         )
         self.stream.write(
-            f"::{level} {props}::{workflow_data(f'{finding.code} {finding.message}')}\n"
+            f"::{level} {props}::{workflow_data(f'{finding.code} {finding.full_message}')}\n"
         )

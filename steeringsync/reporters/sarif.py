@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from steeringsync.api import CheckReport
     from steeringsync.rules.base import Rule
 
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/steeringsync/steeringsync"
 
@@ -29,9 +30,7 @@ def rule_descriptor(rule: type[Rule] | Rule) -> dict[str, Any]:
             "text": clean_block(rule.doc_sections().get("What it does", rule.summary))
         },
         "help": {"text": doc, "markdown": doc},
-        "defaultConfiguration": {
-            "level": "warning" if rule.severity is Severity.WARNING else "error"
-        },
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
     }
 
 
@@ -50,7 +49,7 @@ class SarifReporter(Reporter):
         self.results.append(
             {
                 "ruleId": finding.code,
-                "level": "warning" if finding.severity is Severity.WARNING else "error",
+                "level": LEVELS[finding.severity],
                 "message": {"text": self.message(finding)},
                 "locations": [
                     {

@@ -22,6 +22,7 @@ from steeringsync.rules.ss306_dead_path import DeadPath
 from steeringsync.rules.ss307_dead_command import DeadCommand
 from steeringsync.rules.ss308_dead_python_name import DeadPythonName
 from steeringsync.rules.ss900_engine import SyntaxErrorRule, UnreadableFileRule
+from steeringsync.rules.ss902_unused_noqa import UnusedNoqa
 
 # Codes are never reused: a retired rule keeps its code out of circulation.
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -41,6 +42,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     DeadPythonName,
     SyntaxErrorRule,
     UnreadableFileRule,
+    UnusedNoqa,
 )
 
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
@@ -53,10 +55,48 @@ def build_rules(project: Project) -> list[Rule]:
     return rules
 
 
+ALL = "ALL"  # as in ruff: `--select ALL` is every rule
+# The doc-declared range: its prefixes stand for rules even when no doc declares one yet
+DECLARED_PREFIXES = ("S", "SS", "SS1")
+
+
+def _length(selector: str) -> int:
+    return 0 if selector == ALL else len(selector)
+
+
+def _matches(code: str, selector: str) -> bool:
+    return selector == ALL or code.startswith(selector)
+
+
+def unknown_codes(selectors: Iterable[str], known: Iterable[str]) -> list[str]:
+    """Messages for the selectors that name no rule, each with the nearest valid codes."""
+    import difflib
+
+    codes = sorted(set(known))
+    problems = []
+    for selector in selectors:
+        if selector == ALL or selector in DECLARED_PREFIXES:
+            continue
+        if any(code.startswith(selector) for code in codes):
+            continue
+        # a code for a code, a prefix of the same length for a prefix (SS8 -> SS9, SS0)
+        candidates = sorted({c[: len(selector)] for c in codes})
+        near = difflib.get_close_matches(selector, candidates, n=3, cutoff=0.6)
+        if not near:  # SS999 -> the codes sharing the longest prefix with it
+            for size in range(len(selector) - 1, 1, -1):
+                near = [c for c in codes if c.startswith(selector[:size])][:3]
+                if near:
+                    break
+        hint = f" (did you mean {', '.join(near)}?)" if near else ""
+        problems.append(f"unknown rule code or prefix {selector!r}{hint}")
+    return problems
+
+
 def is_selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
-    """``select``/``ignore`` hold codes or prefixes; the longer matching prefix wins."""
-    best_select = max((len(s) for s in select if code.startswith(s)), default=-1)
-    best_ignore = max((len(s) for s in ignore if code.startswith(s)), default=-1)
+    """``select``/``ignore`` hold codes, prefixes or ``ALL``; the longer matching prefix
+    wins (``ALL`` is the shortest)."""
+    best_select = max((_length(s) for s in select if _matches(code, s)), default=-1)
+    best_ignore = max((_length(s) for s in ignore if _matches(code, s)), default=-1)
     if select and best_select < 0:
         return False
     return best_select >= best_ignore

@@ -42,6 +42,8 @@ class Rule:
     name: ClassVar[str]  # kebab-case, e.g. "deprecated-db-session"
     summary: ClassVar[str]  # one line for `steeringsync rules`
     severity: ClassVar[Severity] = Severity.ERROR
+    # how to deal with all of a rule's findings at once; printed once after them
+    hint: ClassVar[str] = ""
     fix_applicability: ClassVar[Applicability] = Applicability.NONE
     VALID: ClassVar[Sequence[str]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
@@ -87,8 +89,10 @@ class Rule:
         message: str,
         *,
         applicability: Applicability | None = None,
+        hint: str = "",
     ) -> Finding:
         return Finding(
+            hint=hint,
             code=self.code,
             message=message,
             path=path,

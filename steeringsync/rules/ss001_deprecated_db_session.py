@@ -211,15 +211,16 @@ class DeprecatedDbSession(PythonRule):
             applicability = Applicability.NONE
             loc = source.location(use.node)
             plan = plans.get((loc.line, loc.column))
+            hint = ""
             if plan is not None and plan.fixable:
                 applicability = Applicability.SAFE
                 if plan.acquisition.note:
                     message += f" (the fix {plan.acquisition.note})"
             elif plan is not None:
-                message += f" (not fixed automatically: {plan.reason})"
+                hint = f"not fixed automatically: {plan.reason}"
             if use.shape is Shape.REFERENCE:
                 message = (
                     f"`{called}` is deprecated (passed as a reference): "
                     f"use `{replacement}.get_session`"
                 )
-            yield self.finding(source.path, loc, message, applicability=applicability)
+            yield self.finding(source.path, loc, message, applicability=applicability, hint=hint)

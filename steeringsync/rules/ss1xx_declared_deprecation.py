@@ -1,15 +1,18 @@
 """SS101 to SS199: rules declared by steering docs, one per deprecated ``receiver.method``.
 
-Codes are assigned in order: docs sorted by path, then each doc's declarations in document
-order (its ``deprecations:`` front matter first, then its Before/After pairs). Adding a
-declaration to an earlier doc therefore renumbers later ones; select them by prefix
-(``SS1``) in configuration rather than by number.
+A declaration keeps its code when others are added, removed or reordered, so that a
+``# noqa: SS1xx`` or a ``select`` entry never comes to mean another rule. The code is the
+one the declaration names (``code: SS150`` in a ``deprecations:`` entry), else it is
+derived from a stable hash of the pattern (not of the doc, so moving a declaration to
+another doc keeps it too). When two patterns hash to one code, the one sorting first
+takes it and the other the next free code; naming codes avoids even that.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from steeringsync.project import Project
@@ -177,12 +180,39 @@ def make_rule(declaration: Declaration, code: str) -> DeclaredDeprecation:
     return rule
 
 
+def home_code(pattern: str) -> int:
+    """The code a pattern takes when it is free: a hash that no Python run salts."""
+    digest = hashlib.sha256(pattern.encode("utf-8")).digest()
+    return FIRST_CODE + int.from_bytes(digest[:8], "big") % (LAST_CODE - FIRST_CODE + 1)
+
+
+def assign_codes(declarations: Sequence[Declaration]) -> list[tuple[Declaration, str]]:
+    """Each declaration with its stable code, named codes first; those past the 99th are
+    left out. In the declarations' order."""
+    taken: dict[int, Declaration] = {}
+    for decl in declarations:
+        if decl.code is not None and int(decl.code[2:]) not in taken:
+            taken[int(decl.code[2:])] = decl
+    named = {id(d) for d in taken.values()}
+    size = LAST_CODE - FIRST_CODE + 1
+    for decl in sorted(declarations, key=lambda d: d.pattern):
+        if id(decl) in named or len(taken) >= size:
+            continue
+        code = home_code(decl.pattern)
+        while code in taken:
+            code = FIRST_CODE + (code - FIRST_CODE + 1) % size
+        taken[code] = decl
+    codes = {id(d): f"SS{n}" for n, d in taken.items()}
+    return [(d, codes[id(d)]) for d in declarations if id(d) in codes]
+
+
 def declared_rules(project: Project) -> list[DeclaredDeprecation]:
-    """One rule per doc-declared deprecation, coded SS101 upwards (at most 99)."""
+    """One rule per doc-declared deprecation, with a stable code in SS101-SS199."""
     declarations = collect(project)
-    limit = LAST_CODE - FIRST_CODE + 1
-    if len(declarations) > limit:
+    assigned = assign_codes(declarations)
+    if len(assigned) < len(declarations):
         project.notices.append(
-            f"{len(declarations) - limit} doc-declared deprecations beyond SS{LAST_CODE} ignored"
+            f"{len(declarations) - len(assigned)} doc-declared deprecations beyond the "
+            f"{LAST_CODE - FIRST_CODE + 1} codes SS{FIRST_CODE}-SS{LAST_CODE} ignored"
         )
-    return [make_rule(decl, f"SS{FIRST_CODE + n}") for n, decl in enumerate(declarations[:limit])]
+    return [make_rule(decl, code) for decl, code in assigned]

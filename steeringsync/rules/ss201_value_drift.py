@@ -50,6 +50,7 @@ class ValueDrift(DriftRule):
     """
 
     code = "SS201"
+    hint = "`steeringsync sync` rewrites the documented values (`sync --diff` to review first)"
     name = "setting-value-drift"
     summary = "Documented setting value differs from the code default or an env file"
     VALID = (
@@ -76,26 +77,24 @@ class ValueDrift(DriftRule):
             if doc.value is None:
                 continue
             documented = normalize(doc.value)
-            here = model.where(doc.path, doc.line)
-            said = f"`{doc.key}` is documented as {shown(doc.key, doc.value)} ({here})"
+            said = f"`{doc.key}` is documented as {shown(doc.key, doc.value)}"
+            # one finding per doc line, naming every source it disagrees with
+            sources = []
             defaults = model.literal_defaults(doc.key)
             values = {normalize(r.setting.default or "") for r in defaults}
             if defaults and documented not in values:
                 read = defaults[0]
                 there = model.where(read.path, read.setting.line)
-                yield self.finding(
-                    doc.path,
-                    value_location(doc),
-                    f"{said} but the code defaults to "
-                    f"{shown(doc.key, read.setting.default)} ({there})",
+                sources.append(
+                    f"the code defaults to {shown(doc.key, read.setting.default)} ({there})"
                 )
             for env in model.env:
                 if env.key != doc.key or env.value is None:
                     continue
                 if normalize(env.value) != documented:
                     there = model.where(env.path, env.line)
-                    yield self.finding(
-                        doc.path,
-                        value_location(doc),
-                        f"{said} but {there} sets {shown(doc.key, env.value)}",
-                    )
+                    sources.append(f"{there} sets {shown(doc.key, env.value)}")
+            if sources:
+                yield self.finding(
+                    doc.path, value_location(doc), f"{said} but {' and '.join(sources)}"
+                )

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from steeringsync.drift.model import DriftModel
 from steeringsync.drift.rule import DriftRule, key_location
 from steeringsync.rules.base import Invalid
-from steeringsync.types import Finding
+from steeringsync.types import Finding, Severity
 
 _DOC = "==> .kiro/steering/tech.md <==\n"
 
@@ -39,6 +39,8 @@ class DocumentedUnused(DriftRule):
     """
 
     code = "SS202"
+    severity = Severity.WARNING
+    hint = "document the current name, or leave settings read out of sight to `drift-exclude`"
     name = "documented-setting-unused"
     summary = "Documented setting that no code reads and no env file sets"
     VALID = (
@@ -63,6 +65,5 @@ class DocumentedUnused(DriftRule):
                 yield self.finding(
                     doc.path,
                     key_location(doc),
-                    f"`{doc.key}` is documented ({model.where(doc.path, doc.line)}) "
-                    "but no code reads it and no env file sets it",
+                    f"`{doc.key}` is documented but no code reads it and no env file sets it",
                 )

@@ -9,7 +9,7 @@ from steeringsync.drift.model import DriftModel
 from steeringsync.drift.rule import DriftRule, code_location
 from steeringsync.drift.secrets import shown
 from steeringsync.rules.base import Invalid
-from steeringsync.types import Finding
+from steeringsync.types import Finding, Severity
 
 _DOC = "==> .kiro/steering/tech.md <==\n"
 
@@ -45,6 +45,8 @@ class UndocumentedSetting(DriftRule):
     """
 
     code = "SS203"
+    severity = Severity.WARNING
+    hint = "document them in a steering doc, or keep private ones out with `drift-exclude`"
     name = "undocumented-setting"
     summary = "Setting read by the code that no steering doc documents"
     VALID = (
@@ -70,14 +72,14 @@ class UndocumentedSetting(DriftRule):
                 continue
             first = reads[0]
             others = len(reads) - 1
-            also = f" (and {others} more place{'s' * (others > 1)})" if others else ""
+            also = f", read in {others} more place{'s' * (others > 1)}" if others else ""
             default = first.setting.default
             said = f" (default {shown(key, default)})" if default is not None else ""
             finding = self.finding(
                 first.path,
                 code_location(first),
-                f"`{key}`{said} is read here ({model.where(first.path, first.setting.line)})"
-                f"{also} but no steering doc documents it",
+                # short: what to do about it is the rule's hint, printed once
+                f"undocumented setting `{key}`{said}{also}",
             )
             if first.setting.suppresses(self.code):
                 finding = dataclasses.replace(finding, suppressed=True)

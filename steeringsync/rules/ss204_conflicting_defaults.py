@@ -11,7 +11,7 @@ from steeringsync.drift.rule import DriftRule, code_location
 from steeringsync.drift.secrets import shown
 from steeringsync.drift.values import normalize
 from steeringsync.rules.base import Invalid
-from steeringsync.types import Finding
+from steeringsync.types import Finding, Severity
 
 
 class ConflictingDefaults(DriftRule):
@@ -42,6 +42,7 @@ class ConflictingDefaults(DriftRule):
     """
 
     code = "SS204"
+    severity = Severity.WARNING
     name = "conflicting-setting-defaults"
     summary = "Same setting defaulted differently in two places in the code"
     VALID = (

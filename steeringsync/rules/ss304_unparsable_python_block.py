@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from steeringsync.project import Project
 from steeringsync.rules.base import DocRule, Invalid
 from steeringsync.steering.document import CodeBlock, SteeringDoc
-from steeringsync.types import Finding, Location
+from steeringsync.types import Finding, Location, Severity
 
 # Each pattern marks a block as a fragment or as something other than a Python module.
 _FRAGMENT_RES = (
@@ -70,6 +70,7 @@ class UnparsablePythonBlock(DocRule):
     """
 
     code = "SS304"
+    severity = Severity.WARNING
     name = "unparsable-python-block"
     summary = "Python code block in a steering doc does not parse"
     VALID = (

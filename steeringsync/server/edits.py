@@ -10,7 +10,7 @@ from pygls.workspace.position_codec import PositionCodec
 from steeringsync.python.noqa import suppressed_codes
 from steeringsync.server.convert import text_lines
 from steeringsync.steering.document import SteeringDoc
-from steeringsync.steering.suppress import HTML_NOQA_RE
+from steeringsync.steering.suppress import doc_directives
 
 
 def replace_lines(old: str, new: str, codec: PositionCodec) -> types.TextEdit | None:
@@ -58,13 +58,14 @@ def python_noqa(line: str, code: str) -> str:
 def doc_noqa(doc: SteeringDoc, line_no: int, line: str, code: str) -> str:
     """``line`` (1-based ``line_no`` of ``doc``) suppressing ``code``: an HTML comment in
     prose, a ``#`` comment in front matter and code blocks where HTML would be content."""
-    match = HTML_NOQA_RE.search(line)
-    if match is not None:
-        codes = match.group("codes")
-        if not codes or code in codes.upper():
-            return line
-        end = match.end("codes")
-        return f"{line[:end]}, {code}{line[end:]}"
+    found = [d.directive for d in doc_directives(line) if d.html]
+    if found:
+        d = found[0]
+        if d.codes is None or code in d.codes:
+            return line  # a bare noqa already covers every code
+        # a malformed comment suppresses nothing: it is replaced, not extended
+        codes = [*d.codes, code] if d.malformed is None else [code]
+        return f"{line[: d.start]}<!-- noqa: {', '.join(codes)} -->{line[d.end :]}"
     if _in_code(doc, line_no):
         return python_noqa(line, code)
     return f"{line.rstrip()} <!-- noqa: {code} -->"

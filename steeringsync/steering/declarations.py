@@ -11,6 +11,7 @@ with several, the declaration has no replacement and is not fixable.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,8 @@ from steeringsync.steering import markers
 from steeringsync.steering.document import CodeBlock, SteeringDoc
 from steeringsync.steering.frontmatter import Problem, shown_value
 
-ENTRY_KEYS = ("pattern", "replacement", "message")
+ENTRY_KEYS = ("pattern", "replacement", "message", "code")
+DECLARED_CODE_RE = re.compile(r"^SS1(?:0[1-9]|[1-9][0-9])$")  # SS101 to SS199
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Declaration:
     doc: Path
     line: int  # doc line of the front-matter key or of the Before block
     source: str  # "front-matter" or "example"
+    code: str | None = None  # the code the declaration names (`code: SS150`), if any
 
     @property
     def call(self) -> DeprecatedCall:
@@ -74,6 +77,9 @@ def front_matter_problems(doc: SteeringDoc) -> list[Problem]:
         for key in ("replacement", "message"):
             if key in entry and not isinstance(entry[key], str):
                 problems.append(Problem(f"{where}: `{key}` must be a string", line))
+        code = entry.get("code")
+        if code is not None and not (isinstance(code, str) and DECLARED_CODE_RE.match(code)):
+            problems.append(Problem(f"{where}: `code` must be SS101 to SS199, got {code!r}", line))
     return problems
 
 
@@ -87,6 +93,7 @@ def _from_front_matter(doc: SteeringDoc) -> Iterator[Declaration]:
             continue
         replacement = entry.get("replacement")
         message = entry.get("message")
+        code = entry.get("code")
         yield Declaration(
             pattern=entry["pattern"],
             replacement=replacement.strip() if isinstance(replacement, str) else None,
@@ -94,6 +101,7 @@ def _from_front_matter(doc: SteeringDoc) -> Iterator[Declaration]:
             doc=doc.path,
             line=line,
             source="front-matter",
+            code=code if isinstance(code, str) and DECLARED_CODE_RE.match(code) else None,
         )
 
 

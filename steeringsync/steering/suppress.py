@@ -10,25 +10,41 @@ import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 
-from steeringsync.python.noqa import CODE_RE, is_suppressed
+from steeringsync.python.noqa import Directive, parse_codes
+from steeringsync.python.noqa import directives as hash_directives
 from steeringsync.steering.document import SteeringDoc
 from steeringsync.types import Finding
 
 HTML_NOQA_RE = re.compile(
-    r"<!--\s*(?:steeringsync:\s*)?noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?\s*-->",
+    r"<!--\s*(?:steeringsync:\s*)?noqa(?![\w-])(?P<colon>\s*:)?(?P<rest>(?:(?!-->).)*?)\s*-->",
     re.IGNORECASE,
 )
 
 
+@dataclasses.dataclass(frozen=True)
+class DocDirective:
+    directive: Directive
+    html: bool  # an HTML comment (ours alone) rather than a hash one (maybe another tool's)
+
+
+def doc_directives(line: str) -> list[DocDirective]:
+    """The noqa comments on one line of a steering doc, both forms."""
+    if "noqa" not in line.lower():
+        return []
+    found = []
+    for m in HTML_NOQA_RE.finditer(line):
+        codes, malformed, _ = parse_codes(bool(m.group("colon")), m.group("rest"))
+        found.append(DocDirective(Directive(m.start(), m.end(), codes, malformed), html=True))
+    html_spans = [(d.directive.start, d.directive.end) for d in found]
+    for directive in hash_directives(line):
+        if not any(start <= directive.start < end for start, end in html_spans):
+            found.append(DocDirective(directive, html=False))
+    return found
+
+
 def line_suppresses(line: str, code: str) -> bool:
     """Whether a doc line carries a noqa comment covering ``code`` (bare noqa covers all)."""
-    if "noqa" not in line.lower():
-        return False
-    for match in HTML_NOQA_RE.finditer(line):
-        codes = match.group("codes")
-        if not codes or code in {c.upper() for c in CODE_RE.findall(codes)}:
-            return True
-    return is_suppressed(line, code)
+    return any(d.directive.covers(code) for d in doc_directives(line))
 
 
 def mark_suppressed(doc: SteeringDoc, findings: Iterable[Finding]) -> Iterator[Finding]:

@@ -18,8 +18,7 @@ EXPECTED = [
     ("SS201", DOC, 13),  # API_TOKEN: a secret (masked)
     ("SS202", DOC, 15),  # LEGACY_MODE: nothing reads it
     ("SS201", DOC, 16),  # WORKERS documented blank, code defaults to 4
-    ("SS201", DOC, 19),  # QUEUE_NAME vs the code default ...
-    ("SS201", DOC, 19),  # ... and vs .env.example
+    ("SS201", DOC, 19),  # QUEUE_NAME vs the code default and vs .env.example: once
     ("SS201", DOC, 25),  # SESSION_MAX_LIFETIME in an aligned table
     ("SS201", DOC, 27),  # APP_PORT: pydantic-settings field with env_prefix
     ("SS201", DOC, 34),  # POOL_SIZE in an ini block

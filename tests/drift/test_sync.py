@@ -60,16 +60,32 @@ def test_check_reports_without_writing(fixture_repo: Path, capsys) -> None:
     assert (fixture_repo / DOC).read_bytes() == original
 
 
-def test_diff_prints_a_masked_unified_diff_without_writing(fixture_repo: Path, capsys) -> None:
+def test_diff_prints_a_patch_git_applies_without_writing(fixture_repo: Path, capsys) -> None:
     original = (fixture_repo / DOC).read_bytes()
-    code, out, _ = run(capsys, "sync", "--diff", str(fixture_repo))
+    code, out, err = run(capsys, "sync", "--diff", str(fixture_repo))
     assert code == 1
     assert out.startswith(f"--- a/{DOC}\n+++ b/{DOC}\n")
     assert "-export REDIS_SESSION_TIMEOUT=7200  # seconds\n" in out
     assert "+export REDIS_SESSION_TIMEOUT=3600  # seconds\n" in out
-    assert '-REDIS_URL="redis://:****@localhost:6379/0"\n' in out
-    assert "hunter2" not in out and "abc123" not in out and "dev-token" not in out
+    # the patch carries the doc's real bytes (the doc in the repository holds them already),
+    # so that it applies; the messages for people stay masked
+    assert '-REDIS_URL="redis://:hunter2@localhost:6379/0"\n' in out
+    assert "hunter2" not in err
     assert (fixture_repo / DOC).read_bytes() == original
+    _git_apply_check(fixture_repo, out)
+
+
+def _git_apply_check(root: Path, patch: str) -> None:
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    proc = subprocess.run(
+        ["git", "apply", "--check", "-"], cwd=root, input=patch.encode(), capture_output=True
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    subprocess.run(["git", "apply", "-"], cwd=root, input=patch.encode(), check=True)
 
 
 def test_crlf_bom_and_every_other_byte_are_preserved(write_tree: Tree, capsys) -> None:
@@ -146,9 +162,14 @@ def test_values_are_written_in_the_docs_style(
 )
 def test_never_invents_a_value(write_tree: Tree, capsys, code: str, note: str | None) -> None:
     root = write_tree({DOC: "```bash\nTIMEOUT=10\n```\n", "app.py": code})
-    assert run(capsys, "sync", "--check", str(root))[0] == 0
+    # sync --check agrees with check: drift that sync cannot settle still fails it
+    drift = main(["check", "--select", "SS201", "--no-cache", str(root)])
+    capsys.readouterr()
+    assert run(capsys, "sync", "--check", str(root))[0] == drift
     code_, _, err = run(capsys, "sync", str(root))
-    assert code_ == 0
+    assert code_ == drift
+    if drift:
+        assert "sync cannot settle" in err
     assert (root / DOC).read_text() == "```bash\nTIMEOUT=10\n```\n"
     if note is None:
         assert "left alone" not in err
@@ -178,3 +199,60 @@ def test_usage_errors_exit_2(write_tree: Tree, capsys) -> None:
     assert code == 2 and "no such file" in err
     code, _, _ = run(capsys, "sync", str(root), "--from", "code", "x")
     assert code == 2
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        b"# T\r\n\r\n```bash\r\nTIMEOUT=10\r\n```\r\n",  # CRLF
+        b"\xef\xbb\xbf# T\n\n```bash\nTIMEOUT=10\n```\n",  # a BOM
+        b"```bash\nTIMEOUT=10\n```",  # no newline at the end
+        b"| Setting | Default |\n|---|---|\n| `TIMEOUT` | `10` |",
+    ],
+    ids=["crlf", "bom", "no-final-newline", "table"],
+)
+def test_diff_applies_with_git_whatever_the_bytes(write_tree: Tree, capsys, doc: bytes) -> None:
+    root = write_tree({"app.py": "import os\nT = os.getenv('TIMEOUT', '30')\n"})
+    (root / DOC).parent.mkdir(parents=True, exist_ok=True)
+    (root / DOC).write_bytes(doc)
+    code, out, _ = run(capsys, "sync", "--diff", str(root))
+    assert code == 1
+    _git_apply_check(root, out)
+    assert (root / DOC).read_bytes() == doc.replace(b"10", b"30")
+
+
+def _ss201(root: Path, capsys: pytest.CaptureFixture[str]) -> int:
+    main(["check", "--select", "SS201", "--output-format", "json", "--no-cache", str(root)])
+    import json
+
+    return len(json.loads(capsys.readouterr().out))
+
+
+def test_a_value_an_env_file_disputes_is_left_alone(write_tree: Tree, capsys) -> None:
+    root = write_tree(
+        {
+            DOC: "```bash\nTIMEOUT=10\n```\n",
+            "app.py": "import os\nos.getenv('TIMEOUT', '30')\n",
+            ".env.example": "TIMEOUT=10\n",
+        }
+    )
+    code, _, err = run(capsys, "sync", str(root))
+    assert code == 1  # the drift remains, and sync says it cannot settle it
+    assert "`TIMEOUT` left alone: the code and .env.example:1 disagree" in err
+    assert (root / DOC).read_text() == "```bash\nTIMEOUT=10\n```\n"
+
+
+def test_sync_never_adds_drift_and_check_agrees(fixture_repo: Path, capsys) -> None:
+    before = _ss201(fixture_repo, capsys)
+    assert before > 0
+    check_code = run(capsys, "sync", "--check", str(fixture_repo))[0]
+    assert check_code == 1
+    _, out, _ = run(capsys, "sync", str(fixture_repo))
+    changed = out.count(": changed `")
+    after = _ss201(fixture_repo, capsys)
+    # each rewritten line agrees with every source now: its finding is gone, none is added
+    assert changed > 0 and after == before - changed
+    # what remains is what sync said it cannot settle, and --check says so too
+    code, _, err = run(capsys, "sync", "--check", str(fixture_repo))
+    assert code == (1 if after else 0)
+    assert err.count("sync cannot settle") == after

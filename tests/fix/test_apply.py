@@ -52,7 +52,7 @@ def test_diff_exits_0_when_nothing_would_change(project: Path, capsys) -> None:
 
 
 def test_fix_rewrites_and_reports_what_remains(project: Path, capsys) -> None:
-    code = main(["check", "--fix", "app"])
+    code = main(["check", "--fix", "--output-format", "concise", "app"])
     out, _ = capsys.readouterr()
     assert code == 1  # the manual site remains
     assert "app/manual.py:5:10: SS001" in out

@@ -17,7 +17,7 @@ DOC = (
 CODE = (
     "import legacy_cache\n"
     "a = legacy_cache.get_client(); b = legacy_cache.get_client()\n"
-    "c = legacy_cache.get_client()  # noqa: SS101\n"
+    "c = legacy_cache.get_client()  # noqa: SS117\n"
     "audit_log.write_event(a)\n"  # `audit` is not imported: reported, not fixed
 )
 
@@ -32,15 +32,15 @@ def project(write_tree: Callable[[dict[str, str]], Path], monkeypatch: pytest.Mo
 def test_fix_renames_safe_sites_and_reports_the_rest(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["check", "--select", "SS1", "--fix", "."])
+    code = main(["check", "--select", "SS1", "--fix", "--output-format", "concise", "."])
     out = capsys.readouterr().out
     assert (project / "app/x.py").read_text() == (
         "import legacy_cache\n"
         "a = legacy_cache.client(); b = legacy_cache.client()\n"
-        "c = legacy_cache.get_client()  # noqa: SS101\n"
+        "c = legacy_cache.get_client()  # noqa: SS117\n"
         "audit_log.write_event(a)\n"
     )
-    assert code == 1 and "app/x.py:4:1: SS102" in out and "SS101" not in out.split("Found")[0]
+    assert code == 1 and "app/x.py:4:1: SS166" in out and "SS117" not in out.split("Found")[0]
 
 
 def test_diff_writes_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

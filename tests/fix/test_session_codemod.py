@@ -71,7 +71,7 @@ def test_every_shape_has_a_golden_after_file() -> None:
 def test_sites_left_for_manual_migration_say_why(shape: str, reason: str) -> None:
     path = FIXTURES / f"{shape}.before.py"
     report = api.check(Project(path.parent, config_for(shape)), api.CheckOptions(paths=(path,)))
-    matching = [f for f in report.active if reason in f.message]
+    matching = [f for f in report.active if reason in f.full_message]
     assert len(matching) == 1
     assert not matching[0].fixable
 

@@ -22,9 +22,13 @@ PROJECT = HERE / "project"
 UPDATE = os.environ.get("STEERINGSYNC_UPDATE_GOLDEN") == "1"
 GOLDEN = {
     "text": "expected.txt",
+    "concise": "expected.concise",
+    "full": "expected.full",
     "json": "expected.json",
     "sarif": "expected.sarif",
     "github": "expected.github",
+    "gitlab": "expected.gitlab.json",
+    "junit": "expected.junit.xml",
 }
 
 
@@ -72,7 +76,13 @@ def test_json_findings_have_the_documented_keys(capsys, monkeypatch) -> None:
         "fixable",
     }
     assert items and all(keys <= set(item) for item in items)
-    assert {item["path"] for item in items} == {"app/broken.py", "app/views.py"}
+    assert {item["path"] for item in items} == {
+        ".kiro/steering/tech.md",
+        "app/broken.py",
+        "app/legacy.py",
+        "app/settings.py",
+        "app/views.py",
+    }
     assert all(item["line"] >= 1 and item["column"] >= 1 for item in items)
 
 
@@ -90,8 +100,24 @@ def test_sarif_validates_against_the_official_schema(capsys, monkeypatch) -> Non
 
 def test_github_annotations_escape_properties_and_data(capsys, monkeypatch) -> None:
     lines = render("github", capsys, monkeypatch).splitlines()
-    assert all(line.startswith("::error file=app/") for line in lines)
+    assert all(line.startswith(("::error file=", "::warning file=")) for line in lines)
+    assert any(line.startswith("::warning file=app/settings.py") for line in lines)
     assert any("title=SS900::SS900 syntax error" in line for line in lines)
+
+
+def test_grouped_text_prints_a_shared_hint_once(capsys, monkeypatch) -> None:
+    out = render("text", capsys, monkeypatch)
+    assert out.count("not fixed automatically") == 1
+    assert "hint: SS001 (2 findings): not fixed automatically" in out
+    concise = render("concise", capsys, monkeypatch)
+    assert concise.count("not fixed automatically") == 2  # one line each, hint inline
+
+
+def test_github_levels_follow_severities(capsys, monkeypatch) -> None:
+    lines = render("github", capsys, monkeypatch).splitlines()
+    levels = {line.split(" ")[0]: line for line in lines}
+    assert "::warning" in levels and "::error" in levels
+    assert all("title=SS203" not in line for line in lines if line.startswith("::error"))
 
 
 def test_github_workflow_command_escaping() -> None:

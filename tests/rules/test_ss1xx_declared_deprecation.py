@@ -34,10 +34,10 @@ def rules(write_tree: Tree) -> list[DeclaredDeprecation]:
 
 def test_codes_names_and_fixability(rules: list[DeclaredDeprecation]) -> None:
     assert [(r.code, r.name, r.fix_applicability) for r in rules] == [
-        ("SS101", "deprecated-legacy-cache-get-client", Applicability.SAFE),
+        ("SS117", "deprecated-legacy-cache-get-client", Applicability.SAFE),
         # another receiver, perhaps another type: only with --unsafe-fixes
-        ("SS102", "deprecated-audit-log-write-event", Applicability.UNSAFE),
-        ("SS103", "deprecated-billing-charge-v1", Applicability.NONE),  # not a plain rename
+        ("SS166", "deprecated-audit-log-write-event", Applicability.UNSAFE),
+        ("SS106", "deprecated-billing-charge-v1", Applicability.NONE),  # not a plain rename
     ]
     assert all(r.origin is not None and r.origin.name == "deprecations.md" for r in rules)
     assert rules[0].summary == "Use the pooled client"
@@ -103,15 +103,54 @@ def test_rules_survive_pickling_for_worker_processes(rules: list[DeclaredDepreca
     assert len(clone.check_example("legacy_cache.get_client()\n")) == 1
 
 
-def test_codes_follow_doc_path_order(write_tree: Tree) -> None:
+def _codes(tmp: pytest.TempPathFactory, docs: dict[str, str]) -> dict[str, str]:
+    root = tmp.mktemp("project")
+    (root / ".git").mkdir()
+    for name, text in docs.items():
+        (root / ".kiro/steering" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / ".kiro/steering" / name).write_text(text)
+    rules = build_rules(Project(root, Config()))
+    return {r.declaration.pattern: r.code for r in rules if isinstance(r, DeclaredDeprecation)}
+
+
+def test_codes_stay_when_declarations_are_added_removed_or_reordered(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     one = "---\ndeprecations:\n  - pattern: a_mod.old\n---\n"
     two = "---\ndeprecations:\n  - pattern: b_mod.old\n  - pattern: a_mod.old\n---\n"
-    root = write_tree({".kiro/steering/z.md": one, ".kiro/steering/a/b.md": two})
-    rules = [r for r in build_rules(Project(root, Config())) if isinstance(r, DeclaredDeprecation)]
-    assert [(r.code, r.declaration.pattern, r.declaration.doc.name) for r in rules] == [
-        ("SS101", "b_mod.old", "b.md"),
-        ("SS102", "a_mod.old", "b.md"),
-    ]
+    before = _codes(tmp_path_factory, {"z.md": one, "a/b.md": two})
+    assert before == {"b_mod.old": "SS182", "a_mod.old": "SS142"}
+    # a new doc sorting first, with new declarations; the old ones reordered and moved
+    new = "---\ndeprecations:\n  - pattern: c_mod.old\n  - pattern: d_mod.old\n---\n"
+    moved = "---\ndeprecations:\n  - pattern: a_mod.old\n  - pattern: b_mod.old\n---\n"
+    after = _codes(tmp_path_factory, {"0.md": new, "y.md": moved})
+    assert {k: after[k] for k in before} == before
+    assert len(set(after.values())) == 4
+    # one removed: the other keeps its code
+    only_b = "---\ndeprecations:\n  - pattern: b_mod.old\n---\n"
+    assert _codes(tmp_path_factory, {"y.md": only_b}) == {"b_mod.old": "SS182"}
+
+
+def test_a_declaration_may_name_its_code(tmp_path_factory: pytest.TempPathFactory) -> None:
+    doc = (
+        "---\ndeprecations:\n  - pattern: a_mod.old\n    code: SS150\n"
+        "  - pattern: b_mod.old\n    code: SS150\n---\n"
+    )
+    codes = _codes(tmp_path_factory, {"d.md": doc})
+    assert codes["a_mod.old"] == "SS150"  # the first to name a code keeps it
+    assert codes["b_mod.old"] == "SS182"  # the second falls back to its hash
+
+
+def test_colliding_hashes_get_distinct_codes() -> None:
+    from steeringsync.rules.ss1xx_declared_deprecation import assign_codes, home_code
+    from steeringsync.steering.declarations import Declaration
+
+    patterns = [f"mod.old_{n}" for n in range(40)]
+    homes = [home_code(p) for p in patterns]
+    assert len(set(homes)) < len(homes)  # 40 in 99 slots: some share a home
+    decls = [Declaration(p, None, "", Path("d.md"), 1, "front-matter") for p in patterns]
+    codes = [code for _, code in assign_codes(decls)]
+    assert len(set(codes)) == 40
 
 
 def test_at_most_99_declared_rules_with_a_notice(write_tree: Tree) -> None:
@@ -119,8 +158,10 @@ def test_at_most_99_declared_rules_with_a_notice(write_tree: Tree) -> None:
     root = write_tree({".kiro/steering/many.md": f"---\ndeprecations:\n{entries}---\n"})
     project = Project(root, Config())
     rules = declared_rules(project)
-    assert len(rules) == 99 and rules[-1].code == "SS199"
-    assert project.notices == ["6 doc-declared deprecations beyond SS199 ignored"]
+    assert len(rules) == 99 and {r.code for r in rules} == {f"SS{n}" for n in range(101, 200)}
+    assert project.notices == [
+        "6 doc-declared deprecations beyond the 99 codes SS101-SS199 ignored"
+    ]
 
 
 def test_check_reports_declared_rules_on_code(write_tree: Tree) -> None:
@@ -129,7 +170,7 @@ def test_check_reports_declared_rules_on_code(write_tree: Tree) -> None:
     )
     project = Project(root, Config())
     report = api.check(project, api.CheckOptions(paths=(root,), select=("SS1",)))
-    assert [(f.code, f.path.name, f.location.line) for f in report.active] == [("SS101", "x.py", 1)]
+    assert [(f.code, f.path.name, f.location.line) for f in report.active] == [("SS117", "x.py", 1)]
 
 
 def test_unsafe_renames_need_the_flag_and_safe_ones_do_not_wait_for_them(

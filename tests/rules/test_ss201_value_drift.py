@@ -30,7 +30,8 @@ def test_message_names_both_locations_and_values(write_tree: Tree) -> None:
     assert finding.path == root / DOC
     assert (finding.location.line, finding.location.column) == (4, 23)
     assert finding.message == (
-        "`REDIS_SESSION_TIMEOUT` is documented as `7200` (.kiro/steering/tech.md:4) "
+        # the doc's place is the finding's own: the message names the other one
+        "`REDIS_SESSION_TIMEOUT` is documented as `7200` "
         "but the code defaults to `3600` (app/settings.py:3)"
     )
 
@@ -77,3 +78,19 @@ def test_test_code_defaults_are_not_compared(write_tree: Tree) -> None:
         }
     )
     assert check(root) == []
+
+
+def test_one_doc_line_against_several_sources_is_reported_once(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            DOC: "```bash\nTIMEOUT=10\n```\n",
+            "app/settings.py": "import os\n\nT = os.getenv('TIMEOUT', '30')\n",
+            ".env.example": "TIMEOUT=20\n",
+            "deploy/prod.env": "TIMEOUT=40\n",
+        }
+    )
+    [finding] = check(root)
+    assert finding.message == (
+        "`TIMEOUT` is documented as `10` but the code defaults to `30` (app/settings.py:3) "
+        "and .env.example:1 sets `20` and deploy/prod.env:1 sets `40`"
+    )

@@ -33,10 +33,7 @@ def test_reported_once_at_the_first_read(write_tree: Tree) -> None:
         2,
         5,
     )
-    assert finding.message == (
-        "`POOL` (default `10`) is read here (app/a.py:2) (and 1 more place) "
-        "but no steering doc documents it"
-    )
+    assert finding.message == "undocumented setting `POOL` (default `10`), read in 1 more place"
 
 
 def test_test_code_and_configured_scope(write_tree: Tree) -> None:

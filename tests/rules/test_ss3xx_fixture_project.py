@@ -61,7 +61,7 @@ def test_findings_match_annotations(report: api.CheckReport) -> None:
 
 def test_every_doc_rule_fires_somewhere_in_the_fixtures(report: api.CheckReport) -> None:
     codes = {f.code for f in report.findings}
-    assert {"SS300", "SS301", "SS302", "SS303", "SS304", "SS305", "SS101", "SS102"} <= codes
+    assert {"SS300", "SS301", "SS302", "SS303", "SS304", "SS305", "SS117", "SS166"} <= codes
 
 
 def test_cli_check_over_every_doc_shape_reports_without_internal_error(
@@ -82,7 +82,7 @@ def test_cli_rules_lists_doc_declared_rules_with_their_doc(
     lines = capsys.readouterr().out.splitlines()
     declared = [line for line in lines if line.startswith("SS1")]
     assert len(declared) == 3
-    assert declared[0].startswith("SS101  deprecated-legacy-cache-get-client")
+    assert declared[0].startswith("SS117  deprecated-legacy-cache-get-client")
     assert "fix" in declared[0] and "Use the pooled client" in declared[0]
     assert all(line.endswith("(declared in .kiro/steering/migration.md)") for line in declared)
     assert any(line.startswith("SS303  deprecated-pattern-in-docs") for line in lines)
@@ -92,9 +92,9 @@ def test_cli_rule_shows_the_docs_of_a_declared_rule(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, copy: Path
 ) -> None:
     monkeypatch.chdir(copy)
-    assert main(["rule", "SS103"]) == 0
+    assert main(["rule", "SS185"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("# SS103 (deprecated-metrics-client-send-metric)")
+    assert out.startswith("# SS185 (deprecated-metrics-client-send-metric)")
     assert "Before/After example at line" in out and "`migration.md`" in out
 
 
@@ -113,7 +113,7 @@ def test_sarif_with_doc_rules_and_declared_rules_validates(
     schema = json.loads(schema_file.read_text(encoding="utf-8"))
     jsonschema.validate(log, schema, cls=jsonschema.Draft4Validator)
     rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
-    assert {"SS101", "SS102", "SS103", "SS302"} <= set(rules)
+    assert {"SS117", "SS166", "SS185", "SS302"} <= set(rules)
     results = log["runs"][0]["results"]
     doc_result = next(r for r in results if r["ruleId"] == "SS302")
     location = doc_result["locations"][0]["physicalLocation"]

@@ -142,14 +142,14 @@ async def test_editing_a_docs_deprecation_rechecks_open_files(client: LanguageCl
     )
     change_file(client, doc_uri, 2, declared)  # unsaved: the buffer declares it
     found = await diagnostics_for(client, py_uri, lambda d: len(d) > 0)
-    assert codes(found) == ["SS101"]
+    assert codes(found) == ["SS117"]  # legacy_cache.get_client's stable code
     assert "Use the shared cache manager" in found[0].message
 
     # hover shows the declared rule's docs, naming the doc it comes from
     hover = await client.text_document_hover_async(
         types.HoverParams(types.TextDocumentIdentifier(py_uri), found[0].range.start)
     )
-    assert hover is not None and "SS101" in hover.contents.value
+    assert hover is not None and "SS117" in hover.contents.value
     assert "tech.md" in hover.contents.value
 
     change_file(client, doc_uri, 3, DOC)  # the declaration is taken back
@@ -232,7 +232,9 @@ async def test_files_changed_outside_the_editor_update_the_project(
             [types.FileEvent(declaring.as_uri(), types.FileChangeType.Created)]
         )
     )
-    assert codes(await diagnostics_for(client, uri, lambda d: len(d) > 0)) == ["SS101"]
+    assert codes(await diagnostics_for(client, uri, lambda d: len(d) > 0)) == [
+        "SS117"
+    ]  # legacy_cache.get_client's stable code
     declaring.unlink()
     client.workspace_did_change_watched_files(
         types.DidChangeWatchedFilesParams(

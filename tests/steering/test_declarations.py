@@ -91,3 +91,17 @@ def test_collect_dedupes_by_doc_path_order_and_skips_the_session_pattern(
         ("a.md", "legacy_cache.get_client"),
         ("b.md", "app.metrics.send"),
     ]
+
+
+def test_a_named_code_must_be_in_the_declared_range() -> None:
+    text = (
+        "---\ndeprecations:\n  - pattern: a.b\n    code: SS150\n"
+        "  - pattern: c.d\n    code: SS001\n  - pattern: e.f\n    code: 150\n---\n"
+    )
+    doc = parse_text(Path("d.md"), text)
+    messages = [p.message for p in front_matter_problems(doc)]
+    assert messages == [
+        "`deprecations` entry 2: `code` must be SS101 to SS199, got 'SS001'",
+        "`deprecations` entry 3: `code` must be SS101 to SS199, got 150",
+    ]
+    assert [d.code for d in declared_in(doc)] == ["SS150", None, None]
