@@ -113,9 +113,7 @@ def test_fix_without_configuration_on_a_flask_app(variant: str, tmp_path: Path) 
         assert report.fixed_files == [root / "app" / "routes.py"]
         left = {(f.path.name, f.location.line) for f in report.active if f.code == "SS001"}
         assert left == manual_lines(root)  # the marks do not move: they precede the fixes
-        assert all(
-            "not fixed automatically" in f.message for f in report.active if f.code == "SS001"
-        )
+        assert all("not fixed automatically" in f.hint for f in report.active if f.code == "SS001")
         routes = (root / "app" / "routes.py").read_text()
         assert "current_app.config['db_manager']" in routes
         assert "getattr(current_app, 'unified_session_manager'" not in routes

@@ -137,4 +137,4 @@ def test_a_non_committing_context_manager_leaves_sites_for_manual_migration(tmp_
     report = api.check(Project(tmp_path, config), api.CheckOptions(paths=(tmp_path,)))
     [finding] = [f for f in report.active if f.code == "SS001"]
     assert not finding.fixable
-    assert "a context manager that does not commit" in finding.message
+    assert "a context manager that does not commit" in finding.hint

@@ -108,8 +108,8 @@ def test_the_learned_binding_is_named_with_where_it_was_learned(tmp_path: Path) 
     )
     assert any(note in n and "e.g. learned_binding.py:7" in n for n in diffed.notices)
     [manual] = [f for f in checked.active if not f.fixable]
-    assert "local to the whole function" in manual.message
-    assert "also binds `db_manager` otherwise" in manual.message
+    assert "local to the whole function" in manual.hint
+    assert "also binds `db_manager` otherwise" in manual.hint
 
 
 def test_a_rewrite_that_would_leave_an_unused_local_is_reverted_and_reported(
