@@ -97,7 +97,7 @@ def enabled_rules(project: Project, options: CheckOptions) -> list[Rule]:
 def file_job(project: Project, rules: Sequence[Rule], options: CheckOptions) -> FileJob:
     collectors: list[FactCollector] = []
     for rule in rules:
-        if isinstance(rule, ProjectRule):
+        if isinstance(rule, (ProjectRule, PythonRule)):
             collectors.extend(c for c in rule.collectors() if c not in collectors)
     codes = {r.code for r in rules}
     return FileJob(
@@ -187,17 +187,65 @@ def project_facts(
     return set(rest)
 
 
+def _facts_of(results: Iterable[FileResult], outside: Facts) -> Facts:
+    facts: Facts = {}
+    add_facts(facts, results)
+    for name, items in outside.items():
+        facts.setdefault(name, []).extend(items)
+    return facts
+
+
+def relearn(
+    project: Project,
+    job: FileJob,
+    options: CheckOptions,
+    facts: Facts,
+    results: list[FileResult],
+) -> list[FileResult]:
+    """Check again, with the rules informed by the repository's facts, the files whose
+    findings may change; in fix mode, the files with anything to fix, now fixed."""
+    rules = tuple(rule.learned(project, facts) for rule in job.rules)
+    changed = {new.code for new, old in zip(rules, job.rules, strict=True) if new is not old}
+    again = [
+        r.path
+        for r in results
+        if any(f.code in changed for f in r.findings)
+        or (job.fix is not None and any(job.fix.allows(f) for f in r.findings))
+    ]
+    if not again:
+        return []
+    second = dataclasses.replace(job, rules=rules)
+    cache = open_cache(project, second, options)
+    found = list(analyze_many(again, second, jobs=options.jobs, cache=cache).results)
+    if cache is not None:
+        cache.save()
+    return found
+
+
 def check(project: Project, options: CheckOptions) -> CheckReport:
     rules = enabled_rules(project, options)
     job = file_job(project, rules, options)
     report = CheckReport(rules=rules)
-    facts: Facts = {}
-    cache = open_cache(project, job, options)
+    learning = any(r.collectors() for r in job.rules)
+    # a rule that learns from the repository fixes nothing before it has learned
+    first = dataclasses.replace(job, fix=None) if learning else job
+    cache = open_cache(project, first, options)
     files = python_files(options.paths, project.selector)
-    scan = analyze_many(files, job, jobs=options.jobs, cache=cache)
+    scan = analyze_many(files, first, jobs=options.jobs, cache=cache)
     report.files_checked = len(scan.paths)
     report.checked_paths = list(scan.paths)
-    for result in scan.results:
+    results = {r.path: r for r in scan.results}
+    outside: Facts = {}  # facts of the files a partial run does not check
+    unscanned = project_facts(project, first, options, scan.paths, outside, cache)
+    facts = _facts_of(results.values(), outside)
+    if cache is not None:
+        whole = any(p.resolve() == project.root for p in options.paths)
+        cache.save(prune_unseen=whole or bool(unscanned))
+    if learning:
+        for result in relearn(project, job, options, facts, list(results.values())):
+            results[result.path] = result
+        facts = _facts_of(results.values(), outside)
+    for result in results.values():
         report.findings.extend(result.findings)
         report.notices.extend(result.notices)
         if result.fixed:
@@ -205,13 +253,9 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
             report.fixes.extend(result.fixes)
         if result.diff:
             report.diffs.append(result.diff)
-    add_facts(facts, scan.results)
-    unscanned = project_facts(project, job, options, scan.paths, facts, cache)
-    if cache is not None:
-        whole = any(p.resolve() == project.root for p in options.paths)
-        cache.save(prune_unseen=whole or bool(unscanned))
-    if job.fix is not None:
-        _fix_docs(project, rules, job.fix, options, report)
+    doc_fix = _fix_mode(options)
+    if doc_fix is not None:
+        _fix_docs(project, rules, doc_fix, options, report)
     docs = {doc.path: doc for doc in project.docs}
     placed: list[Finding] = []  # doc and project findings, before noqa comments are read
     for rule in rules:

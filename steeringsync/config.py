@@ -34,8 +34,11 @@ class SessionMigration:
     replacement: str = "db_manager"
     replacement_import: str | None = None
     commit_on_exit: bool = True
-    # None: follow the steering docs' After example, else "try-finally"
+    # None: "with" when the repository's get_session() is a committing context manager
     replacement_style: str | None = None
+    # how a function obtains the replacement, e.g. "current_app.config['db_manager']";
+    # None: learned from the repository's own assignments
+    replacement_binding: str | None = None
 
     @property
     def manager(self) -> str:
@@ -189,6 +192,15 @@ def _import_line(value: Any) -> str:
     return text
 
 
+def _expression(value: Any) -> str:
+    text = _str(value).strip()
+    try:
+        compile(text, "<config>", "eval")
+    except SyntaxError:
+        raise ValueError(f"{text!r} is not a Python expression") from None
+    return text
+
+
 def _style(value: Any) -> str:
     text = _str(value)
     if text not in REPLACEMENT_STYLES:
@@ -220,6 +232,7 @@ SESSION_MIGRATION: dict[str, tuple[str, Converter]] = {
     "replacement-import": ("replacement_import", _import_line),
     "commit-on-exit": ("commit_on_exit", _bool),
     "replacement-style": ("replacement_style", _style),
+    "replacement-binding": ("replacement_binding", _expression),
 }
 
 

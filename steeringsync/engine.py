@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import Protocol, TypeVar
 
 from steeringsync.python.noqa import is_suppressed
 from steeringsync.python.requires import newer_than_running, running
@@ -26,8 +26,21 @@ from steeringsync.rules.ss900_engine import SyntaxErrorRule, UnreadableFileRule
 from steeringsync.triggers import contains_trigger, identifier_view
 from steeringsync.types import FileResult, Finding, Location, Severity
 
-if TYPE_CHECKING:
-    from steeringsync.fix.pipeline import FixMode
+
+class FixStep(Protocol):
+    """What fixes a checked file (``fix.pipeline.FixMode``): handed to the engine in the
+    job, so the engine calls the fix pipeline without importing it."""
+
+    def allows(self, finding: Finding) -> bool: ...
+
+    def apply(
+        self,
+        source: PythonSource,
+        result: FileResult,
+        rules: Sequence[PythonRule],
+        recheck: Callable[[bytes], FileResult],
+    ) -> FileResult: ...
+
 
 SYNTAX = SyntaxErrorRule()
 UNREADABLE = UnreadableFileRule()
@@ -47,7 +60,7 @@ class FileJob:
     prefilter: bool = True
     report_syntax: bool = True
     report_unreadable: bool = True
-    fix: FixMode | None = None  # --fix / --diff: fix files right after checking them
+    fix: FixStep | None = None  # --fix / --diff: fix files right after checking them
     # the oldest Python the project declares (requires-python), when newer than ours
     python_minimum: tuple[int, int] | None = None
 
@@ -142,9 +155,10 @@ def analyze_bytes(
         if facts:
             result.facts[collector.name] = facts
     if job.fix is not None and any(job.fix.allows(f) for f in result.findings):
-        from steeringsync.fix.pipeline import apply_fix  # LibCST loads only when fixing
-
-        return apply_fix(source, result, job)
+        unfixed = dataclasses.replace(job, fix=None)  # the written file is checked, not fixed
+        return job.fix.apply(
+            source, result, job.rules, lambda new: analyze_bytes(path, new, unfixed)
+        )
     return result
 
 

@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+# data, not tests: the Flask application the fix tests migrate has its own test-suite,
+# which they run in its own process
+collect_ignore_glob = ["fixtures/*"]
+
 # SQLite always; PostgreSQL and MariaDB when their URLs are set (.ci/run sets both).
 DATABASE_URL_VARS = ("TEST_POSTGRES_URL", "TEST_MARIADB_URL")
 

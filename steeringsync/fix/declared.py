@@ -15,15 +15,21 @@ from steeringsync.rules.ss1xx_declared_deprecation import DeclaredDeprecation
 from steeringsync.types import Applicability
 
 
-def fix_text(path: Path, text: str, rules: Sequence[DeclaredDeprecation]) -> str:
-    """``text`` with every SAFE, unsuppressed site of ``rules`` renamed (rule by rule)."""
+def fix_text(
+    path: Path,
+    text: str,
+    rules: Sequence[DeclaredDeprecation],
+    applicability: Applicability = Applicability.SAFE,
+) -> str:
+    """``text`` with every unsuppressed site of ``rules`` whose fix has ``applicability``
+    renamed (rule by rule)."""
     for rule in rules:
         source = PythonSource(path, text.encode("utf-8", "surrogatepass"), text)
         try:
             findings = [
                 f
                 for f in rule.check_python(source)
-                if f.applicability is Applicability.SAFE
+                if f.applicability is applicability
                 and not is_suppressed(source.line(f.location.line), f.code)
             ]
         except (SyntaxError, ValueError, RecursionError):

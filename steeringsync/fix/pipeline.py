@@ -1,5 +1,8 @@
 """Fix one file inside the check pass: reuse its parse, apply every fixer, verify, then write.
 
+``FixMode`` is what the engine is handed to call on each checked file (``engine.FixStep``);
+this module never imports the engine.
+
 The check has already read, decoded and parsed the file and found its fixable sites; the
 fixers work from that same source. All fixes to a file land in one verified write (or one
 diff), and the written file is checked again so the remaining findings have current
@@ -8,26 +11,22 @@ positions.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from steeringsync.fix.declared import fix_text
 from steeringsync.fix.diff import unified_diff
 from steeringsync.fix.fixer import fix_session
+from steeringsync.fix.verify import new_problems
 from steeringsync.fix.writer import UnsafeResult, verify, write_atomic
 from steeringsync.python.source import PythonSource
 from steeringsync.rules.base import PythonRule
 from steeringsync.rules.ss001_deprecated_db_session import DeprecatedDbSession
 from steeringsync.rules.ss1xx_declared_deprecation import DeclaredDeprecation
 from steeringsync.types import Applicability, FileResult, Finding
-
-if TYPE_CHECKING:
-    from steeringsync.engine import FileJob
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,49 @@ class FixMode:
         )
         return not finding.suppressed and finding.applicability in allowed
 
+    def apply(
+        self,
+        source: PythonSource,
+        result: FileResult,
+        rules: Sequence[PythonRule],
+        recheck: Callable[[bytes], FileResult],
+    ) -> FileResult:
+        """Fix (or diff) ``source``; the result to report for the file. ``recheck`` is the
+        engine's check of the written bytes (handed in: the engine is above this module)."""
+        wanted = [f for f in result.findings if self.allows(f)]
+        if not wanted:
+            return result
+        text, notices = fixed_text(source, wanted, rules, self.unsafe)
+        result.notices.extend(notices)
+        if text == source.text:
+            return result
+        try:
+            new = text.encode(source.encoding)  # "utf-8-sig" keeps a BOM
+            verify(new, source.path)
+        except (UnicodeEncodeError, UnsafeResult) as exc:
+            result.notices.append(f"{display_path(source.path)}: not fixed: {exc}")
+            return result
+        if not self.write:
+            result.diff = unified_diff(source.text, text, display_path(source.path))
+            return result
+        try:
+            write_atomic(source.path, new)
+        except OSError as exc:
+            reason = exc.strerror or exc
+            where = display_path(source.path)
+            result.notices.append(f"{where}: not fixed: cannot write: {reason}")
+            return result
+        rechecked = recheck(new)
+        rechecked.fixed = True
+        left = Counter(f.code for f in rechecked.findings if f.fixable)
+        for finding in wanted:  # what the fix removed, for --show-fixes
+            if left[finding.code] > 0:
+                left[finding.code] -= 1
+            else:
+                rechecked.fixes.append(finding)
+        rechecked.notices = result.notices
+        return rechecked
+
 
 def display_path(path: Path) -> str:
     try:
@@ -52,59 +94,41 @@ def display_path(path: Path) -> str:
 
 
 def fixed_text(
-    source: PythonSource, findings: Sequence[Finding], rules: Sequence[PythonRule]
+    source: PythonSource,
+    findings: Sequence[Finding],
+    rules: Sequence[PythonRule],
+    unsafe: bool = False,
 ) -> tuple[str, list[str]]:
-    """The source's text with every given finding fixed, and notices for sites left alone."""
+    """The source's text with every given finding fixed, and notices for sites left alone.
+
+    Safe fixes are made and verified first; unsafe ones (``unsafe``) only on top of them.
+    """
     text, notices = source.text, []
     codes = {f.code for f in findings}
     for rule in rules:
         if isinstance(rule, DeprecatedDbSession) and rule.code in codes:
             mine = [f for f in findings if f.code == rule.code]
-            fix = fix_session(source, mine, rule.migration, rule.style)
+            fix = fix_session(source, mine, rule)
             if fix.error:
                 notices.append(f"{display_path(source.path)}: {fix.error}")
-            elif fix.new_text:
-                text = fix.new_text
+            else:  # sites reverted by the verification are reported whatever else happened
+                notices.extend(f"{display_path(source.path)}:{note}" for note in fix.notes)
+                text = fix.new_text or text
     declared = [r for r in rules if isinstance(r, DeclaredDeprecation) and r.code in codes]
     if declared:
-        text = fix_text(source.path, text, declared)
+        where = display_path(source.path)
+        renamed = fix_text(source.path, text, declared)
+        text = _verified(text, renamed, f"{where}: not renamed", notices)
+        if unsafe:  # on top of the safe result, which never waits for these
+            renamed = fix_text(source.path, text, declared, Applicability.UNSAFE)
+            text = _verified(text, renamed, f"{where}: unsafe renames not applied", notices)
     return text, notices
 
 
-def apply_fix(source: PythonSource, result: FileResult, job: FileJob) -> FileResult:
-    """Fix (or diff) ``source`` per ``job.fix``; returns the result to report for the file."""
-    assert job.fix is not None
-    wanted = [f for f in result.findings if job.fix.allows(f)]
-    if not wanted:
-        return result
-    text, notices = fixed_text(source, wanted, job.rules)
-    result.notices.extend(notices)
-    if text == source.text:
-        return result
-    try:
-        new = text.encode(source.encoding)  # "utf-8-sig" keeps a BOM
-        verify(new, source.path)
-    except (UnicodeEncodeError, UnsafeResult) as exc:
-        result.notices.append(f"{display_path(source.path)}: not fixed: {exc}")
-        return result
-    if not job.fix.write:
-        result.diff = unified_diff(source.text, text, display_path(source.path))
-        return result
-    try:
-        write_atomic(source.path, new)
-    except OSError as exc:
-        reason = exc.strerror or exc
-        result.notices.append(f"{display_path(source.path)}: not fixed: cannot write: {reason}")
-        return result
-    from steeringsync.engine import analyze_bytes
-
-    rechecked = analyze_bytes(source.path, new, dataclasses.replace(job, fix=None))
-    rechecked.fixed = True
-    left = Counter(f.code for f in rechecked.findings if f.fixable)
-    for finding in wanted:  # what the fix removed, for --show-fixes
-        if left[finding.code] > 0:
-            left[finding.code] -= 1
-        else:
-            rechecked.fixes.append(finding)
-    rechecked.notices = result.notices
-    return rechecked
+def _verified(before: str, after: str, label: str, notices: list[str]) -> str:
+    """``after``, unless it leaves a name undefined or unused that ``before`` did not."""
+    problems = new_problems(before, after) if after != before else []
+    if problems:
+        notices.append(f"{label}: the result would leave {'; '.join(problems)}")
+        return before
+    return after

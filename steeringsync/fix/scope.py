@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from steeringsync.config import SessionMigration
-from steeringsync.python.deprecated_calls import DeprecatedUse, Shape
+from steeringsync.fix import acquire
+from steeringsync.fix.acquire import Acquisition, AliasUse, Position
+from steeringsync.fix.definite import Binding, FunctionNode, bound_before, local_bindings, resolve
+from steeringsync.fix.idiom import Factory, FactoryVerdict, LearnedBinding
+from steeringsync.python.deprecated_calls import DeprecatedCall, DeprecatedUse, Shape
 from steeringsync.python.source import PythonSource
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
@@ -20,6 +24,8 @@ SCOPES = (*FUNCTIONS, ast.ClassDef)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
 NAME_CANDIDATES = ("session", "db_session")
+NO_ACQUISITION = Acquisition()
+UNKNOWN_FACTORY = FactoryVerdict()
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,8 @@ class SitePlan:
     remove_import: ImportSpec | None = None  # the deprecated manager's import, if unused
     # the block's only exit is its final `return`: the value's variable ("" for none)
     result: str | None = None
+    acquisition: Acquisition = NO_ACQUISITION  # edits outside the `with`
+    group: frozenset[Position] = frozenset()  # sites rewritten together or not at all
 
     @property
     def fixable(self) -> bool:
@@ -125,10 +133,20 @@ def parents(nodes: list[ast.AST]) -> dict[int, ast.AST]:
 class SitePlanner:
     """Plans every ``with`` site of one module; generated names never collide."""
 
-    def __init__(self, source: PythonSource, migration: SessionMigration, style: str) -> None:
+    def __init__(
+        self,
+        source: PythonSource,
+        migration: SessionMigration,
+        style: str,
+        binding: LearnedBinding | None = None,
+        factory: FactoryVerdict = UNKNOWN_FACTORY,
+    ) -> None:
         self.source = source
         self.migration = migration
         self.style = style
+        configured = migration.replacement_binding
+        self.binding = LearnedBinding(configured) if configured is not None else binding
+        self.factory = factory
         # names used per scope (id of the function, 0 for the module) plus those we generate
         self.taken: dict[int, set[str]] = {}
         self.parents: dict[int, ast.AST] = parents(source.nodes)
@@ -136,51 +154,77 @@ class SitePlanner:
         self.module_imports: dict[str, ImportSpec] = {}
         for stmt in source.tree.body:
             self.module_imports.update(_bindings(stmt))
+        # per function: the sites preceded by a new binding of the replacement
+        self.preludes: dict[int, list[ast.stmt]] = {}
 
-    def plan(self, uses: Sequence[DeprecatedUse]) -> dict[tuple[int, int], SitePlan]:
+    def plan(self, uses: Sequence[DeprecatedUse]) -> dict[Position, SitePlan]:
         """Plans keyed by the finding position (line, 1-based column) of each with-site."""
-        plans: dict[tuple[int, int], SitePlan] = {}
-        for use in uses:
-            if use.shape is Shape.WITH:
-                loc = self.source.location(use.node)
-                plans[(loc.line, loc.column)] = self._plan(use)
+        sites = [u for u in uses if u.shape is Shape.WITH]
+        shapes = {self._key(u.node): self._shape(u) for u in sites}
+        receivers = {id(self._value(u)): u for u in sites}
+        aliases: dict[tuple[int, str], AliasUse | None] = {}
+        plans: dict[Position, SitePlan] = {}
+        for use in sites:
+            key = self._key(use.node)
+            shape, stmt = shapes[key]
+            if shape.reason is None:
+                alias = self._alias(use, stmt, receivers, aliases)
+                grouped = self._alias_plan(alias, shapes) if alias is not None else None
+                shape = grouped.get(key, shape) if grouped else self._standalone(use, stmt, shape)
+            plans[key] = shape
         return plans
+
+    def _key(self, node: ast.AST) -> Position:
+        assert isinstance(node, ast.expr)
+        loc = self.source.location(node)
+        return (loc.line, loc.column)
+
+    @staticmethod
+    def _call(use: DeprecatedUse) -> ast.Call:
+        call = use.node
+        assert isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+        return call
+
+    @staticmethod
+    def _value(use: DeprecatedUse) -> ast.expr:
+        """The receiver of the deprecated call, e.g. ``usm`` in ``usm.get_db_session()``."""
+        call = use.node
+        assert isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+        return call.func.value
 
     def _ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
         while id(node) in self.parents:
             node = self.parents[id(node)]
             yield node
 
-    def _plan(self, use: DeprecatedUse) -> SitePlan:
-        call = use.node
-        assert isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+    def _shape(self, use: DeprecatedUse) -> tuple[SitePlan, ast.stmt]:
+        """The site's names and exits, or why it cannot be rewritten whatever the receiver."""
+        call = self._call(use)
         stmt = next(a for a in self._ancestors(call) if isinstance(a, (ast.With, ast.AsyncWith)))
         item = next(i for i in stmt.items if i.context_expr is call)
         if isinstance(stmt, ast.AsyncWith):
-            return SitePlan("used in `async with`; the synchronous replacement cannot be awaited")
+            why = "used in `async with`; the synchronous replacement cannot be awaited"
+            return SitePlan(why), stmt
         if call.args or call.keywords:
-            return SitePlan("called with arguments that the replacement does not take")
-        receiver, add, reason = self._receiver(call.func.value, stmt)
-        if reason:
-            return SitePlan(reason)
-        remove = None
-        if isinstance(call.func.value, ast.Name):
-            remove = self.module_imports.get(call.func.value.id)
+            return SitePlan("called with arguments that the replacement does not take"), stmt
+        factory_reason = self._factory_reason()
+        if factory_reason:
+            return SitePlan(factory_reason), stmt
         if self.style == "with":
-            return SitePlan(receiver=receiver, add_import=add, remove_import=remove)
+            return SitePlan(), stmt
         name: str | None
         if item.optional_vars is None:
             if isinstance(self.parents.get(id(stmt)), ast.ClassDef):
-                return SitePlan("a `with` without `as` in a class body")
+                return SitePlan("a `with` without `as` in a class body"), stmt
             name = self._fresh(NAME_CANDIDATES, stmt)
         elif isinstance(item.optional_vars, ast.Name):
             name = item.optional_vars.id
             others = [i for i in stmt.items if i is not item]
             if rebinds(name, stmt.body) or name in bound_names(others):
                 reason = f"the block rebinds `{name}`; commit/close would see another object"
-                return SitePlan(reason)
+                return SitePlan(reason), stmt
         else:
-            return SitePlan("the `as` target is not a simple name")
+            return SitePlan("the `as` target is not a simple name"), stmt
         flag = result = None
         last = stmt.body[-1]
         if not self.migration.commit_on_exit or not leaves_early(stmt.body):
@@ -194,31 +238,207 @@ class SitePlanner:
             result = "" if last.value is None else self._fresh(("result",), stmt)
         else:
             flag = self._fresh((f"{name}_failed",), stmt)
-        return SitePlan(None, receiver, name, flag, add, remove, result)
+        return SitePlan(None, "", name, flag, None, None, result), stmt
+
+    def _factory_reason(self) -> str | None:
+        kind, where = self.factory.kind, self.factory.where
+        if kind is Factory.OTHER_CM:
+            return (
+                f"`get_session()` ({where}) is a context manager that does not commit; "
+                "neither form keeps the commit"
+            )
+        if kind is Factory.COMMITTING_CM and self.style != "with":
+            return (
+                f"`get_session()` ({where}) is a context manager, not a session; "
+                'use `replacement-style = "with"`'
+            )
+        return None
+
+    def _standalone(self, use: DeprecatedUse, stmt: ast.stmt, shape: SitePlan) -> SitePlan:
+        """The site rewritten on its own: the replacement bound, imported or acquired."""
+        value = self._value(use)
+        receiver, add, reason = self._receiver(value, stmt)
+        acquisition = NO_ACQUISITION
+        if reason:
+            prelude, why = self._prelude(stmt)
+            if prelude is None:
+                return SitePlan(reason + (f"; {why}" if why else ""))
+            receiver, add, acquisition = self.migration.replacement, None, prelude
+        remove = None
+        if isinstance(value, ast.Name):
+            remove = self._import_of(value.id, stmt)
+        return replace(
+            shape,
+            receiver=receiver,
+            add_import=add,
+            remove_import=remove,
+            acquisition=acquisition,
+        )
+
+    def _import_of(self, name: str, stmt: ast.stmt) -> ImportSpec | None:
+        """The import binding ``name`` where ``stmt`` is: its function's, else the module's."""
+        chain, _ = self._chain(stmt)
+        if chain:
+            for node in local_bindings(chain[0][0], name):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    return _bindings(node).get(name)
+            if local_bindings(chain[0][0], name):
+                return None
+        return self.module_imports.get(name)
+
+    def _prelude(self, stmt: ast.stmt) -> tuple[Acquisition | None, str | None]:
+        """``db_manager = <binding>`` right before ``stmt``, when that is exact."""
+        binding, first = self.binding, self.migration.replacement.partition(".")[0]
+        chain, _ = self._chain(stmt)
+        if binding is None or "." in self.migration.replacement:
+            return None, None
+        if not chain or isinstance(self.parents.get(id(stmt)), ast.ClassDef):
+            return None, None
+        fn = chain[0][0]
+        why = acquire.new_local_allowed(fn, first, binding)
+        if why is None:
+            missing = acquire.unbound_roots(binding, stmt, self.is_bound)
+            why = f"`{missing[0]}` (read by the binding) is not bound here" if missing else None
+        if why is not None:
+            return None, f"the learned binding `{binding.expression}` cannot go here: {why}"
+        # an earlier prelude in this function that every path passes already binds it
+        earlier = self.preludes.setdefault(id(fn), [])
+        if earlier and bound_before(fn.body, stmt, first, initially=False, binders=earlier):
+            note = acquire.binding_note(first, binding)
+            return Acquisition(note=note), None
+        earlier.append(stmt)
+        prelude = f"{first} = {binding.expression}\n"
+        return Acquisition(prelude=prelude, note=acquire.binding_note(first, binding)), None
+
+    def is_bound(self, name: str, stmt: ast.stmt) -> bool:
+        return self.resolve(name, stmt).bound
+
+    def _alias(
+        self,
+        use: DeprecatedUse,
+        stmt: ast.stmt,
+        receivers: dict[int, DeprecatedUse],
+        cache: dict[tuple[int, str], AliasUse | None],
+    ) -> AliasUse | None:
+        value = self._value(use)
+        chain, _ = self._chain(stmt)
+        if not chain or not isinstance(value, ast.Name):
+            return None
+        fn = chain[0][0]
+        key = (id(fn), value.id)
+        if key not in cache:
+            detector = DeprecatedCall.parse(self.migration.deprecated)
+            found = acquire.alias_use(fn, value.id, detector, set(receivers), self.parents)
+            ok = found is not None and found.acquisition is not None and not found.other
+            cache[key] = found if ok else None
+        return cache[key]
+
+    def _alias_plan(
+        self, alias: AliasUse, shapes: dict[Position, tuple[SitePlan, ast.stmt]]
+    ) -> dict[Position, SitePlan] | None:
+        """Plans for every site of ``alias``, rewriting its acquisition and guards; None
+        when that is not possible (each site is then planned on its own)."""
+        # each receiver's parent is `receiver.method`, whose parent is the call
+        members = [self._key(self.parents[id(self.parents[id(r)])]) for r in alias.receivers]
+        if any(shapes[m][0].reason for m in members):
+            return None
+        first = self.migration.replacement.partition(".")[0]
+        acq = alias.acquisition
+        assert acq is not None
+        guards = acquire.positions(alias.guards, self._name_key)
+        if "." in self.migration.replacement or alias.name == first:
+            return None
+        receiver, add, reason = self._receiver(acq.value, acq)
+        if reason is None and receiver == first and not local_bindings(alias.fn, first):
+            if self._alone_in_block(acq):
+                return None  # removing it would leave an empty block
+            # bound (or imported) there already: the fetch goes, guards test the replacement
+            acquisition = Acquisition(renames=guards, drops=frozenset({self._stmt_key(acq)}))
+        elif self.binding is not None and not acquire.unbound_roots(
+            self.binding, acq, self.is_bound
+        ):
+            if acquire.new_local_allowed(alias.fn, first, self.binding) is not None:
+                return None
+            value = self._key(acq.value)
+            acquisition = Acquisition(
+                renames=guards | {self._name_key(acq.targets[0])},
+                rebind=(value, self.binding.expression),
+                note=acquire.binding_note(first, self.binding),
+            )
+        else:
+            return None
+        group = frozenset(members)
+        return {
+            m: replace(
+                shapes[m][0],
+                receiver=self.migration.replacement,
+                acquisition=acquisition,
+                group=group,
+                add_import=add if acquisition.drops else None,
+            )
+            for m in members
+        }
+
+    def _alone_in_block(self, stmt: ast.stmt) -> bool:
+        parent = self.parents.get(id(stmt))
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(parent, name, None)
+            if isinstance(block, list) and any(s is stmt for s in block):
+                return len(block) == 1
+        return False
+
+    def _name_key(self, node: ast.AST) -> Position:
+        assert isinstance(node, ast.expr)
+        return self._key(node)
+
+    def _stmt_key(self, node: ast.stmt) -> Position:
+        loc = self.source.location(node)
+        return (loc.line, loc.column)
+
+    def _chain(self, stmt: ast.stmt) -> tuple[list[tuple[FunctionNode, ast.stmt]], ast.stmt]:
+        """The functions around ``stmt`` (innermost first, each with the statement of its
+        body holding the site), and the module-level statement holding it."""
+        chain: list[tuple[FunctionNode, ast.stmt]] = []
+        site = stmt
+        for node in self._ancestors(stmt):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                chain.append((node, site))
+                site = node
+            elif isinstance(node, ast.ClassDef):
+                site = node  # its body runs where the class statement is
+        return chain, site
+
+    def resolve(self, name: str, stmt: ast.stmt) -> Binding:
+        """How ``name`` resolves when ``stmt`` runs (see ``definite.resolve``)."""
+        chain, site = self._chain(stmt)
+        return resolve(name, stmt if not chain else site, chain, self.source.tree)
 
     def _receiver(
-        self, value: ast.expr, stmt: ast.AST
+        self, value: ast.expr, stmt: ast.stmt
     ) -> tuple[str, ImportSpec | None, str | None]:
         replacement = self.migration.replacement
         scopes = [a for a in self._ancestors(stmt) if isinstance(a, SCOPES)]
-        functions = [s for s in scopes if isinstance(s, FUNCTIONS)]
         if (
             isinstance(value, ast.Attribute)
             and isinstance(value.value, ast.Name)
             and "." not in replacement
-            and scopes
-            and isinstance(scopes[0], (ast.FunctionDef, ast.AsyncFunctionDef))
             and len(scopes) > 1
+            and isinstance(scopes[0], (ast.FunctionDef, ast.AsyncFunctionDef))
             and isinstance(scopes[1], ast.ClassDef)
             and _params(scopes[0])[:1] == [value.value.id]
             and self._class_has(scopes[1], replacement)
+            and self.resolve(value.value.id, stmt).bound
         ):
             return f"{value.value.id}.{replacement}", None, None
         first = replacement.partition(".")[0]
-        if any(first in _params(f) or first in bound_names(_body(f)) for f in functions):
+        binding = self.resolve(first, stmt)
+        if binding.bound:
             return replacement, None, None
+        if binding.in_function:  # a module-level import cannot help a local name
+            return "", None, binding.reason
         if first in self.module_names:
-            return replacement, None, None
+            # bound at module level on some paths only: an import beside it would shadow it
+            return "", None, f"`{first}` is bound in this module on some paths only"
         line = self.migration.replacement_import
         if line is None:
             return (
@@ -266,17 +486,21 @@ class SitePlanner:
 
 def identifiers(root: ast.AST) -> set[str]:
     """Every name mentioned under ``root``: loads, stores, parameters, imports, defs."""
-    names = bound_names(ast.walk(root))
+    names: set[str] = set()
     for node in ast.walk(root):
         if isinstance(node, ast.Name):
             names.add(node.id)
         elif isinstance(node, ast.arg):
             names.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update(a.asname or a.name.partition(".")[0] for a in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
     return names
-
-
-def _body(fn: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> list[ast.AST]:
-    return [fn.body] if isinstance(fn, ast.Lambda) else list(fn.body)
 
 
 def rebinds(name: str, body: Sequence[ast.stmt]) -> bool:

@@ -43,10 +43,16 @@ records in a flag whether an exception escaped and commits in the inner ``finall
 With ``commit-on-exit = false`` the plain ``try``/``finally`` is exact on every path. With
 ``replacement-style = "with"`` only the call is replaced. ``with a, OLD() as s, b:`` is
 split into the nested statements it means (``with a:`` / rewrite / ``with b:``).
+
+A site's plan may also carry edits outside its statement (``fix/acquire.py``): a binding
+put before it, the acquisition of a local alias rebound or dropped, guards renamed.
+Imports that only the replaced code used are handed to ``RemoveImportsVisitor``, which
+removes them only when its scope analysis finds them unused (function-level ones too).
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 
 import libcst as cst
@@ -63,10 +69,11 @@ def rewrite(
     module: cst.Module, plans: Mapping[Position, SitePlan], *, style: str, commit_on_exit: bool
 ) -> tuple[cst.Module, set[Position]]:
     """Rewrite the planned sites, then let LibCST add and remove the imports they need."""
-    context = CodemodContext()
-    codemod = SessionCodemod(context, plans, style=style, commit_on_exit=commit_on_exit)
     # the module was parsed for this call only, so the wrapper need not copy it
-    new = MetadataWrapper(module, unsafe_skip_copy=True).visit(codemod)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    context = CodemodContext(wrapper=wrapper)  # scope lookups for removed code's imports
+    codemod = SessionCodemod(context, plans, style=style, commit_on_exit=commit_on_exit)
+    new = wrapper.visit(codemod)
     if AddImportsVisitor.CONTEXT_KEY in context.scratch:
         new = new.visit(_TopLevelAddImports(context))
     if RemoveImportsVisitor.CONTEXT_KEY in context.scratch:
@@ -113,7 +120,21 @@ class SessionCodemod(cst.CSTTransformer):
         self.style = style
         self.commit_on_exit = commit_on_exit
         self.matched: dict[int, tuple[Position, SitePlan]] = {}  # id(original Call) -> plan
+        self.receivers: dict[Position, cst.BaseExpression] = {}  # the replaced receivers
         self.fixed: set[Position] = set()
+        # edits outside the sites' statements; an edit shared by several sites is one edit
+        self.renames: dict[Position, str] = {}
+        self.rebinds: dict[Position, str] = {}
+        self.drops: set[Position] = set()
+        for plan in plans.values():
+            acq = plan.acquisition
+            new_name = plan.receiver.partition(".")[0]
+            self.renames.update(dict.fromkeys(acq.renames, new_name))
+            if acq.rebind is not None:
+                self.rebinds[acq.rebind[0]] = acq.rebind[1]
+            self.drops.update(acq.drops)
+        edited = [*self.renames, *self.rebinds, *self.drops]
+        self.lines.update(line for line, _ in edited)
         self.config = cst.PartialParserConfig()
         self.indent, self.newline = "    ", "\n"
 
@@ -136,6 +157,35 @@ class SessionCodemod(cst.CSTTransformer):
         plan = self.plans.get(key)
         if plan is not None and plan.fixable:
             self.matched[id(node)] = (key, plan)
+            if isinstance(node.func, cst.Attribute):
+                self.receivers[key] = node.func.value
+
+    def _at(self, node: cst.CSTNode) -> Position:
+        start = self.get_metadata(PositionProvider, node).start
+        return (start.line, start.column + 1)
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        if self.renames and self._at(original_node) in self.renames:
+            return updated_node.with_changes(value=self.renames[self._at(original_node)])
+        return updated_node
+
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
+        if not self.rebinds:
+            return updated_node
+        expression = self.rebinds.get(self._at(original_node.value))
+        if expression is None:
+            return updated_node
+        RemoveImportsVisitor.remove_unused_import_by_node(self.context, original_node.value)
+        value = cst.parse_expression(expression, self.config)
+        return updated_node.with_changes(value=value)
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        if len(original_node.body) != 1 or self._at(original_node.body[0]) not in self.drops:
+            return updated_node
+        _remove_imports_of(self.context, original_node)
+        return cst.RemoveFromParent()
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if self.style != "with" or id(original_node) not in self.matched:
@@ -153,7 +203,7 @@ class SessionCodemod(cst.CSTTransformer):
     def leave_With(
         self, original_node: cst.With, updated_node: cst.With
     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
-        if self.style == "with" or updated_node.asynchronous is not None:
+        if updated_node.asynchronous is not None:
             return updated_node
         marks = {
             k: self.matched[id(item.item)]
@@ -162,7 +212,17 @@ class SessionCodemod(cst.CSTTransformer):
         }
         if not marks:
             return updated_node
+        texts = {plan.acquisition.prelude for _, plan in marks.values()} - {None}
+        preludes = [self._parse(text) for text in sorted(t for t in texts if t)]
+        if self.style == "with":
+            if not preludes:
+                return updated_node
+            # the binding takes the statement's place, comments above it included
+            head = preludes[0].with_changes(leading_lines=updated_node.leading_lines)
+            rest = [*preludes[1:], updated_node.with_changes(leading_lines=())]
+            return cst.FlattenSentinel([head, *rest])
         stmts = self._split(updated_node, list(updated_node.items), updated_node.body, marks)
+        stmts = [*preludes, *stmts]
         first = stmts[0]
         kept = list(updated_node.leading_lines)
         if len(marks) == len(updated_node.items):  # the parentheses go too
@@ -174,6 +234,8 @@ class SessionCodemod(cst.CSTTransformer):
 
     def _done(self, key: Position, plan: SitePlan) -> None:
         self.fixed.add(key)
+        if key in self.receivers:  # e.g. a function-level import of the old manager
+            _remove_imports_of(self.context, self.receivers[key])
         if plan.add_import is not None:
             spec = plan.add_import
             AddImportsVisitor.add_needed_import(
@@ -270,6 +332,13 @@ class SessionCodemod(cst.CSTTransformer):
         keep = cst.Assign(targets=[cst.AssignTarget(cst.Name(result))], value=ret.value)
         line = line.with_changes(body=[*line.body[:-1], keep])
         return [*body[:-1], line], footer, self._parse(f"return {result}\n")
+
+
+def _remove_imports_of(context: CodemodContext, node: cst.CSTNode) -> None:
+    """Schedule the imports ``node`` reads for removal where nothing else reads them."""
+    # a relative import, whose package we do not know, raises ValueError: left alone
+    with contextlib.suppress(ValueError):
+        RemoveImportsVisitor.remove_unused_import_by_node(context, node)
 
 
 def _statements(body: cst.BaseSuite) -> tuple[list[cst.BaseStatement], Sequence[cst.EmptyLine]]:

@@ -73,12 +73,30 @@ class DeprecatedCall:
         uses.sort(key=lambda u: (u.node.lineno, u.node.col_offset))
         return uses
 
+    def fetches(self, node: ast.expr) -> bool:
+        """Whether ``node`` obtains the receiver from something else: ``x.receiver``,
+        ``getattr(x, "receiver"[, d])``, ``x["receiver"]``, ``x.get("receiver")``."""
+        return not isinstance(node, ast.Name) and self._is_receiver(node, set())
+
     def _is_receiver(self, node: ast.expr, aliases: set[str]) -> bool:
         if isinstance(node, ast.Name):
             return node.id in aliases
         if isinstance(node, ast.Attribute):
             return node.attr == self.receiver
-        return self._is_getattr(node)
+        if isinstance(node, ast.Subscript):  # app.extensions["unified_session_manager"]
+            return isinstance(node.slice, ast.Constant) and node.slice.value == self.receiver
+        return self._is_getattr(node) or self._is_mapping_get(node)
+
+    def _is_mapping_get(self, node: ast.expr) -> bool:
+        """``mapping.get("receiver"[, default])``, e.g. ``app.extensions.get(...)``."""
+        return (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and 1 <= len(node.args) <= 2
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value == self.receiver
+        )
 
     def _is_getattr(self, node: ast.expr) -> bool:
         """``getattr(obj, "receiver"[, default])``."""

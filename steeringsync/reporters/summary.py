@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from steeringsync.reporters.base import Reporter, plural
 from steeringsync.reporters.escaping import clean_text
-from steeringsync.types import Severity
+from steeringsync.types import Applicability, Severity
 
 if TYPE_CHECKING:
     from steeringsync.api import CheckReport
@@ -65,9 +65,14 @@ def write_summary(
         plural(by_severity[s], s.value) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
         if by_severity[s] and len(by_severity) > 1
     ]  # fmt: skip
-    fixable = sum(1 for f in active if f.fixable)
+    # as ruff: plain --fix applies the safe fixes; the unsafe ones are counted apart
+    fixable = sum(1 for f in active if f.applicability is Applicability.SAFE)
+    unsafe = sum(1 for f in active if f.applicability is Applicability.UNSAFE)
     if fixable:
         parts.append(f"{fixable} fixable with `steeringsync check --fix`")
+    if unsafe:
+        more = "1 more fix" if unsafe == 1 else f"{unsafe} more fixes"
+        parts.append(f"{more} with `--unsafe-fixes`")
     summary = f"Found {plural(len(active), 'finding')}"
     if parts:
         summary += f" ({', '.join(parts)})"

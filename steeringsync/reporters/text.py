@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from steeringsync.reporters.base import Reporter
 from steeringsync.reporters.escaping import clean_text, safe_line
 from steeringsync.reporters.summary import SEVERITY_STYLE, paint, write_summary
-from steeringsync.types import Finding, Severity
+from steeringsync.types import Applicability, Finding, Severity
 
 if TYPE_CHECKING:
     from steeringsync.api import CheckReport
@@ -56,7 +56,8 @@ class TextReporter(Reporter):
         for finding in findings:
             loc = finding.location
             where = f"{loc.line}:{loc.column}".ljust(width)
-            marker = " [*]" if finding.fixable else ""
+            # as ruff: [*] marks what plain --fix changes; unsafe fixes are counted apart
+            marker = " [*]" if finding.applicability is Applicability.SAFE else ""
             level = "" if finding.severity is Severity.ERROR else f" {finding.severity.value}:"
             code = paint(self, finding.code, SEVERITY_STYLE[finding.severity])
             message = finding.message

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -128,10 +128,23 @@ class Triggered:
 
 
 class PythonRule(Triggered, Rule):
-    """A rule over one Python file's stdlib ``ast``; runs only on files containing a trigger."""
+    """A rule over one Python file's stdlib ``ast``; runs only on files containing a trigger.
+
+    A rule whose findings depend on the whole repository (SS001 learns how the project
+    obtains the replacement) names the ``collectors`` it needs; after every file is
+    checked, ``learned`` returns it informed by their facts, and the files it flagged are
+    checked (and fixed) again with that rule.
+    """
 
     def check_python(self, source: PythonSource) -> Iterable[Finding]:
         raise NotImplementedError
+
+    def collectors(self) -> Sequence[FactCollector]:
+        return ()
+
+    def learned(self, project: Project, facts: Mapping[str, list[tuple[Path, Any]]]) -> PythonRule:
+        """This rule with what ``facts`` teach it; itself when they change nothing."""
+        return self
 
     def check_example(self, text: str) -> list[Finding]:
         from steeringsync.python.source import PythonSource
@@ -206,17 +219,22 @@ class ProjectRule(Rule):
         import tempfile
 
         from steeringsync.config import Config
-        from steeringsync.engine import FileJob, analyze_file
         from steeringsync.project import Project
+        from steeringsync.python.source import PythonSource
 
         with tempfile.TemporaryDirectory() as tmp:
             root = write_example(Path(tmp).resolve(), text)
             project = Project(root, Config())
-            job = FileJob(rules=(), collectors=tuple(self.collectors()), prefilter=False)
             facts: dict[str, list[tuple[Path, Any]]] = {}
+            # each collector on each parsed file, as the engine runs it (the engine is
+            # above the rules: an example is run without it)
             for path in sorted(root.rglob("*.py")):
-                for name, items in analyze_file(path, job).facts.items():
-                    facts.setdefault(name, []).extend((path, item) for item in items)
+                source = PythonSource.from_bytes(path, path.read_bytes())
+                source.tree  # noqa: B018 - examples are valid Python
+                for collector in self.collectors():
+                    found = collector.collect(source)
+                    if found:
+                        facts.setdefault(collector.name, []).extend((path, f) for f in found)
             return list(self.check_project(project, facts))
 
 

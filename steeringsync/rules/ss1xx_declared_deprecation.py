@@ -78,9 +78,8 @@ class DeclaredDeprecation(PythonRule):
 
     def check_python(self, source: PythonSource) -> Iterable[Finding]:
         decl = self.declaration
-        bound = (
-            _module_names(source.tree) if self.fix_applicability is Applicability.SAFE else set()
-        )
+        fixable = self.fix_applicability is not Applicability.NONE
+        bound = _module_names(source.tree) if fixable else set()
         for use in self.detector.find(source.tree, source.nodes):
             called = f"{use.receiver}.{self.detector.method}"
             message = f"`{called}` is deprecated (declared in {decl.doc.name})"
@@ -89,11 +88,11 @@ class DeclaredDeprecation(PythonRule):
             if decl.replacement:
                 message += f"; use `{decl.replacement}`"
             applicability = Applicability.NONE
-            if self.fix_applicability is Applicability.SAFE and (
-                self.rename_keeps_receiver
-                or (use.receiver == self.detector.receiver and _root(decl) in bound)
-            ):
+            if fixable and self.rename_keeps_receiver:
                 applicability = Applicability.SAFE
+            elif fixable and use.receiver == self.detector.receiver and _root(decl) in bound:
+                # another object, maybe of another type: the doc says so, the code cannot
+                applicability = Applicability.UNSAFE
             if use.shape is Shape.REFERENCE:
                 message += " (passed as a reference)"
             yield self.finding(
@@ -101,7 +100,7 @@ class DeclaredDeprecation(PythonRule):
             )
 
     def fix_source(self, text: str, findings: Iterable[Finding]) -> str:
-        """``text`` with the SAFE findings of this rule renamed to the replacement."""
+        """``text`` with the given fixable findings of this rule renamed to the replacement."""
         from steeringsync.fix.rename import rename_sites
 
         replacement = self.declaration.replacement
@@ -213,8 +212,11 @@ def make_rule(declaration: Declaration, code: str) -> DeclaredDeprecation:
             example=example,
             instead=instead,
             safety=(
-                "Safe: a plain rename. When the receiver changes, a site is fixed only "
-                "where the replacement's root name is bound in the module."
+                "Safe: a plain rename of the method on the same receiver."
+                if fixed is not None
+                else "Unsafe (applied only with `--unsafe-fixes`): the replacement is another "
+                "object, perhaps of another type, which only the doc vouches for; a site is "
+                "fixed only where the replacement's root name is bound in the module."
                 if fixable
                 else "Not fixable: the replacement is not a plain rename."
             ),
@@ -223,7 +225,13 @@ def make_rule(declaration: Declaration, code: str) -> DeclaredDeprecation:
         "code": code,
         "name": "deprecated-" + declaration.pattern.replace("_", "-").replace(".", "-").lower(),
         "summary": declaration.message or f"Use of `{declaration.pattern}` (deprecated by a doc)",
-        "fix_applicability": Applicability.SAFE if fixable else Applicability.NONE,
+        "fix_applicability": (
+            Applicability.SAFE
+            if fixed is not None
+            else Applicability.UNSAFE
+            if fixable
+            else Applicability.NONE
+        ),
         "VALID": (f"# {call.receiver}.{call.method}() in a comment\n", "other.method()\n"),
         "INVALID": (Invalid(example + "\n", fixed=fixed),),
     }

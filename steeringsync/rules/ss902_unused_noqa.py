@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from steeringsync.python.noqa import Directive, directives
-from steeringsync.rules.base import FactCollector, Invalid, ProjectRule, example_files
+from steeringsync.rules.base import (
+    CODE_RE,
+    FactCollector,
+    Invalid,
+    ProjectRule,
+    Rule,
+    example_files,
+)
 from steeringsync.steering.suppress import doc_directives
 from steeringsync.types import Applicability, Finding, Location, Severity
 
@@ -183,7 +190,6 @@ class UnusedNoqa(ProjectRule):
         from steeringsync.config import Config
         from steeringsync.project import Project
         from steeringsync.python.source import PythonSource
-        from steeringsync.rules import ALL_RULES
 
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp).resolve()
@@ -196,7 +202,7 @@ class UnusedNoqa(ProjectRule):
                     source = PythonSource(root / rel, content.encode(), content)
                     items = NoqaCollector().collect(source)
                     facts.setdefault(COLLECTOR, []).extend((root / rel, i) for i in items)
-            codes = [r.code for r in ALL_RULES]
+            codes = registered_codes()
             project = Project(root, Config())
             return list(self.check_directives(project, facts, [], codes, codes))
 
@@ -211,3 +217,19 @@ def _placed(project: Project, facts: dict[str, list[tuple[Path, Any]]]) -> Itera
         for number, line in enumerate(doc.text.split("\n"), start=1):
             for found in doc_directives(line):
                 yield Placed(doc.path, number, found.directive, ours=found.html)
+
+
+def registered_codes() -> list[str]:
+    """The built-in rules' codes, from the loaded Rule classes: importing the registry
+    (``steeringsync.rules``, which imports this module) would close an import cycle.
+    Doc-declared rules, made at run time, are not built-in."""
+    found: set[str] = set()
+    stack: list[type[Rule]] = [Rule]
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        code = cls.__dict__.get("code")
+        declared = cls.__module__.endswith("ss1xx_declared_deprecation")
+        if isinstance(code, str) and CODE_RE.match(code) and not declared:
+            found.add(code)
+    return sorted(found)

@@ -15,15 +15,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from steeringsync.config import Config
 from steeringsync.python.deprecated_calls import DeprecatedCall
 from steeringsync.steering import markers
 from steeringsync.steering.document import CodeBlock, SteeringDoc
 from steeringsync.steering.frontmatter import Problem, shown_value
-
-if TYPE_CHECKING:
-    from steeringsync.project import Project
 
 ENTRY_KEYS = ("pattern", "replacement", "message", "code", "kind")
 KINDS = ("call", "module")
@@ -271,7 +269,23 @@ def declared_in(doc: SteeringDoc) -> list[Declaration]:
     return found
 
 
-def collect(project: Project) -> list[Declaration]:
+class DocsOfProject(Protocol):
+    """What the scan reads of a project (``steeringsync.project.Project`` is one): the
+    project model sits above this parser, so it is described here, not imported."""
+
+    @property
+    def config(self) -> Config: ...
+
+    @property
+    def docs(self) -> list[SteeringDoc]: ...
+
+
+class DeclaringProject(Protocol):
+    @property
+    def declarations(self) -> tuple[Declaration, ...]: ...
+
+
+def collect(project: DeclaringProject) -> list[Declaration]:
     """Every doc-declared deprecation, once per call pattern, in doc-path order.
 
     The configured session pattern is left out (SS001 covers it). Computed once per
@@ -280,7 +294,7 @@ def collect(project: Project) -> list[Declaration]:
     return list(project.declarations)
 
 
-def scan_declarations(project: Project) -> tuple[Declaration, ...]:
+def scan_declarations(project: DocsOfProject) -> tuple[Declaration, ...]:
     session = DeprecatedCall.parse(project.config.session_migration.deprecated)
     seen = {("call", f"{session.receiver}.{session.method}")}
     result = []

@@ -6,13 +6,12 @@ import dataclasses
 import itertools
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 
+from steeringsync.config import Config
 from steeringsync.discovery import FileSelector
 from steeringsync.ignore_spec import Matcher, compile_linear
-
-if TYPE_CHECKING:
-    from steeringsync.project import Project
 
 MAX_EXPANSIONS = 256  # `{a,b}{c,d}…` grows exponentially; real patterns stay tiny
 # A longer glob is neither expanded nor matched (it matches nothing): expanding 40,000
@@ -189,7 +188,21 @@ def matches(pattern: str, rel_path: str) -> bool:
     return False
 
 
-def repo_files(project: Project) -> list[str]:
+class WalkedProject(Protocol):
+    """What the walk reads of a project (``steeringsync.project.Project`` is one): the
+    project model sits above this module, so it is described here, not imported."""
+
+    @property
+    def root(self) -> Path: ...
+
+    @property
+    def config(self) -> Config: ...
+
+    @property
+    def repo_files(self) -> tuple[str, ...]: ...
+
+
+def repo_files(project: WalkedProject) -> list[str]:
     """Every file in the repository (posix, relative to the root), honouring .gitignore.
 
     Walked once per project (``Project.repo_files``): every fileMatch doc reuses the list.
@@ -197,7 +210,7 @@ def repo_files(project: Project) -> list[str]:
     return list(project.repo_files)
 
 
-def walk_repo_files(project: Project) -> tuple[str, ...]:
+def walk_repo_files(project: WalkedProject) -> tuple[str, ...]:
     # fileMatch applies to the whole workspace, not only to the files steeringsync checks
     config = dataclasses.replace(project.config, include=("*",), exclude=())
     selector = FileSelector(project.root, config)

@@ -57,6 +57,22 @@ SCENARIO: list[tuple[str, tuple[Any, ...]]] = [
 ]
 
 
+# app_bound.py: db_manager comes from the application object, bound late or in a branch
+SCENARIO_BOUND: list[tuple[str, tuple[Any, ...]]] = [
+    ("late_bound", ("a",)),
+    ("late_bound", ("a",)),
+    ("branch_bound", ("b", True)),
+    ("branch_bound", ("c", False)),
+    ("branch_bound", ("fail", False)),
+    ("branch_bound", ("b", False)),
+    ("guarded", ("d",)),
+    ("guarded", ("d",)),
+    ("two_sites", ("e", "f")),
+    ("two_sites", ("g", "e")),
+]
+APP_BOUND = APP.with_name("app_bound.py")
+
+
 class DbManager:
     """``db_manager``: hands out sessions and counts the ones not yet closed."""
 
@@ -111,7 +127,12 @@ def _model(table: str) -> tuple[type[DeclarativeBase], type[Any]]:
     return Base, Item
 
 
-def run(source: str, url: str, monkeypatch: pytest.MonkeyPatch) -> Outcome:
+def run(
+    source: str,
+    url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    scenario: list[tuple[str, tuple[Any, ...]]] = SCENARIO,
+) -> Outcome:
     engine = create_engine(url)
     base, item = _model(f"eq_items_{uuid.uuid4().hex[:12]}")
     base.metadata.create_all(engine)
@@ -123,11 +144,13 @@ def run(source: str, url: str, monkeypatch: pytest.MonkeyPatch) -> Outcome:
         runtime.db_manager = db  # type: ignore[attr-defined]
         runtime.unified_session_manager = usm  # type: ignore[attr-defined]
         runtime.count_rows = lambda s: s.scalar(select(func.count()).select_from(item))  # type: ignore[attr-defined]
+        app = types.SimpleNamespace(config={"db_manager": db}, unified_session_manager=usm)
+        runtime.current_app = app  # type: ignore[attr-defined]
         monkeypatch.setitem(sys.modules, "eq_runtime", runtime)
         namespace: dict[str, Any] = {"__name__": "eq_app"}
         exec(compile(source, str(APP), "exec"), namespace)
         results: list[tuple[str, Any]] = []
-        for name, args in SCENARIO:
+        for name, args in scenario:
             if name == "repository":
                 call = namespace["Repository"](db, usm).save
             else:
@@ -144,9 +167,9 @@ def run(source: str, url: str, monkeypatch: pytest.MonkeyPatch) -> Outcome:
         engine.dispose()
 
 
-def fixed_source(tmp_path: Path, migration: SessionMigration) -> str:
-    target = tmp_path / "app.py"
-    shutil.copyfile(APP, target)
+def fixed_source(tmp_path: Path, migration: SessionMigration, app: Path = APP) -> str:
+    target = tmp_path / app.name
+    shutil.copyfile(app, target)
     project = Project(tmp_path, Config(session_migration=migration))
     report = api.check(project, api.CheckOptions(paths=(target,), fix=True, cache=False))
     assert report.fixed_files == [target]
@@ -185,3 +208,18 @@ def test_the_harness_catches_a_rewrite_that_drops_the_commit(
     )
     url = f"sqlite:///{tmp_path / 'naive.sqlite3'}"
     assert run(naive, url, monkeypatch).rows != run(APP.read_text(), url, monkeypatch).rows
+
+
+def test_late_and_branch_bound_replacement_behaves_like_the_deprecated_one(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # no configuration: the binding is learned from the module's own assignments
+    fixed = fixed_source(tmp_path, SessionMigration(), APP_BOUND)
+    assert "get_db_session" not in fixed
+    assert fixed.count("db_manager = current_app.config['db_manager']") == 6
+    before = run(APP_BOUND.read_text(), url, monkeypatch, SCENARIO_BOUND)
+    after = run(fixed, url, monkeypatch, SCENARIO_BOUND)
+    assert after == before
+    assert ("raised", "IntegrityError") in before.results
+    assert ("raised", "ValueError") in before.results
+    assert before.open_sessions == 0

@@ -112,3 +112,31 @@ def test_a_nested_function_with_its_own_local_of_that_name_is_fine() -> None:
     )
     [plan] = plans(text)
     assert plan.fixable
+
+
+def test_a_later_local_assignment_makes_the_module_import_unusable() -> None:
+    # the UnboundLocalError: `db_manager` is local to all of `f`
+    text = (
+        "from app.database import db_manager\n\ndef f():\n"
+        + BODY
+        + ("    db_manager = make()\n    db_manager.ping()\n")
+    )
+    [plan] = plans(text)
+    assert plan.reason is not None
+    assert "local to the whole function" in plan.reason
+
+
+def test_a_binding_in_one_branch_only_is_not_enough() -> None:
+    text = "def f(x):\n    if x:\n        db_manager = make()\n" + BODY
+    [plan] = plans(text, replacement_import="from app.database import db_manager")
+    assert plan.reason is not None and "not bound on every path" in plan.reason
+
+
+def test_a_dead_fetch_is_dropped_but_never_empties_a_block() -> None:
+    fetch = "usm = getattr(app, 'unified_session_manager', None)\n"
+    site = "    with usm.get_db_session() as s:\n        s.add(1)\n"
+    head = "from app.database import db_manager\n\ndef f(x):\n"
+    [dropped] = plans(head + "    " + fetch + site)
+    assert dropped.fixable and len(dropped.acquisition.drops) == 1
+    [alone] = plans(head + "    if x:\n        " + fetch + site)
+    assert not alone.acquisition.drops  # planned on its own; the verifier judges the rest

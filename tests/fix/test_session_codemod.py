@@ -92,3 +92,40 @@ def test_fix_keeps_the_file_mode(tmp_path: Path) -> None:
     run_fix(target, config_for("simple_as"))
     assert target.stat().st_mode & 0o777 == 0o751
     assert list(tmp_path.glob("*.tmp")) == []  # no temporary file left behind
+
+
+def test_the_learned_binding_is_named_with_where_it_was_learned(tmp_path: Path) -> None:
+    target = tmp_path / "learned_binding.py"
+    shutil.copyfile(FIXTURES / "learned_binding.before.py", target)
+    project = Project(tmp_path, config_for("learned_binding"))
+    checked = api.check(project, api.CheckOptions(paths=(target,)))
+    note = "binds `db_manager = current_app.config['db_manager']`, learned from 3 of 4"
+    fixable = [f for f in checked.active if f.fixable]
+    assert fixable and all(note in f.message for f in fixable if "current_app" in f.message)
+    diffed = api.check(project, api.CheckOptions(paths=(target,), diff=True))
+    assert (
+        diffed.diffs and target.read_text() == (FIXTURES / "learned_binding.before.py").read_text()
+    )
+    assert any(note in n and "e.g. learned_binding.py:7" in n for n in diffed.notices)
+    [manual] = [f for f in checked.active if not f.fixable]
+    assert "local to the whole function" in manual.hint
+    assert "also binds `db_manager` otherwise" in manual.hint
+
+
+def test_a_rewrite_that_would_leave_an_unused_local_is_reverted_and_reported(
+    tmp_path: Path,
+) -> None:
+    # the fetch stays in its branch (dropping it would empty the block): the rewrite
+    # would leave `usm` assigned and unused, which pyflakes reports; the site is kept
+    before = (
+        "from app.database import db_manager\n\n\ndef f(x, app):\n    if x:\n"
+        "        usm = getattr(app, 'unified_session_manager', None)\n"
+        "    with usm.get_db_session() as s:\n        s.add(1)\n"
+    )
+    target = tmp_path / "branch_fetch.py"
+    target.write_text(before)
+    report = run_fix(target, Config())
+    assert target.read_text() == before and report.fixed_files == []
+    [notice] = [n for n in report.notices if "migrate by hand" in n]
+    assert "branch_fetch.py:7:10: not fixed, migrate by hand" in notice
+    assert "local variable 'usm' is assigned to but never used" in notice

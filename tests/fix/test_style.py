@@ -1,11 +1,12 @@
-"""The replacement style follows the configuration, else the steering docs' After example."""
+"""The replacement style keeps the commit; docs recommending a dropping `with` are reported."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from steeringsync.config import SessionMigration
-from steeringsync.fix.style import resolve_style
+from steeringsync.fix.idiom import Factory, FactoryVerdict
+from steeringsync.fix.style import dropped_commit_notices, resolve_style
 from steeringsync.steering.document import parse_text
 
 WITH_AFTER = """# Database sessions
@@ -42,19 +43,28 @@ def doc(text: str):
     return parse_text(Path("db.md"), text)
 
 
-def test_docs_showing_the_with_form_select_it() -> None:
-    assert resolve_style(SessionMigration(), [doc(WITH_AFTER)]) == "with"
+PLAIN = FactoryVerdict(Factory.PLAIN, "app/db.py:10")
+COMMITTING = FactoryVerdict(Factory.COMMITTING_CM, "app/db.py:10")
 
 
-def test_try_finally_is_the_default() -> None:
-    assert resolve_style(SessionMigration(), []) == "try-finally"
-    assert resolve_style(SessionMigration(), [doc(TRY_AFTER)]) == "try-finally"
+def test_with_only_for_a_committing_context_manager() -> None:
+    assert resolve_style(SessionMigration(), COMMITTING) == "with"
+    assert resolve_style(SessionMigration(), PLAIN) == "try-finally"
+    assert resolve_style(SessionMigration(), FactoryVerdict()) == "try-finally"
 
 
-def test_a_block_introduced_as_the_before_case_is_not_the_after_pattern() -> None:
-    assert resolve_style(SessionMigration(), [doc(WITH_AS_BEFORE)]) == "try-finally"
+def test_configuration_wins() -> None:
+    assert resolve_style(SessionMigration(replacement_style="with"), PLAIN) == "with"
 
 
-def test_configuration_wins_over_the_docs() -> None:
-    configured = SessionMigration(replacement_style="try-finally")
-    assert resolve_style(configured, [doc(WITH_AFTER)]) == "try-finally"
+def test_a_doc_recommending_with_over_a_plain_session_is_reported_at_its_line() -> None:
+    [notice] = dropped_commit_notices(SessionMigration(), [doc(WITH_AFTER)], PLAIN)
+    assert notice.startswith("db.md:6: recommends `with db_manager.get_session()`")
+    assert "app/db.py:10" in notice and "without committing" in notice
+
+
+def test_no_report_where_with_is_right_or_unknown_or_shown_as_the_before_case() -> None:
+    assert dropped_commit_notices(SessionMigration(), [doc(WITH_AFTER)], COMMITTING) == []
+    assert dropped_commit_notices(SessionMigration(), [doc(WITH_AFTER)], FactoryVerdict()) == []
+    assert dropped_commit_notices(SessionMigration(), [doc(WITH_AS_BEFORE)], PLAIN) == []
+    assert dropped_commit_notices(SessionMigration(), [doc(TRY_AFTER)], PLAIN) == []

@@ -35,7 +35,8 @@ def rules(write_tree: Tree) -> list[DeclaredDeprecation]:
 def test_codes_names_and_fixability(rules: list[DeclaredDeprecation]) -> None:
     assert [(r.code, r.name, r.fix_applicability) for r in rules] == [
         ("SS117", "deprecated-legacy-cache-get-client", Applicability.SAFE),
-        ("SS166", "deprecated-audit-log-write-event", Applicability.SAFE),
+        # another receiver, perhaps another type: only with --unsafe-fixes
+        ("SS166", "deprecated-audit-log-write-event", Applicability.UNSAFE),
         ("SS106", "deprecated-billing-charge-v1", Applicability.NONE),  # not a plain rename
     ]
     assert all(r.origin is not None and r.origin.name == "deprecations.md" for r in rules)
@@ -78,14 +79,14 @@ def test_rename_fix_keeps_receiver_formatting_and_comments(
     assert fixed == "import app.legacy_cache as lc\nx = lc.client(  # keep\n    timeout=3)\n"
 
 
-def test_receiver_change_is_fixed_only_where_the_new_root_is_bound(
+def test_receiver_change_is_an_unsafe_fix_only_where_the_new_root_is_bound(
     rules: list[DeclaredDeprecation],
 ) -> None:
     rule = rules[1]
     bound = "import audit\naudit_log.write_event(e)\n"
     unbound = "audit_log.write_event(e)\n"
     (finding,) = rule.check_example(bound)
-    assert finding.applicability is Applicability.SAFE
+    assert finding.applicability is Applicability.UNSAFE
     assert rule.fix_source(bound, [finding]) == "import audit\naudit.record(e)\n"
     (finding,) = rule.check_example(unbound)
     assert finding.applicability is Applicability.NONE
@@ -173,7 +174,7 @@ def test_check_reports_declared_rules_on_code(write_tree: Tree) -> None:
 
 
 def test_a_front_matter_module_deprecation_flags_imports_and_doc_examples(
-    write_tree: Callable[[dict[str, str]], Path],
+    write_tree: Tree,
 ) -> None:
     # Lesson from the development corpus: `pattern: azure.ai.openai` names a module
     root = write_tree(
@@ -202,3 +203,23 @@ def test_a_front_matter_module_deprecation_flags_imports_and_doc_examples(
     assert message == (
         "module `azure.ai.openai` is deprecated (declared in ai.md): the SDK moved; use `openai`"
     )
+
+
+def test_unsafe_renames_need_the_flag_and_safe_ones_do_not_wait_for_them(
+    write_tree: Tree,
+) -> None:
+    doc = (
+        "---\ndeprecations:\n"
+        "  - pattern: legacy_cache.get_client\n    replacement: legacy_cache.client\n"
+        "  - pattern: audit_log.write_event\n    replacement: audit.record\n---\n"
+    )
+    code = "import audit\n\nlegacy_cache.get_client()\naudit_log.write_event(e)\n"
+    root = write_tree({".kiro/steering/d.md": doc, "app.py": code})
+    project = Project(root, Config())
+    api.check(project, api.CheckOptions(paths=(root,), fix=True, cache=False))
+    safe_only = "import audit\n\nlegacy_cache.client()\naudit_log.write_event(e)\n"
+    assert (root / "app.py").read_text() == safe_only
+    api.check(project, api.CheckOptions(paths=(root,), fix=True, unsafe_fixes=True, cache=False))
+    assert (
+        root / "app.py"
+    ).read_text() == "import audit\n\nlegacy_cache.client()\naudit.record(e)\n"
