@@ -11,13 +11,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from steeringsync.config import Config
+from steeringsync.discovery import FileSelector
 from steeringsync.sandbox import read_regular, within
+from steeringsync.steering.document import FILE_REF_RE, SteeringDoc
 
-if TYPE_CHECKING:  # the Project caches this module's index: no import cycle at run time
-    from steeringsync.project import Project
-from steeringsync.steering.document import FILE_REF_RE
+
+class Project(Protocol):
+    """What the index reads of a project (``steeringsync.project.Project`` is one, and
+    caches the repository's index: a protocol keeps the import one way)."""
+
+    @property
+    def root(self) -> Path: ...
+    @property
+    def config(self) -> Config: ...
+    @property
+    def selector(self) -> FileSelector: ...
+    @property
+    def docs(self) -> list[SteeringDoc]: ...
+    @property
+    def repo_names(self) -> NameIndex: ...
+
 
 # Upper-case words with at least one `_` or 3+ characters: `DEBUG`, `DB_URL`
 _WORD = re.compile(rb"(?<![A-Za-z0-9_])[A-Z][A-Z0-9_]{1,}(?![A-Za-z0-9_])")
