@@ -107,4 +107,10 @@ def is_selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool
 
 
 def selected(rules: Iterable[Rule], select: Sequence[str], ignore: Sequence[str]) -> list[Rule]:
-    return [rule for rule in rules if is_selected(rule.code, select, ignore)]
+    """The rules to run; a preview rule only when ``select`` names its exact code (neither
+    the default, a prefix nor ``ALL`` turns it on)."""
+    return [
+        rule
+        for rule in rules
+        if is_selected(rule.code, select, ignore) and (not rule.preview or rule.code in select)
+    ]
