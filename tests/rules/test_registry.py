@@ -75,3 +75,19 @@ def test_selection_by_code_or_prefix(
 
 def test_lookup_by_code() -> None:
     assert RULES_BY_CODE["SS001"].name == "deprecated-db-session"
+
+
+def test_a_preview_rule_runs_only_when_its_code_is_selected() -> None:
+    from steeringsync.rules import ALL_RULES, selected
+
+    rules = [cls() for cls in ALL_RULES if cls.code in ("SS306", "SS307")]
+    assert any(r.preview for r in rules), "SS306 is the preview rule this test is about"
+
+    def codes(select: tuple[str, ...]) -> list[str]:
+        return [r.code for r in selected(rules, select, ())]
+
+    assert codes(()) == ["SS307"]  # the default
+    assert codes(("SS3",)) == ["SS307"]  # a prefix
+    assert codes(("ALL",)) == ["SS307"]
+    assert codes(("SS306",)) == ["SS306"]
+    assert codes(("SS3", "SS306")) == ["SS306", "SS307"]
