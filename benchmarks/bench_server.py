@@ -222,7 +222,8 @@ async def bench(root: Path, edits: int) -> dict[str, Any]:
         )
         recheck.append(await client.next_publish(uri, seen) - t0)
         codes = {d.code for d in client.published[uri][-1].diagnostics}
-        assert ("SS101" in codes) == declared, codes
+        # a declared rule's code is stable but hashed (SS101-SS199), not always SS101
+        assert any(c.startswith("SS1") for c in codes) == declared, codes
     rss_end = rss_mib(pid)
     await client.shutdown_async(None)
     client.exit(None)
