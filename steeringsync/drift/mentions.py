@@ -108,21 +108,38 @@ def is_infra(rel: str) -> bool:
     )
 
 
-def index(project: Project) -> NameIndex:
-    """The steering docs' names (their text as it is now, an editor's unsaved buffer
-    included) with the repository's, which are read once per Project."""
-    repo = project.repo_names
-    result = NameIndex(elsewhere=repo.elsewhere, in_infra=repo.in_infra)
+def doc_names(project: Project) -> set[str]:
+    """The names the steering docs mention (their text as it is now, an editor's unsaved
+    buffer included), and the files they pull in with ``#[[file:]]``: cheap, no walk."""
+    found: set[str] = set()
     for doc in project.docs:
-        result.in_docs |= words(doc.text.encode("utf-8", "replace"))
+        found |= words(doc.text.encode("utf-8", "replace"))
     for included in _included(project):
-        result.in_docs |= words(_read(included))
-    return result
+        found |= words(_read(included))
+    return found
 
 
 def repo_index(project: Project) -> NameIndex:
-    """One pass over the repository's non-doc files, bounded in size."""
+    """Every name of the repository's non-doc files: one bounded pass (what a long-lived
+    project model keeps; a run asks :func:`occurrences` for its few candidates)."""
+    return _scan(project, None)
+
+
+def occurrences(project: Project, names: set[str]) -> NameIndex:
+    """Where ``names`` occur in the repository's non-doc files: the same pass, but a file
+    is tokenised only when it holds one of them (a byte search), so a run with a handful
+    of candidates reads the repository without tokenising it."""
+    if not names:
+        return NameIndex()
+    if "repo_names" in getattr(project, "__dict__", {}):  # already built: filter it
+        full = project.repo_names
+        return NameIndex(elsewhere=full.elsewhere & names, in_infra=full.in_infra & names)
+    return _scan(project, names)
+
+
+def _scan(project: Project, names: set[str] | None) -> NameIndex:
     result = NameIndex()
+    needles = None if names is None else [n.encode("ascii", "ignore") for n in names]
     steering = project.config.steering_dir.strip("/") + "/"
     total = 0
     for path, rel in project.selector.walk_all(project.root):
@@ -137,7 +154,9 @@ def repo_index(project: Project) -> NameIndex:
         total += len(data)
         if b"\0" in data[:1024]:
             continue
-        found = words(data)
+        if needles is not None and not any(n in data for n in needles):
+            continue
+        found = words(data) if names is None else words(data) & names
         result.elsewhere |= found
         if is_infra(rel) or b"aws_cdk" in data or b"aws-cdk-lib" in data:
             result.in_infra |= found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 from steeringsync.drift.doc_settings import DocSetting, extract
 from steeringsync.drift.env_files import EnvSetting, env_settings
-from steeringsync.drift.mentions import NameIndex, index
+from steeringsync.drift.mentions import NameIndex, doc_names, occurrences
 from steeringsync.drift.reads import LITERAL, CodeRead, code_reads
 from steeringsync.drift.values import is_placeholder, normalize
 from steeringsync.project import Project
@@ -78,15 +79,17 @@ class DriftModel:
     reads: list[CodeRead] = field(default_factory=list)
     test_reads: list[CodeRead] = field(default_factory=list)
     env: list[EnvSetting] = field(default_factory=list)
-    _names: NameIndex | None = field(default=None, repr=False)
     _units: dict[Path, str] = field(default_factory=dict, repr=False)
 
-    @property
-    def names(self) -> NameIndex:
-        """Where setting names occur in docs and other files, built on first use."""
-        if self._names is None:
-            self._names = index(self.project)
-        return self._names
+    @functools.cached_property
+    def doc_names(self) -> set[str]:
+        """The names the steering docs (and files they include) mention; no walk."""
+        return doc_names(self.project)
+
+    def occurring(self, keys: set[str]) -> NameIndex:
+        """Where these setting names occur in the repository's other files: a walk of the
+        repository, so rules ask it only for their candidate findings."""
+        return occurrences(self.project, keys)
 
     def example_env(self) -> list[EnvSetting]:
         """Settings of the example/template env files (not of environment overrides)."""

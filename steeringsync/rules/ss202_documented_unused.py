@@ -60,9 +60,12 @@ class DocumentedUnused(DriftRule):
     )
 
     def check_drift(self, model: DriftModel) -> Iterable[Finding]:
-        read = model.read_keys() | {e.key for e in model.env} | model.names.elsewhere
-        for doc in model.documented:
-            if doc.key not in read and not is_platform(doc.key):
+        read = model.read_keys() | {e.key for e in model.env}
+        unread = [d for d in model.documented if d.key not in read and not is_platform(d.key)]
+        # only then the walk of every other file (Go, TS, shell, Terraform use it too)
+        elsewhere = model.occurring({d.key for d in unread}).elsewhere
+        for doc in unread:
+            if doc.key not in elsewhere:
                 yield self.finding(
                     doc.path,
                     key_location(doc),

@@ -33,9 +33,9 @@ def undocumented(model: DriftModel) -> set[str]:
     for every variable the code reads is noise. Docs that document `REDIS_URL` and
     `REDIS_TTL` but not `REDIS_PREFIX` have a gap a maintainer closes.
     """
-    names = model.names
+    in_docs = model.doc_names
     settings = set(model.by_key()) | {d.key for d in model.documented} | {e.key for e in model.env}
-    named = {k for k in settings if k in names.in_docs and not is_platform(k)}
+    named = {k for k in settings if k in in_docs and not is_platform(k)}
     # knobs of stand-alone scripts (`scripts/`, `tools/`) are the developers', not settings
     read = {
         key
@@ -47,8 +47,10 @@ def undocumented(model: DriftModel) -> set[str]:
     # an area is documented when the docs name two of its settings, not one in passing
     counts = Counter(f for f in map(family, named) if f is not None)
     families = {f for f, n in counts.items() if n >= MIN_DOCUMENTED}
-    known = names.in_docs | {e.key for e in model.env} | names.in_infra
-    return {k for k in read - known if family(k) in families}
+    known = in_docs | {e.key for e in model.env}
+    gaps = {k for k in read - known if family(k) in families}
+    # only then the walk of every file, for variables the deployment files wire
+    return gaps - model.occurring(gaps).in_infra
 
 
 class UndocumentedSetting(DriftRule):

@@ -69,3 +69,22 @@ def test_a_setting_read_by_non_python_code_or_tools_is_used(write_tree: Tree) ->
         }
     )
     assert codes(root, root) == [("SS202", 6)]
+
+
+def test_other_files_are_searched_only_for_candidates(write_tree: Tree, monkeypatch) -> None:
+    # the walk of every non-doc file is the costly part of a warm run: a doc whose
+    # settings the code all reads needs none, and a candidate is found in a shell script
+    from steeringsync.drift import mentions
+
+    searched: list[set[str] | None] = []
+    scan = mentions._scan
+
+    def spy(project, names):  # type: ignore[no-untyped-def]
+        searched.append(names)
+        return scan(project, names)
+
+    monkeypatch.setattr(mentions, "_scan", spy)
+    root = write_tree({**FILES, DOC: "```bash\nTIMEOUT=30\n```\n"})
+    assert codes(root, root) == [] and searched == []
+    root = write_tree({**FILES, "deploy/run.sh": "export REMOVED_KNOB=1\n"})
+    assert codes(root, root) == [] and searched == [{"REMOVED_KNOB"}]
