@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -41,11 +42,30 @@ class NoqaCollector(FactCollector):
     def collect(self, source: PythonSource) -> list[Any]:
         """Comments only: a ``# noqa`` inside a string or docstring is text, not a directive."""
         found: list[Any] = []
+        if not _may_report(source.text):
+            return found  # no tokenising: most files' noqa comments are other tools'
         for number, column, comment in _comments(source.text):
             for d in directives(comment):
                 codes = None if d.codes is None else list(d.codes)
                 found.append([number, column + d.start, column + d.end, codes, d.malformed])
         return found
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")  # where the tokenizer ends lines (not at U+2028)
+
+
+def _may_report(text: str) -> bool:
+    """Whether any line holds a directive this rule judges (malformed, or naming an SS
+    code): a comment is a suffix of its line, so a line without one has no such comment,
+    and tokenising the file (the costly part, most files' noqa being E501 or bare) is
+    skipped."""
+    if "noqa" not in text.lower():
+        return False
+    for line in _LINE_END.split(text):
+        for d in directives(line):
+            if d.malformed is not None or any(c.startswith(OUR_PREFIX) for c in d.codes or ()):
+                return True
+    return False
 
 
 def _comments(text: str) -> Iterator[tuple[int, int, str]]:
