@@ -51,17 +51,19 @@ class NoqaCollector(FactCollector):
         return found
 
 
-_LINE_END = re.compile(r"\r\n|\r|\n")  # where the tokenizer ends lines (not at U+2028)
+_PIECE_END = re.compile(r"\r\n|\r|\n")
 
 
 def _may_report(text: str) -> bool:
     """Whether any line holds a directive this rule judges (malformed, or naming an SS
-    code): a comment is a suffix of its line, so a line without one has no such comment,
-    and tokenising the file (the costly part, most files' noqa being E501 or bare) is
-    skipped."""
+    code), so that the costly tokenising is skipped for the rest (most files' noqa are
+    E501 or bare). A comment token is a suffix of its line as the tokenizer reads it (to
+    the next \\n; a comment-only line keeps a lone \\r) or of the piece up to the next
+    \\r or \\n: the directives of a suffix are those of the whole, so asking both never
+    misses one."""
     if "noqa" not in text.lower():
         return False
-    for line in _LINE_END.split(text):
+    for line in (*text.split("\n"), *_PIECE_END.split(text)):
         for d in directives(line):
             if d.malformed is not None or any(c.startswith(OUR_PREFIX) for c in d.codes or ()):
                 return True

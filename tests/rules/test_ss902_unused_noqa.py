@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from steeringsync.python.noqa import directives
@@ -28,6 +28,8 @@ def judged(text: str) -> list[object]:
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(PIECES, max_size=14).map("".join))
+@example("#\r noqa: ")  # a comment-only line keeps a lone \r in its token
+@example("# noqa:\rE501")
 def test_the_pre_check_is_never_wrong_to_skip(text: str) -> None:
     if not _may_report(text):
         assert judged(text) == []
