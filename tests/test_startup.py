@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
+
+from steeringsync.cache import RACY_NS
 
 Tree = Callable[[dict[str, str]], Path]
 PROBE = """
@@ -37,6 +40,10 @@ def test_warm_check_imports_nothing_heavy(write_tree: Tree) -> None:
             ".kiro/steering/tech.md": "---\ninclusion: always\n---\n# Tech\n\n```env\nA=1\n```\n",
         }
     )
+    # As in a real checkout, the files are older than the cache's racy window (ctime
+    # included, which no utime can set back): a file written within it is trusted only
+    # once it ages, and that upgrade is a legitimate cache write on the next run.
+    time.sleep(RACY_NS / 1e9 + 0.1)
     cold = loaded(root)
     assert "tempfile" in cold  # the cold run writes the cache
     assert {"markdown_it", "yaml"} <= set(cold)  # and parses the docs
