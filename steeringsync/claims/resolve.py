@@ -90,11 +90,16 @@ def judge(
         moved.extend(m for m in index.moved_to(path) if m not in moved)
     single = "/" not in claim.text.rstrip("/")
     same_named = index.anywhere(name + ("/" if claim.text.endswith("/") else ""))
-    if claim.kind != "tree" and (len(moved) > 1 or (single and len(same_named) > 1)):
+    # git saw this very path move: it was there, whatever else shares its name
+    history = any(index.renamed(p.strip("/")) is not None for p in paths)
+    if (
+        not history
+        and claim.kind != "tree"
+        and (len(moved) > 1 or (single and len(same_named) > 1))
+    ):
         # `tests/` with `backend/tests/` and `frontend/tests/`: the doc speaks of each
         # package's own folder, as monorepo docs do
         return None
-    history = any(p.strip("/") in index.renames for p in paths)
     return Dead(claim, tuple(moved), history)
 
 
@@ -149,4 +154,31 @@ def dead_paths(doc: SteeringDoc, project: Project) -> list[Dead]:
         if claim.kind == "tree" and claim.text.endswith("/"):
             gone_folders.append(claim.text)
         dead.append(found)
-    return dead
+    return [_moved_with_its_parts(d, dead) for d in dead]
+
+
+def _moved_with_its_parts(folder: Dead, dead: list[Dead]) -> Dead:
+    """A dead folder with no one new place, whose parts the doc also names and which all
+    moved to one folder of its name: `security/` when `security/core/` and
+    `security/validation/` are now under `app/core/security/`."""
+    text = folder.claim.text
+    if not text.endswith("/") or folder.suggestion is not None:
+        return folder
+    places = set()
+    for part in dead:
+        inner = part.claim.text
+        new = part.suggestion
+        if new is None or inner == text or not inner.startswith(text):
+            continue
+        if part.claim.bases[:1] != folder.claim.bases[:1]:
+            continue
+        below = inner[len(text) :].rstrip("/")
+        if not ("/" + new.rstrip("/")).endswith("/" + below):
+            return folder  # a part moved without keeping its place under the folder
+        places.add(new.rstrip("/")[: -len(below)])
+    if len(places) != 1:
+        return folder
+    place = places.pop()
+    if posixpath.basename(place.rstrip("/")) != posixpath.basename(text.rstrip("/")):
+        return folder
+    return Dead(folder.claim, (place.rstrip("/") + "/",), folder.from_history)
