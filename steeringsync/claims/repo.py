@@ -116,10 +116,11 @@ class RepoIndex:
                 names[path.rpartition("/")[2] + "/"].append(path + "/")
         return names
 
-    def anywhere(self, name: str) -> list[str]:
+    def anywhere(self, name: str, *, kiro: bool = False) -> list[str]:
         """Every file (or folder, for `name/`) with this last component, outside `.kiro/`
-        (a copy kept beside the docs is not where the code went)."""
-        return sorted(p for p in self._by_name.get(name, ()) if not p.startswith(".kiro/"))
+        (a copy kept beside the docs is not where the code went) unless ``kiro``: a
+        name in prose (`tasks.md`) may be one of the specs' files."""
+        return sorted(p for p in self._by_name.get(name, ()) if kiro or not p.startswith(".kiro/"))
 
     def moved_to(self, path: str) -> list[str]:
         """Where a missing ``path`` may live now: its git rename, else the paths ending in

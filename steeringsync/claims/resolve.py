@@ -59,9 +59,11 @@ def judge(
     if any(index.exists(p) for p in paths):
         return None
     name = claim.text.rstrip("/").rpartition("/")[2]
-    if claim.by_name and index.anywhere(name + ("/" if claim.text.endswith("/") else "")):
+    if claim.by_name and index.anywhere(
+        name + ("/" if claim.text.endswith("/") else ""), kiro=True
+    ):
         return None  # `config.py` in running prose: the reader finds it by name
-    if claim.by_name and index.anywhere(name):
+    if claim.by_name and index.anywhere(name, kiro=True):
         return None
     if any(is_generated(p) or index.ignored(p) for p in paths):
         return None

@@ -15,6 +15,7 @@ TREE_LANGS = frozenset(
      "markdown", "md", "none", "ascii", "dir", "directory", "filetree"}
 )  # fmt: skip
 _INDENTED_LANGS = frozenset({"", "text", "txt", "plaintext", "plain", "tree", "dir"})
+_ARROW_RE = re.compile(r"\S\s*(?:→|->|=>)\s*\S")
 _BOX_RE = re.compile(r"[├└]|\|--|`--|\+--")
 _ENTRY_RE = re.compile(r"^(?P<prefix>(?:[\s│├└─┬┼┃┣┗━|`+]|--)*)(?P<rest>\S.*)$")
 # a comment after an entry: `# …`, `// …`, `<- …`, `- …`, dashes, `(…)`, or a wide gap
@@ -37,6 +38,8 @@ def is_tree(block: CodeBlock) -> bool:
     if block.lang not in TREE_LANGS:
         return False
     lines = [line for line in block.content.split("\n") if line.strip()]
+    if sum(1 for line in lines if _ARROW_RE.search(_COMMENT_RE.sub("", line.strip()))) >= 2:
+        return False  # `ksm add → add.py → manifest.py`: a flow drawn as a tree
     if sum(1 for line in lines if _BOX_RE.search(line)) >= 2:
         names = [e.name for e in entries(block, all_names=True)]
         pathlike = sum(1 for n in names if n.endswith("/") or has_file_extension(n))
@@ -59,7 +62,10 @@ def entries(block: CodeBlock, *, all_names: bool = False) -> list[TreeEntry]:
         match = _ENTRY_RE.match(text.expandtabs(4))
         if match is None:
             continue
-        name = _COMMENT_RE.sub("", match.group("rest")).strip().rstrip(":")
+        name = _COMMENT_RE.sub("", match.group("rest")).strip()
+        if name.endswith(":") and not name.rstrip(":").endswith("/") and "." not in name:
+            name = "<label>"  # `Shared:` labels the lines under it; it is no folder
+        name = name.rstrip(":")
         if not name or name.startswith(("#", "//")) or not name.strip(_BOX_CHARS):
             continue
         column = text.find(name)
