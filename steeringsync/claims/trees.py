@@ -38,7 +38,7 @@ def is_tree(block: CodeBlock) -> bool:
     if block.lang not in TREE_LANGS:
         return False
     lines = [line for line in block.content.split("\n") if line.strip()]
-    if sum(1 for line in lines if _ARROW_RE.search(_COMMENT_RE.sub("", line.strip()))) >= 2:
+    if sum(1 for line in lines if _ARROW_RE.search(re.sub(r"\s(?:#|//).*", "", line))) >= 2:
         return False  # `ksm add → add.py → manifest.py`: a flow drawn as a tree
     if sum(1 for line in lines if _BOX_RE.search(line)) >= 2:
         names = [e.name for e in entries(block, all_names=True)]
