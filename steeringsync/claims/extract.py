@@ -34,6 +34,7 @@ _NOT_A_CLAIM_RE = re.compile(
     r"rename[ds]?\s+(?:to|from)|move[ds]?\s+to|"
     r"migrat\w*|instead\s+of|no\s+longer|removed|deleted|deprecated|legacy|old|formerly|"
     r"don'?t|never|avoid|not|output|writes?|save[ds]?|export\w*|produc\w*|emit\w*|"
+    r"if|unless|whether|"  # a hypothetical: "if a monorepo has a root-level `landing/`"
     # the same in the languages of the corpus: never, don't, no, old (pt, es, fr, de, ru)
     r"nunca|jamais|não|nao|evit\w*|ne\s+pas|nicht|niemals|kein\w*|"
     r"никогда|не|нельзя|стар\w*)\b",
@@ -43,7 +44,8 @@ _NOT_A_CLAIM_RE = re.compile(
 _POSSESSIVE_RE = re.compile(r"(?:\b[A-Z][\w.-]*|\buser)['\u2019]s\s+$")
 _SECTION_NOT_A_CLAIM_RE = re.compile(
     r"\b(?:creat\w*|adding|new|examples?|templates?|naming|conventions?|patterns?|"
-    r"migrat\w*|deprecated|legacy|history|changelog|roadmap|future|planned|todo)\b",
+    r"migrat\w*|deprecated|legacy|history|changelog|roadmap|future|planned|todo|"
+    r"dependenc\w*|libraries)\b",  # `ruamel.yaml` in "Core Dependencies" is a package
     re.IGNORECASE,
 )
 _STRUCTURE_RE = re.compile(
@@ -105,6 +107,8 @@ def extract(
     skip = _block_lines(doc)
     headings: list[tuple[int, str | None, bool]] = []  # level, base folder, not-a-claim
     items: list[tuple[int, str | None]] = []  # indent, base folder
+    # indent, the item introduces things that are no claims ("Generated files:")
+    leads: list[tuple[int, bool]] = []
     structure: list[tuple[int, bool]] = []  # level, heading is about the layout
     task_files: list[tuple[int, bool]] = []  # level, heading lists files a task touches
     structural_doc = bool(_STRUCTURE_RE.search(doc.path.name))
@@ -128,11 +132,14 @@ def extract(
         elif item:
             indent = len(item.group(1))
             items = [i for i in items if i[0] < indent]
+            leads = [i for i in leads if i[0] < indent]
             parents = _bases(headings, items, "")
             items.append((indent, _folder(line[item.end() :], is_dir, parents, leading=True)))
+            leads.append((indent, _not_a_claim_lead(line[item.end() :])))
         elif not line.startswith((" ", "\t")):
             items = []
-        if any(h[2] for h in headings):
+            leads = []
+        if any(h[2] for h in headings) or any(lead for _, lead in leads[:-1] if item):
             continue
         bases = _bases(headings, items[:-1] if item else items, root_rel)
         # a bare file name in a listing names its place only where the doc is about the
@@ -279,6 +286,13 @@ def _spans(
                 attr is None and (_first_party_class(base) or (call and "_" in base))
             ):
                 found.names.append(NameClaim(base, attr, number, start))
+
+
+def _not_a_claim_lead(text: str) -> bool:
+    """Whether a list item introduces its sub-items as things to create, generated
+    outputs or examples: `4. **File format** - Generated files must be identical:`."""
+    words = _SPAN_RE.sub("", text).rstrip(" *_")
+    return words.endswith(":") and bool(_NOT_A_CLAIM_RE.search(words))
 
 
 def _label(before: str) -> str:

@@ -129,9 +129,18 @@ _CONVENTIONS_RE = re.compile(
 )
 
 
-def is_conventions_doc(doc_path: str) -> bool:
-    """A doc of general standards (`python-standards.md`): its layouts are advice."""
-    return bool(_CONVENTIONS_RE.search(posixpath.basename(doc_path)))
+def is_conventions_doc(doc_path: str, title: str = "") -> bool:
+    """A doc of general standards (`python-standards.md`, or titled "Component Library
+    Standards"): its layouts are advice."""
+    return bool(_CONVENTIONS_RE.search(posixpath.basename(doc_path) + " " + title))
+
+
+def doc_title(doc: SteeringDoc) -> str:
+    """The doc's front-matter `title`, else its first level-1 heading."""
+    data = doc.front_matter.data if doc.front_matter is not None else None
+    if isinstance(data, dict) and isinstance(data.get("title"), str):
+        return str(data["title"])
+    return next((h.text for h in doc.headings if h.level == 1), "")
 
 
 def dead_paths(doc: SteeringDoc, project: Project) -> list[Dead]:
@@ -141,7 +150,7 @@ def dead_paths(doc: SteeringDoc, project: Project) -> list[Dead]:
 
     index = RepoIndex.of(project)
     claims = claims_of(doc, index)
-    conventions = is_conventions_doc(project.relative(doc.path))
+    conventions = is_conventions_doc(project.relative(doc.path), doc_title(doc))
     every = named_folders(project.docs, index)
     dead: list[Dead] = []
     gone_folders: list[str] = []

@@ -15,6 +15,12 @@ TREE_LANGS = frozenset(
      "markdown", "md", "none", "ascii", "dir", "directory", "filetree"}
 )  # fmt: skip
 _INDENTED_LANGS = frozenset({"", "text", "txt", "plaintext", "plain", "tree", "dir"})
+# an entry the tree marks as optional or planned: `constructs/  # L3 constructs (if needed)`
+_OPTIONAL_RE = re.compile(
+    r"\s(?:#|//|\().*\b(?:if\s+(?:needed|any|required|applicable|used)|optional|"
+    r"planned|future|to\s+be\s+(?:added|created)|tbd|not\s+yet)\b",
+    re.IGNORECASE,
+)
 _ARROW_RE = re.compile(r"\S\s*(?:→|->|=>)\s*\S")
 _BOX_RE = re.compile(r"[├└]|\|--|`--|\+--")
 _ENTRY_RE = re.compile(r"^(?P<prefix>(?:[\s│├└─┬┼┃┣┗━|`+]|--)*)(?P<rest>\S.*)$")
@@ -62,6 +68,7 @@ def entries(block: CodeBlock, *, all_names: bool = False) -> list[TreeEntry]:
         match = _ENTRY_RE.match(text.expandtabs(4))
         if match is None:
             continue
+        optional = bool(_OPTIONAL_RE.search(match.group("rest")))
         name = _COMMENT_RE.sub("", match.group("rest")).strip()
         if name.endswith(":") and not name.rstrip(":").endswith("/") and "." not in name:
             name = "<label>"  # `Shared:` labels the lines under it; it is no folder
@@ -69,6 +76,8 @@ def entries(block: CodeBlock, *, all_names: bool = False) -> list[TreeEntry]:
         if not name or name.startswith(("#", "//")) or not name.strip(_BOX_CHARS):
             continue
         column = text.find(name)
+        if optional:
+            name = "<optional>"  # hides the entry and what the tree draws under it
         rows.append((len(match.group("prefix")), block.content_line + offset, column, name))
     if not rows:
         return []

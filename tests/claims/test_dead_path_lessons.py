@@ -117,3 +117,44 @@ def test_a_list_of_folders_after_a_package_tree_is_about_that_package(tmp_path: 
     )
     files = ["src/pkg/__init__.py", "src/pkg/yaml_utils/x.py"]
     assert dead_paths(tmp_path, doc, files) == ["9 `compat/` does not exist"]
+
+
+def test_hypotheticals_and_lists_introduced_as_generated(tmp_path: Path) -> None:
+    # AEROSTACK: "If a monorepo has a root-level `landing/` (or `showcase/`)"; sqlitch:
+    # "Generated files must be identical:" then `sqitch.conf` below it
+    doc = (
+        "# Publishing\nIf a monorepo has a root-level `landing/` (or `showcase/`) folder, skip it.\n"
+        "4. **File format validation** - Generated files must be identical:\n"
+        "   - Configuration files (`sqitch.conf`)\n"
+        "5. **Layout**:\n   - Plan files (`plan.txt`)\n"
+    )
+    assert dead_paths(tmp_path, doc, [], "publish.md") == ["6 `plan.txt` does not exist"]
+
+
+def test_packages_in_a_dependencies_section_are_no_paths(tmp_path: Path) -> None:
+    # extended-data-types: "## Core Dependencies" lists `ruamel.yaml`
+    doc = "# Tech\n## Core Dependencies\n- **Serialization**: `pyyaml`, `ruamel.yaml`\n"
+    assert dead_paths(tmp_path, doc, [], "tech.md") == []
+
+
+def test_a_tree_entry_marked_optional_is_no_claim(tmp_path: Path) -> None:
+    # harbor: `constructs/  # Custom L3 constructs (if needed)`
+    doc = (
+        "# CDK\n```\ninfrastructure/\n├── lib/\n│   ├── constructs/   # L3 constructs (if needed)\n"
+        "│   └── stack.ts\n└── gone.ts\n```\n"
+    )
+    files = ["infrastructure/lib/stack.ts"]
+    assert dead_paths(tmp_path, doc, files, "cdk.md") == [
+        "7 `gone.ts` does not exist (looked in `infrastructure/` and the root)"
+    ]
+
+
+def test_a_doc_titled_as_standards_gives_layouts_as_advice(tmp_path: Path) -> None:
+    # AEROSTACK: component-library.md, titled "Component Library Standards"
+    doc = (
+        "---\ntitle: Component Library Standards\ninclusion: always\n---\n"
+        "### shadcn/ui Components (`components/ui/`)\nKeep `openapi.yaml` current.\n"
+    )
+    assert dead_paths(tmp_path, doc, ["web/src/components/ui/button.tsx"], "library.md") == []
+    untitled = doc.replace("Component Library Standards", "Components")
+    assert dead_paths(tmp_path, untitled, ["web/src/components/ui/button.tsx"], "library.md")
