@@ -129,10 +129,16 @@ _CONVENTIONS_RE = re.compile(
 )
 
 
+_STANDARDS_TITLE_RE = re.compile(r"\bstandards?\b|\bbest practices\b", re.IGNORECASE)
+
+
 def is_conventions_doc(doc_path: str, title: str = "") -> bool:
     """A doc of general standards (`python-standards.md`, or titled "Component Library
     Standards"): its layouts are advice."""
-    return bool(_CONVENTIONS_RE.search(posixpath.basename(doc_path) + " " + title))
+    named = _CONVENTIONS_RE.search(posixpath.basename(doc_path))
+    # a title says less than a file name: "Project Architecture Guidelines" is often this
+    # project's own; "Frontend Architecture Standards" is a standard copied in
+    return bool(named or _STANDARDS_TITLE_RE.search(title))
 
 
 def doc_title(doc: SteeringDoc) -> str:
