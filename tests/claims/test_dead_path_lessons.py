@@ -129,7 +129,7 @@ def test_hypotheticals_and_lists_introduced_as_generated(tmp_path: Path) -> None
         "   - Configuration files (`sqitch.conf`)\n"
         "5. **Layout**:\n   - Plan files (`plan.txt`)\n"
     )
-    assert dead_paths(tmp_path, doc, [], "publish.md") == ["7 `plan.txt` does not exist"]
+    assert dead_paths(tmp_path, doc, [], "publish.md") == ["6 `plan.txt` does not exist"]
 
 
 def test_packages_in_a_dependencies_section_are_no_paths(tmp_path: Path) -> None:
