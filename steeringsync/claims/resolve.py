@@ -88,7 +88,10 @@ def judge(
         return None  # a standards doc's `cmd/`, `internal/`: the layout it recommends
     index.load_renames()
     moved: list[str] = []
-    for path in paths:
+    # a tree under a folder that is there gives each entry's whole path: `environments/`
+    # in a `terraform/` tree is `terraform/environments/`, not any `environments/`
+    drawn = paths[:1] if claim.kind == "tree" and claim.bases[0] else paths
+    for path in drawn:
         moved.extend(m for m in index.moved_to(path) if m not in moved)
     single = "/" not in claim.text.rstrip("/")
     same_named = index.anywhere(name + ("/" if claim.text.endswith("/") else ""))
@@ -129,7 +132,10 @@ _CONVENTIONS_RE = re.compile(
 )
 
 
-_STANDARDS_TITLE_RE = re.compile(r"\bstandards?\b|\bbest practices\b", re.IGNORECASE)
+_STANDARDS_TITLE_RE = re.compile(
+    r"\bstandards?\b|\bbest practices\b|^template$", re.IGNORECASE
+)
+_TEMPLATE_DOC_RE = re.compile(r"\bcustomi[sz]e\s+this\s+(?:file|doc|document|template)\b", re.I)
 
 
 def is_conventions_doc(doc_path: str, title: str = "") -> bool:
@@ -142,7 +148,10 @@ def is_conventions_doc(doc_path: str, title: str = "") -> bool:
 
 
 def doc_title(doc: SteeringDoc) -> str:
-    """The doc's front-matter `title`, else its first level-1 heading."""
+    """The doc's front-matter `title`, else its first level-1 heading; "template" when
+    the doc says it is one to customise ("CUSTOMIZE THIS FILE for each engagement")."""
+    if _TEMPLATE_DOC_RE.search(doc.text[:2000]):
+        return "template"
     data = doc.front_matter.data if doc.front_matter is not None else None
     if isinstance(data, dict) and isinstance(data.get("title"), str):
         return str(data["title"])

@@ -161,3 +161,18 @@ def test_a_doc_titled_as_standards_gives_layouts_as_advice(tmp_path: Path) -> No
     for title in ("Components", "Project Architecture Guidelines"):
         own = doc.replace("Component Library Standards", title)
         assert dead_paths(tmp_path, own, ["web/src/components/ui/button.tsx"], "library.md")
+
+
+def test_a_tree_entry_moves_only_along_its_whole_path(tmp_path: Path) -> None:
+    # hosterizer: `environments/` in a `terraform/` tree is no `bruno/api/environments/`
+    doc = "# Layout\n```\nterraform/\n├── environments/\n└── modules/\n```\n"
+    files = ["terraform/modules/aws/main.tf", "bruno/api/environments/dev.bru"]
+    assert dead_paths(tmp_path, doc, files) == [
+        "4 `environments/` does not exist (looked in `terraform/` and the root)"
+    ]
+
+
+def test_a_doc_that_says_it_is_a_template_gives_layouts_as_advice(tmp_path: Path) -> None:
+    # AEROSTACK structure.md: "> **CUSTOMIZE THIS FILE** for each engagement."
+    doc = "# Structure\n> **CUSTOMIZE THIS FILE** for each engagement.\n\nSee `packages/web/src/`.\n"
+    assert dead_paths(tmp_path, doc, ["README.md"]) == []
