@@ -132,9 +132,7 @@ _CONVENTIONS_RE = re.compile(
 )
 
 
-_STANDARDS_TITLE_RE = re.compile(
-    r"\bstandards?\b|\bbest practices\b|^template$", re.IGNORECASE
-)
+_STANDARDS_TITLE_RE = re.compile(r"\bstandards?\b|\bbest practices\b|^template$", re.IGNORECASE)
 _TEMPLATE_DOC_RE = re.compile(r"\bcustomi[sz]e\s+this\s+(?:file|doc|document|template)\b", re.I)
 
 

@@ -174,5 +174,5 @@ def test_a_tree_entry_moves_only_along_its_whole_path(tmp_path: Path) -> None:
 
 def test_a_doc_that_says_it_is_a_template_gives_layouts_as_advice(tmp_path: Path) -> None:
     # AEROSTACK structure.md: "> **CUSTOMIZE THIS FILE** for each engagement."
-    doc = "# Structure\n> **CUSTOMIZE THIS FILE** for each engagement.\n\nSee `packages/web/src/`.\n"
+    doc = "# Structure\n> **CUSTOMIZE THIS FILE** for each engagement.\n\nSee `packages/web/`.\n"
     assert dead_paths(tmp_path, doc, ["README.md"]) == []
