@@ -162,3 +162,23 @@ def test_a_folder_moves_with_the_parts_the_doc_names(tmp_path: Path) -> None:
         "3 SS306 `security/validation/` does not exist; moved to `app/core/security/validation/`?",
         "5 SS306 `security/` does not exist; moved to `app/core/security/`?",
     ]
+
+
+def test_a_comment_saying_where_commands_run_is_their_folder(tmp_path: Path) -> None:
+    # Vedfolnir: `# Always prefix with timeout (run from tests/playwright/)` then a
+    # command whose `--config=` names a file of that folder
+    root = tmp_path / "repo"
+    _write(
+        root,
+        {
+            ".kiro/steering/testing.md": "```bash\n# Always use timeout (run from tests/e2e/)\n"
+            "timeout 120 npx playwright test --config=0830_17_52_playwright.config.js\n"
+            "npx playwright test --config=e2e.config.js\n```\n",
+            "tests/e2e/0914_10_00_playwright.config.js": "",
+            "tests/e2e/e2e.config.js": "",
+        },
+    )
+    assert findings(root) == [
+        "3 SS307 `0830_17_52_playwright.config.js` does not exist; "
+        "moved to `tests/e2e/0914_10_00_playwright.config.js`?"
+    ]
