@@ -37,7 +37,9 @@ class Dead:
         if lone_folder and not self.from_history:
             return None  # one folder name (`services/`) is a hint, not an address
         base = self.claim.bases[0] if self.claim.bases else ""
-        if base and new.startswith(base.rstrip("/") + "/") and self.claim.kind == "listing":
+        # a listing under its section's folder, a command after `cd dir`: keep it relative
+        relative = self.claim.kind in ("listing", "command")
+        if base and new.startswith(base.rstrip("/") + "/") and relative:
             return new[len(base.rstrip("/")) + 1 :]
         return new
 

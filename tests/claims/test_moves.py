@@ -12,6 +12,7 @@ import pytest
 
 from steeringsync.api import CheckOptions, check
 from steeringsync.claims.repo import RepoIndex, renames_from_log
+from steeringsync.cli import main
 from steeringsync.project import Project
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -182,3 +183,7 @@ def test_a_comment_saying_where_commands_run_is_their_folder(tmp_path: Path) -> 
         "3 SS307 `0830_17_52_playwright.config.js` does not exist; "
         "moved to `tests/e2e/0914_10_00_playwright.config.js`?"
     ]
+    # `sync` keeps the path relative to the folder the command runs in
+    assert main(["sync", str(root)]) == 0
+    synced = (root / ".kiro/steering/testing.md").read_text()
+    assert "--config=0914_10_00_playwright.config.js\n" in synced
