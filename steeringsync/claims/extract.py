@@ -121,6 +121,7 @@ def extract(
             level = len(heading.group(1))
             headings = [h for h in headings if h[0] < level]
             items = []
+            leads = []
             parents = _bases(headings, [], "")
             folder = _folder(line, is_dir, parents)
             headings.append((level, folder, bool(_SECTION_NOT_A_CLAIM_RE.search(line))))
