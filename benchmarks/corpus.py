@@ -101,10 +101,11 @@ def _init_history(dest: Path, git_dir: Path, commit: str) -> None:
     above) and git writes only inside ``dest/.git``."""
     dot_git = dest / ".git"
     # a local clone copies the object store as it is: a snapshot that lacks its largest
-    # blobs cannot be fetched from (pack-objects fails on a missing object)
+    # blobs cannot be fetched from (pack-objects fails on a missing object). Copied, not
+    # hard-linked: the export shares no file with the mirror
     subprocess.run(
-        ["git", "clone", "-q", "--bare", "--local", "--no-tags", str(git_dir.resolve()),
-         str(dot_git)],
+        ["git", "clone", "-q", "--bare", "--local", "--no-hardlinks", "--no-tags",
+         str(git_dir.resolve()), str(dot_git)],
         check=True,
     )  # fmt: skip
     git = ["git", f"--git-dir={dot_git}", f"--work-tree={dest}"]
