@@ -27,6 +27,11 @@ _FILE_RUNNERS = frozenset({"bash", "sh", "zsh", "source", ".", "node", "ts-node"
 _PY_FLAGS_WITH_VALUE = frozenset({"-W", "-X", "-c"})
 _SPLIT_RE = re.compile(r"\s*(?:&&|\|\||;|\|)\s*")
 _PROMPT_RE = re.compile(r"^\s*(?:\$|>|PS>|%)\s+")
+_RUN_FROM_RE = re.compile(
+    r"\b(?:run|execute|work)\s+(?:it\s+|them\s+|this\s+|these\s+)?(?:from|in)\s+(?:the\s+)?"
+    r"`?((?:[\w.-]+/)+[\w.-]*)`?",
+    re.IGNORECASE,
+)
 _FILE_OPTION_RE = re.compile(r"^--(?:config|config-file|env-file|file|settings|rcfile|c)=(.+)$")
 _FILE_OPTIONS = frozenset({"--config", "--config-file", "-c", "--env-file", "-f", "--file"})
 # package-manager commands that are not scripts (`yarn install`, `pnpm add x`)
@@ -115,6 +120,11 @@ def from_line(text: str, line: int, column: int, cwd: str, out: CommandClaims) -
 
     text = _PROMPT_RE.sub("", text)
     if text.lstrip().startswith("#"):
+        # `# Always prefix with timeout (run from tests/playwright/)`: where the next
+        # commands run, as `cd tests/playwright` would say
+        said = _RUN_FROM_RE.search(text)
+        if said is not None and path_shape(said.group(1).rstrip("/") + "/") is not None:
+            return posixpath.normpath(posixpath.join(cwd, said.group(1))).removeprefix(".")
         return cwd
     position = 0
     for part in _SPLIT_RE.split(text):

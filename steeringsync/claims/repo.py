@@ -8,6 +8,7 @@ Built once per project from the walk ``check`` already makes (``Project.repo_fil
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import defaultdict
 from functools import cached_property
 from pathlib import Path
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 
 GIT_TIMEOUT = 5.0  # seconds for the rename history; a slow git only costs the suggestion
 GIT_MAX_COMMITS = 2000
+# a date-time stamp leading a file name: `0830_17_52_`, `2025-08-30_`, `20250830T1752_`
+# (three or more number groups, or one of eight digits or more; `0001_initial.py` is none)
+_STAMP_RE = re.compile(r"^(?:\d{2,4}[_-]){3,}|^\d{8,}(?:T\d{4,6})?[_-]")
 
 
 class RepoIndex:
@@ -32,7 +36,8 @@ class RepoIndex:
         self.root = root
         self._files = files
         self._project = project
-        self.renames: dict[str, str] = {}  # old path -> newest path
+        self.renames: dict[str, str] = {}  # old path -> newest path (``load_renames``)
+        self._renames_loaded = False
         # (parsed doc, its claims) by doc path (see ``extract.claims_of``)
         self.claims: dict[Path, tuple[Any, Any]] = {}
         # other per-run views built from the file list on first use (``pynames.Modules``)
@@ -111,22 +116,25 @@ class RepoIndex:
                 names[path.rpartition("/")[2] + "/"].append(path + "/")
         return names
 
-    def anywhere(self, name: str) -> list[str]:
+    def anywhere(self, name: str, *, kiro: bool = False) -> list[str]:
         """Every file (or folder, for `name/`) with this last component, outside `.kiro/`
-        (a copy kept beside the docs is not where the code went)."""
-        return sorted(p for p in self._by_name.get(name, ()) if not p.startswith(".kiro/"))
+        (a copy kept beside the docs is not where the code went) unless ``kiro``: a
+        name in prose (`tasks.md`) may be one of the specs' files."""
+        return sorted(p for p in self._by_name.get(name, ()) if kiro or not p.startswith(".kiro/"))
 
     def moved_to(self, path: str) -> list[str]:
         """Where a missing ``path`` may live now: its git rename, else the paths ending in
         its longest trailing part that matches anything (one entry: unambiguous)."""
         clean = path.strip("/")
-        renamed = self.renames.get(clean)
-        if renamed is not None and self.exists(renamed):
+        renamed = self.renamed(clean)
+        if renamed is not None:
             return [renamed + ("/" if path.endswith("/") else "")]
         parts = clean.split("/")
         is_dir = path.endswith("/")
         last = parts[-1] + ("/" if is_dir else "")
         candidates = self.anywhere(last)
+        if not candidates and not is_dir:
+            candidates = self.restamped(last)
         if len(parts) == 1:
             return candidates
         # prefer the candidates that keep more of the claimed path: `a/b/c.py` over `c.py`
@@ -136,6 +144,25 @@ class RepoIndex:
             if narrowed:
                 return narrowed
         return [] if is_dir else candidates
+
+    @cached_property
+    def _by_unstamped_name(self) -> dict[str, list[str]]:
+        names: dict[str, list[str]] = defaultdict(list)
+        for path in self.files:
+            name = path.rpartition("/")[2]
+            unstamped = _STAMP_RE.sub("", name)
+            if unstamped != name and not path.startswith(".kiro/"):
+                names[unstamped].append(path)
+        return names
+
+    def restamped(self, name: str) -> list[str]:
+        """The files that carry ``name`` under another date-time stamp: teams that stamp
+        file names (`0830_17_52_playwright.config.js`) give a new version a new stamp
+        (`0914_10_00_playwright.config.js`)."""
+        unstamped = _STAMP_RE.sub("", name)
+        if unstamped == name or not unstamped:
+            return []
+        return sorted(self._by_unstamped_name.get(unstamped, ()))
 
     def ignored(self, path: str) -> bool:
         """Whether .gitignore (root and folders on the way) ignores ``path``."""
@@ -169,9 +196,11 @@ class RepoIndex:
 
     def load_renames(self) -> None:
         """Old -> new paths from the git history (bounded in commits and time); nothing
-        when the root is not a git checkout or git is missing or slow."""
-        if self.renames or not (self.root / ".git").exists():
+        when the root is not a git checkout or git is missing. A slow git keeps the
+        newest commits it gave before the deadline: the latest moves are the likeliest."""
+        if self._renames_loaded or not (self.root / ".git").exists():
             return
+        self._renames_loaded = True
         import subprocess  # only when a path is dead: most runs never start git
 
         command = [
@@ -180,18 +209,75 @@ class RepoIndex:
             "-M", f"-n{GIT_MAX_COMMITS}", "--", ".",
         ]  # fmt: skip
         try:
-            out = subprocess.run(
+            raw = subprocess.run(
                 command, capture_output=True, timeout=GIT_TIMEOUT, check=False
-            ).stdout.decode("utf-8", "replace")
+            ).stdout
+        except subprocess.TimeoutExpired as late:
+            partial = late.stdout or b""
+            raw = partial[: partial.rfind(b"\n") + 1]  # never a half-written row
         except (OSError, subprocess.SubprocessError):
             return
-        # newest first: the first rename seen of a path is its latest
-        for row in out.splitlines():
-            fields = row.split("\t")
-            if len(fields) == 3 and fields[0].startswith("R"):
-                old, new = fields[1], fields[2]
-                self.renames.setdefault(old, self.renames.get(new, new))
-                # folders move with their files: `a/b/x.py -> c/x.py` moves `a/b` to `c`
-                old_dir, new_dir = posixpath.dirname(old), posixpath.dirname(new)
-                if old_dir and new_dir and posixpath.basename(old) == posixpath.basename(new):
-                    self.renames.setdefault(old_dir, self.renames.get(new_dir, new_dir))
+        self.renames.update(renames_from_log(raw.decode("utf-8", "replace")))
+
+    def renamed(self, path: str) -> str | None:
+        """Where git says ``path`` went, rename after rename (`a -> b` then `b -> c` is `c`),
+        when that place is there now."""
+        seen = {path}
+        current = self.renames.get(path)
+        while current is not None and current not in seen and len(seen) < 50:
+            if self.exists(current):
+                return current
+            seen.add(current)
+            current = self.renames.get(current)
+        return None
+
+
+def renames_from_log(log: str) -> dict[str, str]:
+    """Old -> new paths from `git log --name-status --diff-filter=R` output (newest
+    first): each file's latest rename, and a folder's when every file renamed out of it
+    agrees where it went.
+
+    A folder moved with its files when they keep their names under it: `services/a.py ->
+    app/services/email/a.py` and `services/b.py -> app/services/user/b.py` move
+    `services/` to `app/services/` (the deepest folder holding every new place, which
+    still has the old folder's name); `docs/steering/x.md -> docs/x.md` for every file
+    moves `docs/steering/` to `docs/`. Files scattered to many folders move no folder.
+    """
+    files: dict[str, str] = {}
+    targets: dict[str, set[str]] = defaultdict(set)  # old folder -> new folders of its files
+    scattered: set[str] = set()  # folders some file left without the path below them
+    for row in log.splitlines():
+        fields = row.split("\t")
+        if len(fields) != 3 or not fields[0].startswith("R"):
+            continue
+        old, new = fields[1], fields[2]
+        files.setdefault(old, new)  # newest first: the first rename seen is the latest
+        if posixpath.basename(old) != posixpath.basename(new):
+            continue
+        # each folder on the old path moved to where the part below it now hangs, when
+        # the new path keeps that part (`security/core/x.py -> app/core/security/core/x.py`:
+        # `security/core` -> `app/core/security/core`, `security` -> `app/core/security`)
+        folder, below = posixpath.dirname(old), posixpath.basename(old)
+        while folder and not new.startswith(folder + "/"):
+            if ("/" + new).endswith("/" + below):
+                targets[folder].add(new[: len(new) - len(below)].rstrip("/"))
+            else:
+                scattered.add(folder)
+            below = posixpath.basename(folder) + "/" + below
+            folder = posixpath.dirname(folder)
+    found: dict[str, str] = {}
+    for folder, places in targets.items():
+        if folder in scattered:
+            continue
+        if len(places) == 1:
+            if "" not in places:
+                found[folder] = next(iter(places))
+            continue
+        common = posixpath.commonpath(sorted(places)) if "" not in places else ""
+        name = posixpath.basename(folder)
+        while common and posixpath.basename(common) != name:
+            common = posixpath.dirname(common)
+        if common:
+            found[folder] = common
+    found.update(files)  # a file's own record wins over its folder's
+    return found

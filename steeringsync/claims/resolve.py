@@ -37,7 +37,9 @@ class Dead:
         if lone_folder and not self.from_history:
             return None  # one folder name (`services/`) is a hint, not an address
         base = self.claim.bases[0] if self.claim.bases else ""
-        if base and new.startswith(base.rstrip("/") + "/") and self.claim.kind == "listing":
+        # a listing under its section's folder, a command after `cd dir`: keep it relative
+        relative = self.claim.kind in ("listing", "command")
+        if base and new.startswith(base.rstrip("/") + "/") and relative:
             return new[len(base.rstrip("/")) + 1 :]
         return new
 
@@ -59,9 +61,11 @@ def judge(
     if any(index.exists(p) for p in paths):
         return None
     name = claim.text.rstrip("/").rpartition("/")[2]
-    if claim.by_name and index.anywhere(name + ("/" if claim.text.endswith("/") else "")):
+    if claim.by_name and index.anywhere(
+        name + ("/" if claim.text.endswith("/") else ""), kiro=True
+    ):
         return None  # `config.py` in running prose: the reader finds it by name
-    if claim.by_name and index.anywhere(name):
+    if claim.by_name and index.anywhere(name, kiro=True):
         return None
     if any(is_generated(p) or index.ignored(p) for p in paths):
         return None
@@ -86,15 +90,23 @@ def judge(
         return None  # a standards doc's `cmd/`, `internal/`: the layout it recommends
     index.load_renames()
     moved: list[str] = []
-    for path in paths:
+    # a tree under a folder that is there gives each entry's whole path: `environments/`
+    # in a `terraform/` tree is `terraform/environments/`, not any `environments/`
+    drawn = paths[:1] if claim.kind == "tree" and claim.bases[0] else paths
+    for path in drawn:
         moved.extend(m for m in index.moved_to(path) if m not in moved)
     single = "/" not in claim.text.rstrip("/")
     same_named = index.anywhere(name + ("/" if claim.text.endswith("/") else ""))
-    if claim.kind != "tree" and (len(moved) > 1 or (single and len(same_named) > 1)):
+    # git saw this very path move: it was there, whatever else shares its name
+    history = any(index.renamed(p.strip("/")) is not None for p in paths)
+    if (
+        not history
+        and claim.kind != "tree"
+        and (len(moved) > 1 or (single and len(same_named) > 1))
+    ):
         # `tests/` with `backend/tests/` and `frontend/tests/`: the doc speaks of each
         # package's own folder, as monorepo docs do
         return None
-    history = any(p.strip("/") in index.renames for p in paths)
     return Dead(claim, tuple(moved), history)
 
 
@@ -122,9 +134,28 @@ _CONVENTIONS_RE = re.compile(
 )
 
 
-def is_conventions_doc(doc_path: str) -> bool:
-    """A doc of general standards (`python-standards.md`): its layouts are advice."""
-    return bool(_CONVENTIONS_RE.search(posixpath.basename(doc_path)))
+_STANDARDS_TITLE_RE = re.compile(r"\bstandards?\b|\bbest practices\b|^template$", re.IGNORECASE)
+_TEMPLATE_DOC_RE = re.compile(r"\bcustomi[sz]e\s+this\s+(?:file|doc|document|template)\b", re.I)
+
+
+def is_conventions_doc(doc_path: str, title: str = "") -> bool:
+    """A doc of general standards (`python-standards.md`, or titled "Component Library
+    Standards"): its layouts are advice."""
+    named = _CONVENTIONS_RE.search(posixpath.basename(doc_path))
+    # a title says less than a file name: "Project Architecture Guidelines" is often this
+    # project's own; "Frontend Architecture Standards" is a standard copied in
+    return bool(named or _STANDARDS_TITLE_RE.search(title))
+
+
+def doc_title(doc: SteeringDoc) -> str:
+    """The doc's front-matter `title`, else its first level-1 heading; "template" when
+    the doc says it is one to customise ("CUSTOMIZE THIS FILE for each engagement")."""
+    if _TEMPLATE_DOC_RE.search(doc.text[:2000]):
+        return "template"
+    data = doc.front_matter.data if doc.front_matter is not None else None
+    if isinstance(data, dict) and isinstance(data.get("title"), str):
+        return str(data["title"])
+    return next((h.text for h in doc.headings if h.level == 1), "")
 
 
 def dead_paths(doc: SteeringDoc, project: Project) -> list[Dead]:
@@ -134,7 +165,7 @@ def dead_paths(doc: SteeringDoc, project: Project) -> list[Dead]:
 
     index = RepoIndex.of(project)
     claims = claims_of(doc, index)
-    conventions = is_conventions_doc(project.relative(doc.path))
+    conventions = is_conventions_doc(project.relative(doc.path), doc_title(doc))
     every = named_folders(project.docs, index)
     dead: list[Dead] = []
     gone_folders: list[str] = []
@@ -149,4 +180,31 @@ def dead_paths(doc: SteeringDoc, project: Project) -> list[Dead]:
         if claim.kind == "tree" and claim.text.endswith("/"):
             gone_folders.append(claim.text)
         dead.append(found)
-    return dead
+    return [_moved_with_its_parts(d, dead) for d in dead]
+
+
+def _moved_with_its_parts(folder: Dead, dead: list[Dead]) -> Dead:
+    """A dead folder with no one new place, whose parts the doc also names and which all
+    moved to one folder of its name: `security/` when `security/core/` and
+    `security/validation/` are now under `app/core/security/`."""
+    text = folder.claim.text
+    if not text.endswith("/") or folder.suggestion is not None:
+        return folder
+    places = set()
+    for part in dead:
+        inner = part.claim.text
+        new = part.suggestion
+        if new is None or inner == text or not inner.startswith(text):
+            continue
+        if part.claim.bases[:1] != folder.claim.bases[:1]:
+            continue
+        below = inner[len(text) :].rstrip("/")
+        if not ("/" + new.rstrip("/")).endswith("/" + below):
+            return folder  # a part moved without keeping its place under the folder
+        places.add(new.rstrip("/")[: -len(below)])
+    if len(places) != 1:
+        return folder
+    place = places.pop()
+    if posixpath.basename(place.rstrip("/")) != posixpath.basename(text.rstrip("/")):
+        return folder
+    return Dead(folder.claim, (place.rstrip("/") + "/",), folder.from_history)

@@ -95,6 +95,7 @@ BARE_FILES = frozenset(
 _PLACEHOLDER_RE = re.compile(
     r"[<>{}\[\]$%*?|\\]|\.\.\.|…|(?:^|[/_.-])(?:x{3,}|X{3,}|Y{4}|N{3,}|foo|bar|baz)(?:$|[/_.-])"
     r"|(?:^|/)(?:your|my)[_-]|(?:^|/)(?:example|sample|some)[_-]|[_-](?:name|here)(?:$|[/.])"
+    r"|(?:^|/)(?:project|repo|app)[_-]root(?:$|/)"
     # `path/to/x`, `script.py`, a content hash as file name
     r"|(?:^|/)path/to/|(?:^|/)(?:script|file|filename|module|foo|name)\.[a-z]+$"
     r"|(?:^|/)[0-9a-f]{8,}\.[a-z]+$"

@@ -15,6 +15,13 @@ TREE_LANGS = frozenset(
      "markdown", "md", "none", "ascii", "dir", "directory", "filetree"}
 )  # fmt: skip
 _INDENTED_LANGS = frozenset({"", "text", "txt", "plaintext", "plain", "tree", "dir"})
+# an entry the tree marks as optional or planned: `constructs/  # L3 constructs (if needed)`
+_OPTIONAL_RE = re.compile(
+    r"\s(?:#|//|\().*\b(?:if\s+(?:needed|any|required|applicable|used)|optional|"
+    r"planned|future|to\s+be\s+(?:added|created)|tbd|not\s+yet)\b",
+    re.IGNORECASE,
+)
+_ARROW_RE = re.compile(r"\S\s*(?:→|->|=>)\s*\S")
 _BOX_RE = re.compile(r"[├└]|\|--|`--|\+--")
 _ENTRY_RE = re.compile(r"^(?P<prefix>(?:[\s│├└─┬┼┃┣┗━|`+]|--)*)(?P<rest>\S.*)$")
 # a comment after an entry: `# …`, `// …`, `<- …`, `- …`, dashes, `(…)`, or a wide gap
@@ -37,6 +44,8 @@ def is_tree(block: CodeBlock) -> bool:
     if block.lang not in TREE_LANGS:
         return False
     lines = [line for line in block.content.split("\n") if line.strip()]
+    if sum(1 for line in lines if _ARROW_RE.search(re.sub(r"\s(?:#|//).*", "", line))) >= 2:
+        return False  # `ksm add → add.py → manifest.py`: a flow drawn as a tree
     if sum(1 for line in lines if _BOX_RE.search(line)) >= 2:
         names = [e.name for e in entries(block, all_names=True)]
         pathlike = sum(1 for n in names if n.endswith("/") or has_file_extension(n))
@@ -59,10 +68,16 @@ def entries(block: CodeBlock, *, all_names: bool = False) -> list[TreeEntry]:
         match = _ENTRY_RE.match(text.expandtabs(4))
         if match is None:
             continue
-        name = _COMMENT_RE.sub("", match.group("rest")).strip().rstrip(":")
+        optional = bool(_OPTIONAL_RE.search(match.group("rest")))
+        name = _COMMENT_RE.sub("", match.group("rest")).strip()
+        if name.endswith(":") and not name.rstrip(":").endswith("/") and "." not in name:
+            name = "<label>"  # `Shared:` labels the lines under it; it is no folder
+        name = name.rstrip(":")
         if not name or name.startswith(("#", "//")) or not name.strip(_BOX_CHARS):
             continue
         column = text.find(name)
+        if optional:
+            name = "<optional>"  # hides the entry and what the tree draws under it
         rows.append((len(match.group("prefix")), block.content_line + offset, column, name))
     if not rows:
         return []

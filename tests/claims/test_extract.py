@@ -27,7 +27,7 @@ def test_a_heading_about_a_folder_is_the_base_of_its_list() -> None:
 
 def test_tree_entries_get_their_full_paths() -> None:
     doc = (
-        "```\nmy-project/\n├── app/\n│   ├── core/\n│   │   └── session.py   # store\n"
+        "```\nharbor/\n├── app/\n│   ├── core/\n│   │   └── session.py   # store\n"
         "│   └── main.py\n├── <name>/\n│   └── hidden.py\n└── README.md\n```\n"
     )
     paths = [(c.text, c.line, c.kind) for c in claims(doc).paths]
