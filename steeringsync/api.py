@@ -230,6 +230,7 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
     # a rule that learns from the repository fixes nothing before it has learned
     first = dataclasses.replace(job, fix=None) if learning else job
     cache = open_cache(project, first, options)
+    project.scan_memo = cache
     files = python_files(options.paths, project.selector)
     scan = analyze_many(files, first, jobs=options.jobs, cache=cache)
     report.files_checked = len(scan.paths)
@@ -238,9 +239,7 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
     outside: Facts = {}  # facts of the files a partial run does not check
     unscanned = project_facts(project, first, options, scan.paths, outside, cache)
     facts = _facts_of(results.values(), outside)
-    if cache is not None:
-        whole = any(p.resolve() == project.root for p in options.paths)
-        cache.save(prune_unseen=whole or bool(unscanned))
+    whole = any(p.resolve() == project.root for p in options.paths)
     if learning:
         for result in relearn(project, job, options, facts, list(results.values())):
             results[result.path] = result
@@ -266,6 +265,8 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
             found = rule.check_project(project, facts)
             placed.extend(f for f in found if str(f.path) not in unscanned)
     report.findings.extend(_suppress_in_docs(docs, placed))
+    if cache is not None:  # once the project rules' scans have remembered theirs too
+        cache.save(prune_unseen=whole or bool(unscanned))
     noqa = next((r for r in rules if isinstance(r, UnusedNoqa)), None)
     if noqa is not None:
         known = [r.code for r in build_rules(project)]
