@@ -152,9 +152,9 @@ def build_corpus(root: Path, total: int, claims: bool = False) -> int:
 
 
 def structure_doc() -> str:
-    """STRUCTURE with 24 listed modules that exist and 6 that do not."""
-    live = [f"app/{n // 100:02d}/module_{n:04d}.py" for n in range(0, 240, 10)]
-    dead = [f"app/{n // 100:02d}/module_{n:04d}.py" for n in range(900, 960, 10)]
+    """STRUCTURE with 25 listed modules that exist and 5 that do not."""
+    live = [f"app/{n // 100:02d}/module_{n:04d}.py" for n in range(0, 200, 8)]
+    dead = [f"app/{n // 100:02d}/module_{n:04d}.py" for n in range(900, 950, 10)]
     return STRUCTURE.format(listed="\n".join(f"  - `{p}`" for p in live + dead))
 
 
