@@ -69,9 +69,12 @@ class CheckReport:
         return [(c, active[c], suppressed[c]) for c in codes]
 
 
-def enabled_rules(project: Project, options: CheckOptions) -> list[Rule]:
-    """The rules this run applies; an unknown code anywhere is an error, never ignored."""
-    rules = build_rules(project)
+def enabled_rules(
+    project: Project, options: CheckOptions, every: Sequence[Rule] | None = None
+) -> list[Rule]:
+    """The rules this run applies (of ``every``, by default all the project's); an
+    unknown code anywhere is an error, never ignored."""
+    rules = list(every) if every is not None else build_rules(project)
     known = [r.code for r in rules]
     config = project.config
     in_pyproject = config.source is not None and config.source.name == "pyproject.toml"
@@ -223,7 +226,8 @@ def relearn(
 
 
 def check(project: Project, options: CheckOptions) -> CheckReport:
-    rules = enabled_rules(project, options)
+    every = build_rules(project)  # built once: SS902 asks for every code at the end
+    rules = enabled_rules(project, options, every)
     job = file_job(project, rules, options)
     report = CheckReport(rules=rules)
     learning = any(r.collectors() for r in job.rules)
@@ -269,7 +273,7 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
         cache.save(prune_unseen=whole or bool(unscanned))
     noqa = next((r for r in rules if isinstance(r, UnusedNoqa)), None)
     if noqa is not None:
-        known = [r.code for r in build_rules(project)]
+        known = [r.code for r in every]
         scanned_facts = {
             name: [(p, item) for p, item in items if str(p) not in unscanned]
             for name, items in facts.items()
