@@ -59,6 +59,51 @@ def count_{n}(model):
     with unified_session_manager.get_db_session() as session:
         return session.query(model).count()
 '''
+# --claims: a structure doc as steering docs write them (listed files, a tree, commands, a
+# Python block, prose names; some claims dead), so the dead-claim rules have work
+STRUCTURE = """\
+# Project structure
+
+## Layout
+
+- `app/` holds the application, one module per feature:
+{listed}
+- `app/session.py` defines `unified_session_manager` (being retired)
+- `app/services/user_service.py` holds `UserService`
+- `docs/architecture.md` explains the design
+- `vendor/` is third-party code, never edited
+
+```
+app/
+├── 00/
+│   ├── module_0000.py
+│   └── module_0001.py
+├── 01/
+│   └── module_0100.py
+└── services/
+    └── user_service.py
+pyproject.toml
+```
+
+## Commands
+
+```bash
+python app/00/module_0000.py
+pytest tests/test_app.py
+make lint
+```
+
+## Code
+
+```python
+from app.session import unified_session_manager
+from app.services.user_service import UserService
+```
+
+Every module has `load_0()`-style loaders such as `load_3()` and `count_7()`; sessions
+come from `get_db_session()`. `UserService.create()` and `DatabaseManager` are gone;
+`Config` and `main()` are where they always were.
+"""
 AST_GREP_PATTERN = "with unified_session_manager.get_db_session() as $S: $$$BODY"
 
 
@@ -74,11 +119,12 @@ def source_files() -> list[Path]:
     return found
 
 
-def build_corpus(root: Path, total: int) -> int:
+def build_corpus(root: Path, total: int, claims: bool = False) -> int:
     """Create the corpus unless it exists for ``total``; returns the generated file count."""
     generated = total // GENERATED_EVERY
     stamp = root / "CORPUS"
-    if stamp.exists() and stamp.read_text() == f"{total}\n":
+    kind = f"{total}{' claims' if claims else ''}\n"
+    if stamp.exists() and stamp.read_text() == kind:
         return generated
     shutil.rmtree(root, ignore_errors=True)
     real = source_files()[: total - generated]
@@ -94,17 +140,27 @@ def build_corpus(root: Path, total: int) -> int:
         dest.write_text(GENERATED.format(n=n, pool=10 + n % 3))
     (root / ".kiro" / "steering").mkdir(parents=True)
     (root / ".kiro" / "steering" / "tech.md").write_text(STEERING)
+    if claims:
+        (root / ".kiro" / "steering" / "structure.md").write_text(structure_doc())
     (root / "pyproject.toml").write_text('[project]\nname = "corpus"\n')
     old = time.time() - 3600  # settled files, as in a real checkout
     for directory, _, files in os.walk(root):
         for name in files:
             os.utime(os.path.join(directory, name), (old, old))
-    stamp.write_text(f"{total}\n")
+    stamp.write_text(kind)
     return generated
 
 
-def run(cmd: list[str], cwd: Path) -> tuple[float, int, bytes]:
-    """Wall seconds, peak RSS in KiB of the process tree, and stdout."""
+def structure_doc() -> str:
+    """STRUCTURE with 25 listed modules that exist and 5 that do not."""
+    live = [f"app/{n // 100:02d}/module_{n:04d}.py" for n in range(0, 200, 8)]
+    dead = [f"app/{n // 100:02d}/module_{n:04d}.py" for n in range(900, 950, 10)]
+    return STRUCTURE.format(listed="\n".join(f"  - `{p}`" for p in live + dead))
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, int, bytes, float]:
+    """Wall seconds, peak RSS in KiB of the process tree, stdout, and CPU seconds (user
+    and system, of the process and the workers it waited for)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     out = proc.stdout.read() if proc.stdout else b""
@@ -113,7 +169,7 @@ def run(cmd: list[str], cwd: Path) -> tuple[float, int, bytes]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):
         sys.exit(f"{' '.join(cmd)} exited {proc.returncode}")
-    return wall, usage.ru_maxrss, out
+    return wall, usage.ru_maxrss, out, usage.ru_utime + usage.ru_stime
 
 
 def findings(out: bytes) -> list[tuple[str, str, str]]:
@@ -138,6 +194,11 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--corpus", type=Path)
+    parser.add_argument(
+        "--claims",
+        action="store_true",
+        help="add a structure doc with claims, and time the runs without the claim rules too",
+    )
     args = parser.parse_args()
     if not (BIN / "ast-grep").exists():
         sys.exit(f"{BIN / 'ast-grep'} not found: install it with pip install -e '.[bench]'")
@@ -146,8 +207,10 @@ def main() -> None:
     import steeringsync
 
     compileall.compile_dir(Path(steeringsync.__file__).parent, quiet=1)
-    root = args.corpus or Path(tempfile.gettempdir()) / f"steeringsync-bench-{args.files}"
-    generated = build_corpus(root.resolve(), args.files)
+    suffix = "-claims" if args.claims else ""
+    default = Path(tempfile.gettempdir()) / f"steeringsync-bench-{args.files}{suffix}"
+    root = args.corpus or default
+    generated = build_corpus(root.resolve(), args.files, args.claims)
     from steeringsync.cache import cache_dir  # outside the checkout, per user
 
     cache = cache_dir(root.resolve())
@@ -155,6 +218,7 @@ def main() -> None:
     ast_grep = [str(BIN / "ast-grep"), "run", "-l", "python", "-p", AST_GREP_PATTERN, "."]
     grep = ["grep", "-rn", "--include=*.py", "get_db_session", "."]
     rows: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     rss: dict[str, int] = {}
     outs: dict[str, list[tuple[str, str, str]]] = {}
 
@@ -164,8 +228,9 @@ def main() -> None:
         for rep in range(reps):
             if callable(before):
                 before(rep)
-            wall, peak, out = run(cmd, root)
+            wall, peak, out, seconds = run(cmd, root)
             rows.setdefault(name, []).append(wall)
+            cpu.setdefault(name, []).append(seconds)
             rss[name] = max(rss.get(name, 0), peak)
             if cmd[0].endswith("steeringsync") and compare:
                 outs.setdefault(name, findings(out))
@@ -184,27 +249,52 @@ def main() -> None:
     touch_changed(root, -1)
     timed("check --jobs 1 --no-cache", [*ss, "--jobs", "1", "--no-cache"], 1)
     timed("check --no-prefilter --no-cache", [*ss, "--no-prefilter", "--no-cache"], 1)
-    report(rows, rss, args.files, generated)
+    if args.claims:  # the same runs without the dead-claim rules, alternating with them
+        off = [*ss, "--ignore", "SS306,SS307,SS308"]
+        clear = lambda _: shutil.rmtree(cache, ignore_errors=True)  # noqa: E731
+        for _ in range(args.reps):
+            timed("check cold, claim rules off", off, 1, clear, False)
+            timed("check cold, claim rules on", ss, 1, clear)
+        run(off, root)  # the cold runs above cleared each other's cache: warm both
+        run(ss, root)
+        for _ in range(args.reps):
+            timed("check warm, claim rules off", off, 1, None, False)
+            timed("check warm, claim rules on", ss, 1)
+    report(rows, cpu, rss, args.files, generated)
     check_equal(outs, generated)
     check_partial(root, ss, only_changed)
 
 
-def report(rows: dict[str, list[float]], rss: dict[str, int], files: int, generated: int) -> None:
+def report(
+    rows: dict[str, list[float]],
+    cpu: dict[str, list[float]],
+    rss: dict[str, int],
+    files: int,
+    generated: int,
+) -> None:
     base = statistics.median(rows["ast-grep (with-pattern)"])
     print(
         f"\n{files} files ({generated} generated, {generated * SITES_PER_FILE} sites), "
         f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}\n"
     )
-    print("| run | median s | vs ast-grep | peak RSS MiB |")
-    print("|---|---:|---:|---:|")
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
+    print("| run | median s | vs ast-grep | CPU s | runs | peak RSS MiB |")
+    print("|---|---:|---:|---:|---:|---:|")
     for name, walls in rows.items():
         med = statistics.median(walls)
+        seconds = statistics.median(cpu[name])
         peak = f"{rss[name] / 1024:.0f}" if "check" in name else ""
-        print(f"| {name} | {med:.3f} | {med / base:.2f} | {peak} |")
+        print(f"| {name} | {med:.3f} | {med / base:.2f} | {seconds:.3f} | {len(walls)} | {peak} |")
     cold = statistics.median(rows["check cold"])
     warm = statistics.median(rows["check warm"])
     changed = statistics.median(rows["check 10 changed, warm"])
     named = statistics.median(rows["check only the 10 changed (pre-commit)"])
+    if "check cold, claim rules off" in cpu:
+        print("\nDead-claim rules (CPU s, alternating runs):")
+        for run in ("cold", "warm"):
+            on = statistics.median(cpu[f"check {run}, claim rules on"])
+            off = statistics.median(cpu[f"check {run}, claim rules off"])
+            print(f"  {run}: {off:.3f} off, {on:.3f} on: x{on / off:.2f}")
     print("\nTargets:")
     print(f"  cold <= 1/4 ast-grep ({base / 4:.3f} s): {cold:.3f} s {_ok(cold <= base / 4)}")
     print(f"  warm <= 0.3 s: {warm:.3f} s {_ok(warm <= 0.3)}")

@@ -69,9 +69,12 @@ class CheckReport:
         return [(c, active[c], suppressed[c]) for c in codes]
 
 
-def enabled_rules(project: Project, options: CheckOptions) -> list[Rule]:
-    """The rules this run applies; an unknown code anywhere is an error, never ignored."""
-    rules = build_rules(project)
+def enabled_rules(
+    project: Project, options: CheckOptions, every: Sequence[Rule] | None = None
+) -> list[Rule]:
+    """The rules this run applies (of ``every``, by default all the project's); an
+    unknown code anywhere is an error, never ignored."""
+    rules = list(every) if every is not None else build_rules(project)
     known = [r.code for r in rules]
     config = project.config
     in_pyproject = config.source is not None and config.source.name == "pyproject.toml"
@@ -223,13 +226,15 @@ def relearn(
 
 
 def check(project: Project, options: CheckOptions) -> CheckReport:
-    rules = enabled_rules(project, options)
+    every = build_rules(project)  # built once: SS902 asks for every code at the end
+    rules = enabled_rules(project, options, every)
     job = file_job(project, rules, options)
     report = CheckReport(rules=rules)
     learning = any(r.collectors() for r in job.rules)
     # a rule that learns from the repository fixes nothing before it has learned
     first = dataclasses.replace(job, fix=None) if learning else job
     cache = open_cache(project, first, options)
+    project.scan_memo = cache
     files = python_files(options.paths, project.selector)
     scan = analyze_many(files, first, jobs=options.jobs, cache=cache)
     report.files_checked = len(scan.paths)
@@ -238,9 +243,7 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
     outside: Facts = {}  # facts of the files a partial run does not check
     unscanned = project_facts(project, first, options, scan.paths, outside, cache)
     facts = _facts_of(results.values(), outside)
-    if cache is not None:
-        whole = any(p.resolve() == project.root for p in options.paths)
-        cache.save(prune_unseen=whole or bool(unscanned))
+    whole = any(p.resolve() == project.root for p in options.paths)
     if learning:
         for result in relearn(project, job, options, facts, list(results.values())):
             results[result.path] = result
@@ -266,9 +269,11 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
             found = rule.check_project(project, facts)
             placed.extend(f for f in found if str(f.path) not in unscanned)
     report.findings.extend(_suppress_in_docs(docs, placed))
+    if cache is not None:  # once the project rules' scans have remembered theirs too
+        cache.save(prune_unseen=whole or bool(unscanned))
     noqa = next((r for r in rules if isinstance(r, UnusedNoqa)), None)
     if noqa is not None:
-        known = [r.code for r in build_rules(project)]
+        known = [r.code for r in every]
         scanned_facts = {
             name: [(p, item) for p, item in items if str(p) not in unscanned]
             for name, items in facts.items()

@@ -48,6 +48,7 @@ KEEP_FILES = 8  # run configurations kept per tool version
 
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 MISS = object()  # what lookup returns when the cache cannot answer
+MEMO = "\0"  # starts the keys of project-wide memos, never a path
 
 
 def stamp_of(st: os.stat_result) -> Stamp:
@@ -266,6 +267,7 @@ class Cache:
         self.entries: dict[str, Any] = {}
         self.updates: dict[str, Entry] = {}
         self.seen: set[str] = set()
+        self.memos: dict[str, Any] = {}
         entries = read_blob(self.file, key)
         if isinstance(entries, dict):
             self.entries = entries
@@ -303,25 +305,45 @@ class Cache:
 
     def record(self, path: str, stamp: Stamp, sha: bytes, result: FileResult | None) -> None:
         """Remember ``path``'s result (None: nothing found, nothing parsed)."""
-        trusted = max(stamp[1], stamp[2]) < self.started_ns - RACY_NS
+        trusted = max(stamp[1], stamp[2]) < self.settled_ns
         payload = None if result is None else encode_result(result)
         if self.entries.get(path) == [list(stamp), trusted, sha.hex(), payload]:
             return  # a recent file re-validated by hash: nothing new to write
         self.updates[path] = Entry(stamp, trusted, sha, payload)
 
+    @property
+    def settled_ns(self) -> int:
+        """A stamp older than this proves its file unchanged (see RACY_NS)."""
+        return self.started_ns - RACY_NS
+
+    def memo(self, name: str) -> Any:
+        """What a project-wide pass stored under ``name`` (None: nothing): kept beside the
+        files' entries (a NUL starts no path), under the same key and MAC."""
+        return self.entries.get(MEMO + name)
+
+    def remember(self, name: str, value: Any) -> None:
+        """Store ``value`` (plain JSON data) under ``name`` at the next ``save``."""
+        self.memos[MEMO + name] = value
+
     def save(self, prune_unseen: bool = False) -> None:
-        """Write once, atomically; with ``prune_unseen``, drop the files not seen."""
-        if not self.updates and not (prune_unseen and self.entries.keys() - self.seen):
+        """Write once, atomically; with ``prune_unseen``, drop the files not seen. Saving
+        again writes only what was recorded since."""
+        unseen = prune_unseen and any(
+            k not in self.seen and not k.startswith(MEMO) for k in self.entries
+        )
+        if not self.updates and not self.memos and not unseen:
             return
         entries = (
-            {k: v for k, v in self.entries.items() if k in self.seen}
+            {k: v for k, v in self.entries.items() if k in self.seen or k.startswith(MEMO)}
             if prune_unseen
             else dict(self.entries)
         )
         for path, e in self.updates.items():
             entries[path] = [list(e.stamp), e.trusted, e.digest.hex(), e.payload]
+        entries.update(self.memos)
         if write_blob(self.file, self.key, entries):
             _prune(self.directory, keep=self.file)
+        self.entries, self.updates, self.memos = entries, {}, {}
 
 
 def _ensure_dir(directory: Path) -> None:

@@ -17,7 +17,7 @@ from steeringsync.steering.doc_cache import DocCache
 from steeringsync.steering.document import SteeringDoc
 
 if TYPE_CHECKING:
-    from steeringsync.drift.mentions import NameIndex
+    from steeringsync.drift.mentions import Memo, NameIndex
     from steeringsync.steering.declarations import Declaration
 
 
@@ -40,6 +40,8 @@ class Project:
     doc_cache: DocCache | None = field(default=None, repr=False, compare=False)
     # where the caches live (None: the per-user default; see steeringsync.cache)
     cache_base: Path | None = field(default=None, repr=False, compare=False)
+    # the run's cache, where project-wide scans remember per-file results (None: none)
+    scan_memo: Memo | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def discover(

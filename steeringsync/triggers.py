@@ -35,6 +35,32 @@ def contains_trigger(data: bytes, plain: Sequence[bytes], words: Sequence[bytes]
     return False
 
 
+def contains_name(data: bytes, names: Sequence[bytes]) -> bool:
+    """Whether one of ``names`` occurs with no ASCII identifier character on either side:
+    every place Python or a ``\\b`` search over the decoded text can see the name (a
+    non-ASCII neighbour may be a letter or a dash: it counts, so nothing is missed),
+    and not inside a longer ASCII word (`main` in `domain`)."""
+    automaton = _automaton(tuple(names), ())
+    if automaton is None:
+        return any(_bounded(token).search(data) is not None for token in names)
+    for _, start, end in automaton.find_matches_as_indexes(data, overlapping=True):
+        if not _ascii_identifier_byte(data, start - 1) and not _ascii_identifier_byte(data, end):
+            return True
+    return False
+
+
+def _ascii_identifier_byte(data: bytes, index: int) -> bool:
+    if index < 0 or index >= len(data):
+        return False
+    byte = data[index]
+    return byte == 0x5F or 0x30 <= byte <= 0x39 or 0x61 <= (byte | 0x20) <= 0x7A
+
+
+@functools.cache
+def _bounded(token: bytes) -> re.Pattern[bytes]:
+    return re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(token) + rb"(?![A-Za-z0-9_])")
+
+
 def has_word(data: bytes, token: bytes) -> bool:
     """Whether ``token`` occurs in ``data`` with no identifier character right after it."""
     return token in data and _word(token).search(data) is not None

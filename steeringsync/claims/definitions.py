@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from steeringsync.claims.pynames import COLLECTOR
 from steeringsync.python.source import PythonSource
 from steeringsync.rules.base import FactCollector
+from steeringsync.triggers import contains_name
 
 
 @dataclass(frozen=True)
@@ -18,18 +19,22 @@ class DefinitionsCollector(FactCollector):
     """Where the names the docs mention are defined, imported or used in the code, and
     the members of the classes they name (for `Class.method`).
 
-    Only files that spell one of ``names`` as a whole word are parsed (the engine's
-    pre-filter), so a doc naming three classes costs three words' worth of parsing; a
-    method is looked up in its class's body, so `get` of `Store.get()` is no trigger.
+    Only files that spell one of ``names`` as a whole word are parsed, so a doc naming
+    three classes costs three words' worth of parsing; a method is looked up in its
+    class's body, so `get` of `Store.get()` is no trigger. Whole on both sides: a doc's
+    `main()` does not parse every file saying "domain" (no fact is found there).
     """
 
     names: tuple[str, ...] = ()
     name: ClassVar[str] = COLLECTOR
-    whole_word_triggers: ClassVar[bool] = True
 
     @property
     def triggers(self) -> tuple[bytes, ...]:
+        # substrings for the pre-filter; ``relevant`` then wants a bounded word
         return tuple(n.encode() for n in self.names)
+
+    def relevant(self, data: bytes) -> bool:
+        return contains_name(data, self.triggers)
 
     def collect(self, source: PythonSource) -> list[Any]:
         wanted = set(self.names)

@@ -8,10 +8,12 @@ TypeScript, shell, Terraform or a workflow reads or sets it just as well as Pyth
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from steeringsync.config import Config
 from steeringsync.discovery import FileSelector
@@ -137,9 +139,32 @@ def occurrences(project: Project, names: set[str]) -> NameIndex:
     return _scan(project, names)
 
 
+class Memo(Protocol):
+    """Where a run keeps what the scan found per file (``steeringsync.cache.Cache``)."""
+
+    @property
+    def settled_ns(self) -> int: ...
+    def memo(self, name: str) -> Any: ...
+    def remember(self, name: str, value: Any) -> None: ...
+
+
+MEMO = "mentions"
+MEMO_SETS = 4  # name sets remembered (two drift rules ask, each its own)
+# what one file gave: its stat stamp, the bytes read, then (names, infra) or 0
+Seen = list[Any]
+
+
 def _scan(project: Project, names: set[str] | None) -> NameIndex:
+    """One pass over the non-doc files. With a memo (a cached run asking for
+    ``names``), a file whose stat stamp is settled and unchanged since the run that
+    remembered these names is not read again: a warm run stats the files instead of
+    reading them all (a third of its time on 10,000 files)."""
     result = NameIndex()
     needles = None if names is None else [n.encode("ascii", "ignore") for n in names]
+    memo: Memo | None = getattr(project, "scan_memo", None) if names is not None else None
+    key = "\n".join(sorted(names or ()))
+    before = _remembered(memo, key)
+    now: dict[str, Seen] = {}
     steering = project.config.steering_dir.strip("/") + "/"
     total = 0
     for path, rel in project.selector.walk_all(project.root):
@@ -150,14 +175,83 @@ def _scan(project: Project, names: set[str] | None) -> NameIndex:
             or total > MAX_TOTAL
         ):
             continue
-        data = _read(Path(path))
-        total += len(data)
-        if b"\0" in data[:1024]:
-            continue
-        if needles is not None and not any(n in data for n in needles):
-            continue
-        found = words(data) if names is None else words(data) & names
-        result.elsewhere |= found
-        if is_infra(rel) or b"aws_cdk" in data or b"aws-cdk-lib" in data:
-            result.in_infra |= found
+        stamp = None if memo is None else _settled(path, memo.settled_ns)
+        seen: Seen = before.get(rel) or []
+        if stamp is None or not _well_formed(seen) or seen[:4] != stamp:
+            data = _read(Path(path))
+            seen = [*(stamp or (0, 0, 0, 0)), len(data), _found(data, rel, names, needles)]
+        if stamp is not None:
+            now[rel] = seen
+        total += seen[4]
+        if seen[5]:
+            found, infra = set(seen[5][0]), seen[5][1]
+            result.elsewhere |= found
+            if infra:
+                result.in_infra |= found
+    if memo is not None and now != before:
+        _remember(memo, key, now)
     return result
+
+
+def _found(
+    data: bytes, rel: str, names: set[str] | None, needles: list[bytes] | None
+) -> list[Any] | int:
+    """The names in one file's bytes and whether it deploys the code; 0: none."""
+    if b"\0" in data[:1024]:
+        return 0
+    if needles is not None and not any(n in data for n in needles):
+        return 0
+    found = words(data) if names is None else words(data) & names
+    if not found:
+        return 0
+    infra = is_infra(rel) or b"aws_cdk" in data or b"aws-cdk-lib" in data
+    return [sorted(found), infra]
+
+
+def _settled(path: str, settled_ns: int) -> list[int] | None:
+    """A regular file's stat stamp when old enough to prove it unchanged, else None."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode) or max(st.st_mtime_ns, st.st_ctime_ns) >= settled_ns:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _remembered(memo: Memo | None, key: str) -> dict[str, Seen]:
+    """What the memo holds for this name set; anything malformed counts as nothing."""
+    sets = memo.memo(MEMO) if memo is not None else None
+    if not isinstance(sets, list):
+        return {}
+    for item in sets:
+        if isinstance(item, list) and len(item) == 2 and item[0] == key:
+            return item[1] if isinstance(item[1], dict) else {}  # entries checked on use
+    return {}
+
+
+def _well_formed(seen: Any) -> bool:
+    if type(seen) is not list or len(seen) != 6:
+        return False
+    if not all(type(n) is int for n in seen[:5]):
+        return False
+    hit = seen[5]
+    if hit == 0 and type(hit) is int:
+        return True
+    return (
+        type(hit) is list
+        and len(hit) == 2
+        and type(hit[0]) is list
+        and all(type(n) is str for n in hit[0])
+        and type(hit[1]) is bool
+    )
+
+
+def _remember(memo: Memo, key: str, files: dict[str, Seen]) -> None:
+    sets = memo.memo(MEMO)
+    kept = (
+        [s for s in sets if isinstance(s, list) and s[:1] != [key]]
+        if isinstance(sets, list)
+        else []
+    )
+    memo.remember(MEMO, [[key, files], *kept[: MEMO_SETS - 1]])

@@ -8,6 +8,7 @@ finding's position. Nothing here imports LibCST, so ``check`` stays cheap.
 from __future__ import annotations
 
 import ast
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -478,7 +479,8 @@ class SitePlanner:
             self.taken[key] = identifiers(scope if scope is not None else self.source.tree)
         taken = self.taken[key]
         base = candidates[0]
-        names = [*candidates, *(f"{base}_{i}" for i in range(2, 1000))]
+        # lazily: the first candidate is nearly always free
+        names = itertools.chain(candidates, (f"{base}_{i}" for i in range(2, 1000)))
         name = next(n for n in names if n not in taken)
         taken.add(name)
         return name

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.etree import ElementTree as ET
 
 from steeringsync.reporters.base import Reporter
 from steeringsync.reporters.escaping import clean_text
@@ -23,6 +22,9 @@ class JunitReporter(Reporter):
         self.by_file[finding.path].append(finding)
 
     def finish(self, report: CheckReport) -> None:
+        # here, not at the top: every run imports the reporters, few write XML
+        from xml.etree import ElementTree as ET
+
         total = sum(len(items) for items in self.by_file.values())
         root = ET.Element(
             "testsuites", name="steeringsync", tests=str(max(total, 1)), failures=str(total)

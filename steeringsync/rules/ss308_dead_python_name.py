@@ -233,12 +233,17 @@ class DeadPythonName(ProjectRule):
 
 
 def _claimed_names(docs: Iterable[SteeringDoc]) -> tuple[str, ...]:
-    """Every name the docs' prose uses: the words the collector looks for."""
+    """The names the docs' prose uses whose verdict the code decides: the words the
+    collector looks for. A well-known or standard-library name used on its own is never
+    reported (``_names``), so the files spelling it (`BaseModel`, `Path`) need no parse."""
     names: set[str] = set()
     for doc in docs:
         if not may_claim(doc):
             continue
-        names.update(claim.name for claim in _prose(doc).names)
+        for claim in _prose(doc).names:
+            plain = claim.attribute is None
+            if not (plain and (claim.name in WELL_KNOWN or library_name(claim.name))):
+                names.add(claim.name)
     return tuple(sorted(names))
 
 
