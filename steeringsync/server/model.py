@@ -16,6 +16,7 @@ import io
 import pickle
 import tokenize
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,9 @@ from steeringsync.discovery import python_files
 from steeringsync.engine import FileJob, analyze_bytes, analyze_file, unreadable_result
 from steeringsync.project import Project
 from steeringsync.python.source import UnreadableSource
-from steeringsync.rules.base import DocRule, ProjectRule, Rule
+from steeringsync.rules.base import DocRule, ProjectRule, PythonRule, Rule
+from steeringsync.server.incremental import aliases as rule_aliases
+from steeringsync.server.incremental import kept, reusable
 from steeringsync.server.reparse import Parsed, reparse
 from steeringsync.steering import document
 from steeringsync.steering.document import SteeringDoc
@@ -35,6 +38,16 @@ from steeringsync.types import FileResult, Finding
 
 # what a Python file gives the project rules: collector name -> facts
 FileFacts = dict[str, list[Any]]
+
+
+@dataclass
+class RuleRun:
+    """The findings of the rules :mod:`incremental` can keep, on a buffer's last text,
+    under the job (``job_key``) that found them; and the aliases they need, once asked."""
+
+    job_key: bytes
+    findings: dict[str, list[Finding]]
+    aliases: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def encode_buffer(text: str) -> bytes:
@@ -58,13 +71,17 @@ class ProjectModel:
         self.facts: dict[Path, FileFacts] = {}  # only files that gave any
         self.buffers: dict[Path, str] = {}  # open Python buffers
         self.parsed: dict[Path, Parsed] = {}  # their trees, re-parsed statement-wise
+        self.runs: dict[Path, RuleRun] = {}  # what the last check of each buffer found
         self.doc_buffers: set[Path] = set()
         self.python_findings: dict[Path, list[Finding]] = {}  # open Python buffers only
         self.doc_findings: dict[Path, list[Finding]] = {}
         self.project_findings: dict[Path, list[Finding]] = {}
         self.project = Project(root, self.config)
         self.rules: list[Rule] = []
-        self.job = FileJob(rules=())
+        # the Python rules as the docs and configuration make them, and (``job``) as
+        # ``check`` runs them: informed by every file's facts (SS001's learned binding)
+        self.base_job = FileJob(rules=())
+        self.job = self.base_job
         self._job_key = b""
 
     # -- loading -----------------------------------------------------------------------
@@ -82,6 +99,7 @@ class ProjectModel:
             for result in api.analyze_files(files, facts_job):
                 if result.facts:
                     self.facts[result.path] = result.facts
+        self._learn()
         self._run_doc_rules()
         self._run_project_rules()
 
@@ -111,7 +129,18 @@ class ProjectModel:
         self.project = self._new_project()
         options = api.CheckOptions(cache=False)
         self.rules = api.enabled_rules(self.project, options)
-        job = api.file_job(self.project, self.rules, options)
+        self.base_job = api.file_job(self.project, self.rules, options)
+        return self._learn()
+
+    def _learn(self) -> bool:
+        """The Python rules informed by every file's facts, as ``check`` re-learns them
+        before it fixes (``api.relearn``): a code action then makes the edit ``check
+        --fix`` makes. True when the job changed."""
+        facts = self.gathered_facts()
+        notices = len(self.project.notices)  # said by `check`; an editor has no console
+        rules = tuple(rule.learned(self.project, facts) for rule in self.base_job.rules)
+        del self.project.notices[notices:]
+        job = dataclasses.replace(self.base_job, rules=rules)
         # the job is what a worker receives: equal pickles check files identically
         key = pickle.dumps(job)
         changed = key != self._job_key
@@ -150,10 +179,44 @@ class ProjectModel:
             return unreadable_result(path, self.job, UnreadableSource(reason))
         # the engine drops a BOM when it decodes; the tree is of the text it checks
         parsed = reparse(self.parsed.pop(path, None), text.removeprefix("\ufeff"))
-        if parsed is not None:
-            self.parsed[path] = parsed
-        tree = parsed.tree if parsed is not None else None
-        return analyze_bytes(path, data, self.job, tree)
+        last = self.runs.pop(path, None)
+        if parsed is None:
+            return analyze_bytes(path, data, self.job, None)
+        self.parsed[path] = parsed
+        keep = self._kept(last, parsed)
+        job = self.job
+        if keep:
+            job = dataclasses.replace(job, rules=tuple(r for r in job.rules if r.code not in keep))
+        result = analyze_bytes(path, data, job, parsed.tree)
+        for kept_findings in keep.values():
+            result.findings.extend(kept_findings)
+        codes = [r.code for r in self.job.rules if reusable(r)]
+        found = {c: [f for f in result.findings if f.code == c] for c in codes}
+        run = RuleRun(self._job_key, found)
+        if last is not None:  # aliases stay known while the findings are kept
+            run.aliases = {c: a for c, a in last.aliases.items() if c in keep}
+        self.runs[path] = run
+        return result
+
+    def _kept(self, last: RuleRun | None, parsed: Parsed) -> dict[str, list[Finding]]:
+        """The findings of the last check that this edit cannot change, by rule."""
+        edit = parsed.edit
+        if last is None or edit is None or last.job_key != self._job_key:
+            return {}
+        keep: dict[str, list[Finding]] = {}
+        for rule in self.job.rules:
+            if not reusable(rule) or rule.code not in last.findings:
+                continue
+
+            def known(rule: PythonRule = rule, run: RuleRun = last) -> frozenset[str]:
+                if rule.code not in run.aliases:
+                    run.aliases[rule.code] = rule_aliases(rule, parsed.tree)
+                return run.aliases[rule.code]
+
+            found = kept(rule, edit, parsed.tree, last.findings[rule.code], known)
+            if found is not None:
+                keep[rule.code] = found
+        return keep
 
     def drop_buffer(self, path: Path) -> None:
         """The buffer was closed: the file on disk counts again."""
@@ -168,6 +231,7 @@ class ProjectModel:
         elif self.buffers.pop(path, None) is not None:
             self.python_findings.pop(path, None)
             self.parsed.pop(path, None)
+            self.runs.pop(path, None)
             self._facts_from_disk(path)
 
     def disk_changed(self, path: Path, *, created_or_deleted: bool = False) -> None:
@@ -197,13 +261,21 @@ class ProjectModel:
         self._set_facts(path, result.facts)
 
     def _set_facts(self, path: Path, facts: FileFacts) -> None:
-        if self.facts.get(path, {}) == facts:
+        old = self.facts.get(path, {})
+        if old == facts:
             return  # the common edit: nothing the project rules see has changed
         if facts:
             self.facts[path] = facts
         else:
             self.facts.pop(path, None)
+        learning = {c.name for rule in self.base_job.rules for c in rule.collectors()}
+        if any(old.get(name) != facts.get(name) for name in learning) and self._learn():
+            self._recheck_buffers()  # e.g. the binding SS001's fix uses was learned anew
         self._run_project_rules()
+
+    def _recheck_buffers(self) -> None:
+        for path, text in self.buffers.items():
+            self.python_findings[path] = self._analyze(path, text).findings
 
     def _set_doc(self, path: Path, doc: SteeringDoc) -> None:
         self.docs[path] = doc
@@ -211,8 +283,7 @@ class ProjectModel:
 
     def _docs_changed(self) -> None:
         if self._rebuild_rules():
-            for path, text in self.buffers.items():
-                self.python_findings[path] = self._analyze(path, text).findings
+            self._recheck_buffers()
         self._run_doc_rules()
         self._run_project_rules()
 
