@@ -88,7 +88,7 @@ INSERTS = (
     "1", "x", " ", "\n", "\n    ", "usm", "other", "legacy", "session", "result",
     "db_manager", "get_db_session", "global other\n    ", "alias = usm\n    ",
     "other = x\n    ", "import usm\n    ", "y = 2\n    ", "session_failed = 1\n    ",
-    "def extra():\n    pass\n", "(", "# note", "ｇｅｔ_db_session", "value", "2", "_",
+    "def extra():\n    pass\n", "(", "# note", "\uff47\uff45\uff54_db_session", "value", "2", "_",
 )  # fmt: skip
 
 
