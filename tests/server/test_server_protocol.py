@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,7 +56,7 @@ async def client(lsp_client: LanguageClient):
 
 
 def project(root: Path, files: dict[str, str]) -> Path:
-    (root / ".git").mkdir(exist_ok=True)
+    (root / ".git").mkdir(parents=True, exist_ok=True)
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
@@ -293,3 +295,59 @@ async def _settled(published: list, quiet: float = 1.0) -> None:
     while not published or len(published) != seen:
         seen = len(published)
         await asyncio.sleep(quiet)
+
+
+LEARNING_ROUTES = """\
+from flask import current_app
+
+
+def health():
+    db_manager = current_app.config['db_manager']
+    return db_manager.status()
+
+
+def names():
+    db_manager = current_app.config['db_manager']
+    return db_manager.names()
+"""
+LEARNING_SERVICE = """\
+from flask import current_app
+
+from app.models import User
+
+
+def create_user(name):
+    with current_app.unified_session_manager.get_db_session() as session:
+        session.add(User(name=name))
+"""
+
+
+async def test_code_action_fix_equals_check_fix_with_the_learned_binding(
+    client: LanguageClient, tmp_path
+):
+    # `db_manager` is not bound in service.py; the repository binds it in its functions
+    # with `current_app.config['db_manager']` (learned from routes.py): the editor's fix
+    # must bind it exactly as `check --fix` does
+    files = {"app/routes.py": LEARNING_ROUTES, "app/service.py": LEARNING_SERVICE}
+    root = project(tmp_path / "editor", files)
+    cli_root = project(tmp_path / "cli", files)
+    subprocess.run(
+        [sys.executable, "-m", "steeringsync", "check", "--fix", "--no-cache", "."],
+        cwd=cli_root,
+        capture_output=True,
+        check=False,
+    )
+    by_cli = (cli_root / "app/service.py").read_text(encoding="utf-8")
+    assert "db_manager = current_app.config['db_manager']" in by_cli  # the learned one
+
+    await initialize(client, root)
+    uri = open_file(client, root / "app/service.py", "python")
+    found = await diagnostics_for(client, uri, lambda d: len(d) > 0)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri), found[0].range, types.CodeActionContext(found)
+        )
+    )
+    fix = next(a for a in actions if a.title.startswith("Fix SS001"))
+    assert "learned from" in fix.title  # the finding says which binding the fix uses
+    assert apply_edits(LEARNING_SERVICE, fix.edit.changes[uri]) == by_cli
