@@ -17,7 +17,7 @@ from steeringsync.steering.doc_cache import DocCache
 from steeringsync.steering.document import SteeringDoc
 
 if TYPE_CHECKING:
-    from steeringsync.drift.mentions import NameIndex
+    from steeringsync.drift.mentions import NameIndex, NameMemo
     from steeringsync.steering.declarations import Declaration
 
 
@@ -40,6 +40,9 @@ class Project:
     doc_cache: DocCache | None = field(default=None, repr=False, compare=False)
     # where the caches live (None: the per-user default; see steeringsync.cache)
     cache_base: Path | None = field(default=None, repr=False, compare=False)
+    # where setting names were found in the repository's other files, kept across the
+    # Projects of a long-lived model (the language server), which clears it on changes
+    name_memo: NameMemo | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def discover(

@@ -24,6 +24,8 @@ from steeringsync import api
 from steeringsync.config import Config
 from steeringsync.config import discover as discover_config
 from steeringsync.discovery import python_files
+from steeringsync.drift.env_files import env_file_matcher
+from steeringsync.drift.mentions import NameMemo
 from steeringsync.engine import FileJob, analyze_bytes, analyze_file, unreadable_result
 from steeringsync.project import Project
 from steeringsync.python.source import UnreadableSource
@@ -76,7 +78,9 @@ class ProjectModel:
         self.python_findings: dict[Path, list[Finding]] = {}  # open Python buffers only
         self.doc_findings: dict[Path, list[Finding]] = {}
         self.project_findings: dict[Path, list[Finding]] = {}
-        self.project = Project(root, self.config)
+        # setting names found in the repository's other files (SS202), across doc edits
+        self.names = NameMemo()
+        self.project = Project(root, self.config, name_memo=self.names)
         self.rules: list[Rule] = []
         # the Python rules as the docs and configuration make them, and (``job``) as
         # ``check`` runs them: informed by every file's facts (SS001's learned binding)
@@ -115,7 +119,7 @@ class ProjectModel:
         """A Project over the docs held here; the expensive walks of the last one are
         kept (``cached_property`` values live in the instance dict, so seeding it is
         how they are carried over)."""
-        project = Project(self.root, self.config)
+        project = Project(self.root, self.config, name_memo=self.names)
         for name in ("selector", "repo_files"):
             if name in self.project.__dict__:
                 project.__dict__[name] = self.project.__dict__[name]
@@ -237,33 +241,56 @@ class ProjectModel:
     def disk_changed(self, path: Path, *, created_or_deleted: bool = False) -> None:
         """A file changed on disk outside the editor (a checkout, ``sync``); an open
         buffer still wins over it."""
-        if path in self.buffers or path in self.doc_buffers:
-            return
         if created_or_deleted:  # the walks that list files are stale
             for name in ("selector", "repo_files"):
                 self.project.__dict__.pop(name, None)
+        if path in self.doc_buffers:
+            return
         if self.is_doc(path):
             if path.is_file():
                 self._set_doc(path, self._read_doc(path))
             elif self.docs.pop(path, None) is not None:
                 self.doc_findings.pop(path, None)
                 self._docs_changed()
-        elif self.is_python(path):
-            self._facts_from_disk(path)
+            return
+        rerun = self._files_read_changed(path)
+        if path not in self.buffers and self.is_python(path):
+            rerun = self._facts_from_disk(path, run_rules=False) or rerun
+        if rerun:
+            self._run_project_rules()
 
-    def _facts_from_disk(self, path: Path) -> None:
+    def saved(self, path: Path) -> None:
+        """A buffer was written to disk: what the project rules read from disk (names in
+        other files, env files) may have changed."""
+        if not self.is_doc(path) and self._files_read_changed(path):
+            self._run_project_rules()
+
+    def _files_read_changed(self, path: Path) -> bool:
+        """Forget what was read from ``path`` on disk (not a steering doc); True when the
+        project rules must run again: the names found in other files (SS202) are
+        scanned for anew, an env file (``env-files``) is read again."""
+        stale = bool(self.names.scanned)
+        self.names.clear()
+        return stale or (
+            path.is_relative_to(self.root)
+            and env_file_matcher(self.project)(path.relative_to(self.root).as_posix())
+        )
+
+    def _facts_from_disk(self, path: Path, *, run_rules: bool = True) -> bool:
         facts_job = dataclasses.replace(self.job, rules=())
         result = analyze_file(path, facts_job) if path.is_file() else FileResult(path)
-        self._set_facts(path, result.facts)
+        return self._set_facts(path, result.facts, run_rules=run_rules)
 
     def _set_python(self, path: Path, result: FileResult) -> None:
         self.python_findings[path] = result.findings
         self._set_facts(path, result.facts)
 
-    def _set_facts(self, path: Path, facts: FileFacts) -> None:
+    def _set_facts(self, path: Path, facts: FileFacts, *, run_rules: bool = True) -> bool:
+        """Replace the file's facts; True when they changed (then the project rules run,
+        unless the caller runs them)."""
         old = self.facts.get(path, {})
         if old == facts:
-            return  # the common edit: nothing the project rules see has changed
+            return False  # the common edit: nothing the project rules see has changed
         if facts:
             self.facts[path] = facts
         else:
@@ -271,7 +298,9 @@ class ProjectModel:
         learning = {c.name for rule in self.base_job.rules for c in rule.collectors()}
         if any(old.get(name) != facts.get(name) for name in learning) and self._learn():
             self._recheck_buffers()  # e.g. the binding SS001's fix uses was learned anew
-        self._run_project_rules()
+        if run_rules:
+            self._run_project_rules()
+        return True
 
     def _recheck_buffers(self) -> None:
         for path, text in self.buffers.items():

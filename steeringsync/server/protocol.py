@@ -16,7 +16,8 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from steeringsync import __version__
-from steeringsync.config import STANDALONE_NAME
+from steeringsync.config import STANDALONE_NAME, Config
+from steeringsync.config import discover as discover_config
 from steeringsync.discovery import find_root
 from steeringsync.errors import SteeringSyncError
 from steeringsync.server.actions import FIX_ALL, code_actions
@@ -139,6 +140,10 @@ def did_save(ls: SteeringSyncServer, params: types.DidSaveTextDocumentParams) ->
         ls.reload(path.parent)
         return
     ls.refresh(params.text_document.uri)
+    model = ls.models.get(find_root(path)) if path is not None else None
+    if path is not None and model is not None:
+        model.saved(path)  # e.g. an env file: the drift rules read it from disk
+        ls.publish(model, None)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -162,7 +167,8 @@ async def initialized(ls: SteeringSyncServer, params: types.InitializedParams) -
     watched = workspace.did_change_watched_files if workspace else None
     if not (watched and watched.dynamic_registration):
         return
-    globs = ("**/*.py", "**/*.md", "**/pyproject.toml", f"**/{STANDALONE_NAME}")
+    globs = ["**/*.py", "**/*.md", "**/pyproject.toml", f"**/{STANDALONE_NAME}"]
+    globs.extend(g for g in env_globs(ls) if g not in globs)
     options = types.DidChangeWatchedFilesRegistrationOptions(
         watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in globs]
     )
@@ -175,6 +181,27 @@ async def initialized(ls: SteeringSyncServer, params: types.InitializedParams) -
         await ls.client_register_capability_async(types.RegistrationParams([registration]))
     except Exception as exc:  # the client said no: buffers still work, disk edits unseen
         log.warning("file watching not registered: %s", exc)
+
+
+def env_globs(ls: SteeringSyncServer) -> list[str]:
+    """Watch globs for the env files the drift rules read (``env-files``, gitignore-style:
+    a pattern without a slash matches at any depth), the defaults and each workspace
+    folder's own."""
+    patterns = list(Config().env_files)
+    for folder in ls.workspace.folders.values():
+        path = uri_path(folder.uri)
+        if path is None:
+            continue
+        try:
+            patterns.extend(p for p in discover_config(find_root(path)).env_files)
+        except SteeringSyncError:
+            continue  # said when a file of it is opened
+    globs = []
+    for pattern in patterns:
+        glob = pattern.lstrip("/") if "/" in pattern.rstrip("/") else f"**/{pattern}"
+        if glob not in globs:
+            globs.append(glob)
+    return globs
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)

@@ -158,3 +158,28 @@ def test_diagnostics_carry_no_control_sequences_from_the_repository(tmp_path) ->
     assert "\x1b" in finding.message  # the rule keeps the doc's words; output escapes them
     published = diagnostic(finding, text_lines(code), PositionCodec())
     assert "\x1b" not in published.message and "\r" not in published.message
+
+
+def test_doc_edits_scan_the_repository_once_per_setting_name(tmp_path, monkeypatch) -> None:
+    # SS202: a documented setting no code reads counts as used when another file names
+    # it; that needs a walk of the repository, done once per name, not per doc edit
+    from steeringsync.drift import mentions
+
+    doc = "# Tech\n\n```bash\nDEPLOY_REGION=eu\n```\n"
+    files = {"deploy.sh": "echo $DEPLOY_REGION\n", ".kiro/steering/tech.md": doc}
+    root = tree(tmp_path, files)
+    scans: list[set[str]] = []
+    original = mentions._scan
+    monkeypatch.setattr(
+        mentions, "_scan", lambda project, names: scans.append(names) or original(project, names)
+    )
+    model = loaded(root)
+    path = root.resolve() / ".kiro/steering/tech.md"
+    assert "SS202" not in codes(model, path)  # named by deploy.sh
+    model.set_buffer(path, doc + "\nMore prose.\n")
+    model.set_buffer(path, doc + "\n```bash\nNEW_FLAG=1\n```\n")
+    assert [s for s in scans if s is not None] == [{"DEPLOY_REGION"}, {"NEW_FLAG"}]
+    assert "SS202" in codes(model, path)  # NEW_FLAG: named nowhere else
+    (root / "deploy.sh").write_text("echo $DEPLOY_REGION $NEW_FLAG\n")
+    model.disk_changed(root.resolve() / "deploy.sh")  # the names are looked for again
+    assert "SS202" not in codes(model, path)

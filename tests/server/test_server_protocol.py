@@ -351,3 +351,34 @@ async def test_code_action_fix_equals_check_fix_with_the_learned_binding(
     fix = next(a for a in actions if a.title.startswith("Fix SS001"))
     assert "learned from" in fix.title  # the finding says which binding the fix uses
     assert apply_edits(LEARNING_SERVICE, fix.edit.changes[uri]) == by_cli
+
+
+async def test_env_file_changes_update_the_drift_findings(client: LanguageClient, tmp_path):
+    doc = "# Tech\n\n| Setting | Default |\n|---|---|\n| `PORT` | `80` |\n"
+    root = project(tmp_path, {".kiro/steering/tech.md": doc, ".env.example": "PORT=80\n"})
+    await initialize(client, root)
+    doc_uri = open_file(client, root / ".kiro/steering/tech.md", "markdown")
+    assert "SS201" not in codes(await diagnostics_for(client, doc_uri, lambda d: True))
+    (watch,) = client.registrations  # type: ignore[attr-defined]
+    globs = [w["globPattern"] for w in watch.register_options["watchers"]]
+    assert "**/.env.example" in globs  # the client is asked to report env-file changes
+
+    (root / ".env.example").write_text("PORT=8080\n", encoding="utf-8")  # e.g. a checkout
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [types.FileEvent((root / ".env.example").as_uri(), types.FileChangeType.Changed)]
+        )
+    )
+    found = await diagnostics_for(client, doc_uri, lambda d: "SS201" in codes(d))
+    assert ".env.example" in next(d for d in found if d.code == "SS201").message
+
+    # saved from the editor: the file on disk is read again too
+    env_uri = open_file(client, root / ".env.example", "dotenv")
+    (root / ".env.example").write_text("PORT=80\n", encoding="utf-8")
+    change_file(client, env_uri, 2, "PORT=80\n")
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(env_uri))
+    )
+    assert "SS201" not in codes(
+        await diagnostics_for(client, doc_uri, lambda d: "SS201" not in codes(d))
+    )
