@@ -40,8 +40,9 @@ def env_file_matcher(project: Project) -> Callable[[str], bool]:
     named_exactly = any(p.rstrip("/").rsplit("/", 1)[-1] == REAL_ENV for p in patterns)
 
     def matches(rel: str) -> bool:
-        name = rel.rsplit("/", 1)[-1]
-        return env.included_rel(rel) and (name != REAL_ENV or named_exactly)
+        if not env.included_rel(rel):
+            return False
+        return named_exactly or rel.rsplit("/", 1)[-1] != REAL_ENV
 
     return matches
 

@@ -44,10 +44,12 @@ FileFacts = dict[str, list[Any]]
 
 @dataclass
 class RuleRun:
-    """The findings of the rules :mod:`incremental` can keep, on a buffer's last text,
-    under the job (``job_key``) that found them; and the aliases they need, once asked."""
+    """The findings of the rules :mod:`incremental` can keep, on a buffer's last
+    ``text``, by rule code with the rule that found them (pickled: equal pickles find
+    alike); and the aliases they need, once asked."""
 
-    job_key: bytes
+    text: str
+    rules: dict[str, bytes]
     findings: dict[str, list[Finding]]
     aliases: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -187,30 +189,36 @@ class ProjectModel:
         if parsed is None:
             return analyze_bytes(path, data, self.job, None)
         self.parsed[path] = parsed
-        keep = self._kept(last, parsed)
+        keep = self._kept(last, parsed, text)
         job = self.job
         if keep:
             job = dataclasses.replace(job, rules=tuple(r for r in job.rules if r.code not in keep))
         result = analyze_bytes(path, data, job, parsed.tree)
         for kept_findings in keep.values():
             result.findings.extend(kept_findings)
-        codes = [r.code for r in self.job.rules if reusable(r)]
-        found = {c: [f for f in result.findings if f.code == c] for c in codes}
-        run = RuleRun(self._job_key, found)
+        rules = {r.code: r for r in self.job.rules if reusable(r)}
+        found = {c: [f for f in result.findings if f.code == c] for c in rules}
+        keys = {c: pickle.dumps(r) for c, r in rules.items()}
+        run = RuleRun(text, keys, found)
         if last is not None:  # aliases stay known while the findings are kept
             run.aliases = {c: a for c, a in last.aliases.items() if c in keep}
         self.runs[path] = run
         return result
 
-    def _kept(self, last: RuleRun | None, parsed: Parsed) -> dict[str, list[Finding]]:
-        """The findings of the last check that this edit cannot change, by rule."""
+    def _kept(self, last: RuleRun | None, parsed: Parsed, text: str) -> dict[str, list[Finding]]:
+        """The findings of the last check that this edit cannot change, by rule: all of
+        a rule's when only other rules changed (a doc declared a deprecation)."""
         edit = parsed.edit
-        if last is None or edit is None or last.job_key != self._job_key:
+        if last is None or (edit is None and text != last.text):
             return {}
         keep: dict[str, list[Finding]] = {}
         for rule in self.job.rules:
-            if not reusable(rule) or rule.code not in last.findings:
+            if not reusable(rule) or last.rules.get(rule.code) != pickle.dumps(rule):
                 continue
+            if text == last.text:
+                keep[rule.code] = last.findings[rule.code]
+                continue
+            assert edit is not None
 
             def known(rule: PythonRule = rule, run: RuleRun = last) -> frozenset[str]:
                 if rule.code not in run.aliases:

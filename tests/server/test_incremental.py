@@ -175,3 +175,29 @@ def test_typing_in_a_function_without_a_use_keeps_ss001s_findings(tmp_path, monk
     # an edit that can change them (a new alias in another function) runs the rule again
     model.set_buffer(service, typed.replace("    other = legacy\n", "    other = usm\n"))
     assert calls == [1]
+
+
+def test_a_doc_declaring_a_deprecation_runs_only_the_new_rule(tmp_path, monkeypatch) -> None:
+    root = tmp_path.resolve()
+    (root / ".git").mkdir()
+    service = root / "service.py"
+    code = MODULE + "\n\nclient = legacy_cache.get_client()\n"
+    service.write_text(code, encoding="utf-8")
+    doc = root / ".kiro" / "steering" / "tech.md"
+    doc.parent.mkdir(parents=True)
+    doc.write_text("# Tech\n", encoding="utf-8")
+    model = ProjectModel(root)
+    model.load()
+    model.set_buffer(service, code)
+    before = sorted(_key(f) for f in model.python_findings[service])
+    rule = next(r for r in model.job.rules if r.code == "SS001")
+    calls = []
+    original = type(rule).check_python
+    monkeypatch.setattr(
+        type(rule), "check_python", lambda self, source: calls.append(1) or original(self, source)
+    )
+    model.set_buffer(doc, "---\ndeprecations:\n  - pattern: legacy_cache.get_client\n---\n# T\n")
+    assert calls == []  # SS001 is the same rule on the same text: its findings are kept
+    after = sorted(_key(f) for f in model.python_findings[service])
+    assert [k for k in after if k[4] == "SS117"] and [k for k in after if k[4] != "SS117"] == before
+    assert after == fresh(model, service, code)
