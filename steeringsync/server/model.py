@@ -29,7 +29,7 @@ from steeringsync.drift.mentions import NameMemo
 from steeringsync.engine import FileJob, analyze_bytes, analyze_file, unreadable_result
 from steeringsync.project import Project
 from steeringsync.python.source import UnreadableSource
-from steeringsync.rules.base import DocRule, ProjectRule, PythonRule, Rule
+from steeringsync.rules.base import DocRule, FactCollector, ProjectRule, PythonRule, Rule
 from steeringsync.server.incremental import aliases as rule_aliases
 from steeringsync.server.incremental import kept, reusable
 from steeringsync.server.reparse import Parsed, reparse
@@ -40,6 +40,14 @@ from steeringsync.types import FileResult, Finding
 
 # what a Python file gives the project rules: collector name -> facts
 FileFacts = dict[str, list[Any]]
+
+
+@dataclass(frozen=True)
+class FactsLoad:
+    """Every Python file's facts, read for the collectors of one job."""
+
+    collectors: tuple[FactCollector, ...]
+    facts: dict[Path, FileFacts]
 
 
 @dataclass
@@ -89,25 +97,59 @@ class ProjectModel:
         self.base_job = FileJob(rules=())
         self.job = self.base_job
         self._job_key = b""
+        # every file's facts are in: until then the rules over the whole project do not
+        # run (a setting read only by an unread file would look unread) and nothing is
+        # learned from facts
+        self.loaded = False
 
     # -- loading -----------------------------------------------------------------------
 
     def load(self) -> None:
         """Read every steering doc and the facts of every Python file (once)."""
+        self.load_docs()
+        self.install_facts(self.read_facts())
+
+    def load_docs(self) -> None:
+        """The steering docs, the rules and the doc findings: what a file's first
+        diagnostics need; no Python file is read."""
         for path in Project(self.root, self.config).doc_paths:
             self.docs[path] = self._read_doc(path)
         self._rebuild_rules()
-        facts_job = dataclasses.replace(
-            self.job, rules=(), report_syntax=False, report_unreadable=False
-        )
-        if facts_job.collectors:
-            files = python_files((self.root,), self.project.selector)
-            for result in api.analyze_files(files, facts_job):
-                if result.facts:
-                    self.facts[result.path] = result.facts
-        self._learn()
+        self.project.selector  # noqa: B018 - built here, not in a thread reading facts
         self._run_doc_rules()
+
+    def read_facts(self) -> FactsLoad:
+        """Every Python file's facts, from the per-file cache ``check`` keeps where it
+        can; reads no state another thread changes (the server runs it in one).
+
+        The files are checked with ``check``'s own first-pass job, so a run of either
+        answers the other from the cache (entries are HMAC-checked, like the CLI's).
+        """
+        job = self.base_job
+        facts: dict[Path, FileFacts] = {}
+        if job.collectors:
+            cache = api.open_cache(self.project, job, api.CheckOptions())
+            files = python_files((self.root,), self.project.selector)
+            for result in api.analyze_files(files, job, cache=cache):
+                if result.facts:
+                    facts[result.path] = result.facts
+            if cache is not None:
+                cache.save(prune_unseen=True)
+        return FactsLoad(job.collectors, facts)
+
+    def install_facts(self, load: FactsLoad) -> bool:
+        """Take the facts :meth:`read_facts` read and run the project rules; False when
+        the docs changed the collectors meanwhile (then read them again)."""
+        if load.collectors != self.base_job.collectors:
+            return False
+        for path, facts in load.facts.items():
+            # a buffer's facts, or a file's read again since, are newer than the load's
+            self.facts.setdefault(path, facts)
+        self.loaded = True
+        if self._learn():
+            self._recheck_buffers()
         self._run_project_rules()
+        return True
 
     def _read_doc(self, path: Path) -> SteeringDoc:
         try:
@@ -144,7 +186,9 @@ class ProjectModel:
         --fix`` makes. True when the job changed."""
         facts = self.gathered_facts()
         notices = len(self.project.notices)  # said by `check`; an editor has no console
-        rules = tuple(rule.learned(self.project, facts) for rule in self.base_job.rules)
+        rules = self.base_job.rules
+        if self.loaded:
+            rules = tuple(rule.learned(self.project, facts) for rule in rules)
         del self.project.notices[notices:]
         job = dataclasses.replace(self.base_job, rules=rules)
         # the job is what a worker receives: equal pickles check files identically
@@ -335,6 +379,8 @@ class ProjectModel:
         self.doc_findings = found
 
     def _run_project_rules(self) -> None:
+        if not self.loaded:
+            return
         facts = self.gathered_facts()  # one dict: the drift rules share one model per dict
         found: dict[Path, list[Finding]] = {}
         docs = {doc.path: doc for doc in self.project.docs}

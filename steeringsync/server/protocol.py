@@ -39,6 +39,7 @@ class SteeringSyncServer(LanguageServer):
         self.published: dict[str, list[types.Diagnostic]] = {}
         # roots whose configuration is broken: said once, retried when it is saved
         self.broken: set[Path] = set()
+        self.loading: dict[Path, asyncio.Future[None]] = {}  # facts being read, by root
 
     def model_for(self, path: Path) -> ProjectModel | None:
         root = find_root(path)
@@ -48,7 +49,7 @@ class SteeringSyncServer(LanguageServer):
                 return None
             try:
                 model = ProjectModel(root)
-                model.load()
+                model.load_docs()
             except SteeringSyncError as exc:  # a bad configuration: say so, check nothing
                 self.broken.add(root)
                 self.window_show_message(
@@ -61,10 +62,37 @@ class SteeringSyncServer(LanguageServer):
                 other = uri_path(uri)
                 if other is not None and other != path and find_root(other) == root:
                     model.set_buffer(other, doc.source)
+            # the buffers' own findings are published now; the project's rules once
+            # every file's facts are read, in a thread (seconds in a large repository)
+            self.loading[root] = asyncio.ensure_future(self.load_facts(model))
         return model
 
-    def publish(self, model: ProjectModel, changed_uri: str | None) -> None:
-        """Diagnostics for ``changed_uri`` always, for other open buffers when they differ."""
+    async def load_facts(self, model: ProjectModel) -> None:
+        """Read every file's facts off the event loop, then run the project rules and
+        publish every open buffer (also unchanged ones: the client learns it is done)."""
+        try:
+            while True:
+                load = await asyncio.to_thread(model.read_facts)
+                if self.models.get(model.root) is not model:
+                    return  # reloaded meanwhile: that model loads its own
+                if model.install_facts(load):
+                    break  # else a doc changed the facts to collect: read them again
+        except Exception as exc:  # a bug must not leave the project half-checked silently
+            log.exception("loading the project failed")
+            self.window_show_message(
+                types.ShowMessageParams(
+                    types.MessageType.Error, f"steeringsync: loading the project failed: {exc}"
+                )
+            )
+            return
+        finally:
+            if self.loading.get(model.root) is asyncio.current_task():
+                self.loading.pop(model.root, None)
+        self.publish(model, None, every=True)
+
+    def publish(self, model: ProjectModel, changed_uri: str | None, *, every: bool = False) -> None:
+        """Diagnostics for ``changed_uri`` always, for other open buffers when they differ
+        (``every``: for all of them)."""
         codec = self.workspace.position_codec
         for uri, doc in list(self.workspace.text_documents.items()):
             path = uri_path(uri)
@@ -72,7 +100,7 @@ class SteeringSyncServer(LanguageServer):
                 continue
             lines = text_lines(doc.source)
             diagnostics = [diagnostic(f, lines, codec) for f in model.findings(path)]
-            if uri != changed_uri and self.published.get(uri) == diagnostics:
+            if not every and uri != changed_uri and self.published.get(uri) == diagnostics:
                 continue
             self.published[uri] = diagnostics
             self.text_document_publish_diagnostics(

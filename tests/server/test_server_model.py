@@ -183,3 +183,30 @@ def test_doc_edits_scan_the_repository_once_per_setting_name(tmp_path, monkeypat
     (root / "deploy.sh").write_text("echo $DEPLOY_REGION $NEW_FLAG\n")
     model.disk_changed(root.resolve() / "deploy.sh")  # the names are looked for again
     assert "SS202" not in codes(model, path)
+
+
+def test_the_first_load_reads_facts_from_checks_cache(tmp_path, monkeypatch) -> None:
+    import os
+
+    from steeringsync import api, parallel
+    from steeringsync.project import Project
+
+    reads = {f"app/m{i}.py": f"import os\nX = os.getenv('TOKEN_{i}', '1')\n" for i in range(6)}
+    root = tree(tmp_path, {**reads, ".kiro/steering/tech.md": TOKEN_DOC}).resolve()
+    old = 1_600_000_000  # settled files, as in a checkout: their stamps are trusted
+    for rel in reads:
+        os.utime(root / rel, (old, old))
+    cold = loaded(root)  # nothing cached yet: every file is read, and cached for `check`
+    analyzed: list[Path] = []
+    original = parallel.analyze_file
+    monkeypatch.setattr(
+        parallel, "analyze_file", lambda path, job: analyzed.append(path) or original(path, job)
+    )
+    report = api.check(Project.discover(root, cache=True), api.CheckOptions())
+    assert analyzed == []  # `check` answered from what the server cached
+    warm = loaded(root)
+    assert analyzed == []  # and the server from the cache, too
+    assert warm.facts == cold.facts and len(warm.facts) == len(reads)
+    assert codes(warm, root / "app/m0.py") == sorted(
+        f.code for f in report.active if f.path == root / "app/m0.py"
+    )

@@ -286,7 +286,9 @@ async def test_a_burst_of_changes_ends_with_the_last_versions_diagnostics(
         change_file(client, uri, version, DEPRECATED if version % 2 else "x = 1\n")
     await asyncio.wait_for(_settled(published), 30)
     assert published[-1] == ["SS001"]  # version 11's text
-    assert len(published) <= 10  # never more checks than changes; stale ones are skipped
+    # never more checks than changes (stale ones are skipped), plus the one publication
+    # made when every file's facts are in (the project is read in the background)
+    assert len(published) <= 11
 
 
 async def _settled(published: list, quiet: float = 1.0) -> None:
@@ -382,3 +384,28 @@ async def test_env_file_changes_update_the_drift_findings(client: LanguageClient
     assert "SS201" not in codes(
         await diagnostics_for(client, doc_uri, lambda d: "SS201" not in codes(d))
     )
+
+
+async def test_the_files_own_findings_come_before_the_project_is_read(
+    client: LanguageClient, tmp_path
+):
+    # SS001 needs only the buffer; SS203 (a setting read but documented nowhere) needs
+    # every file's facts, read in the background after the first publication
+    code = DEPRECATED + "\nimport os\nTTL = os.getenv('TOKEN_TTL', '60')\n"
+    doc = DOC + "\nTokens: `TOKEN_ISSUER` and `TOKEN_AUDIENCE`.\n"
+    other = "import os\nI = os.getenv('TOKEN_ISSUER')\nA = os.getenv('TOKEN_AUDIENCE')\n"
+    files = {"app/service.py": code, "app/auth.py": other, ".kiro/steering/tech.md": doc}
+    root = project(tmp_path, files)
+    await initialize(client, root)
+    published: list[list[str]] = []
+
+    class Recording(dict):
+        def __setitem__(self, key, value):
+            published.append(codes(value))
+            super().__setitem__(key, value)
+
+    client.diagnostics = Recording(client.diagnostics)
+    uri = open_file(client, root / "app/service.py", "python")
+    await diagnostics_for(client, uri, lambda d: "SS203" in codes(d))
+    assert published[0] == ["SS001"]  # at once, before any other file was read
+    assert published[-1] == ["SS001", "SS203"]
