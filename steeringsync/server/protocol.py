@@ -69,7 +69,9 @@ class SteeringSyncServer(LanguageServer):
 
     async def load_facts(self, model: ProjectModel) -> None:
         """Read every file's facts off the event loop, then run the project rules and
-        publish every open buffer (also unchanged ones: the client learns it is done)."""
+        publish every open buffer (also unchanged ones: the client learns it is done).
+        A client that shows progress sees it as "reading the project"."""
+        token = await self._begin_progress(model)
         try:
             while True:
                 load = await asyncio.to_thread(model.read_facts)
@@ -88,7 +90,23 @@ class SteeringSyncServer(LanguageServer):
         finally:
             if self.loading.get(model.root) is asyncio.current_task():
                 self.loading.pop(model.root, None)
+            if token is not None:
+                self.work_done_progress.end(token, types.WorkDoneProgressEnd())
         self.publish(model, None, every=True)
+
+    async def _begin_progress(self, model: ProjectModel) -> str | None:
+        window = self.client_capabilities.window
+        if not (window and window.work_done_progress):
+            return None
+        token = f"steeringsync-load-{id(model)}"
+        try:
+            await self.work_done_progress.create_async(token)
+        except Exception as exc:  # the client said no: load without showing it
+            log.warning("no progress shown: %s", exc)
+            return None
+        title = f"steeringsync: reading the project ({model.root.name})"
+        self.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title))
+        return token
 
     def publish(self, model: ProjectModel, changed_uri: str | None, *, every: bool = False) -> None:
         """Diagnostics for ``changed_uri`` always, for other open buffers when they differ

@@ -409,3 +409,8 @@ async def test_the_files_own_findings_come_before_the_project_is_read(
     await diagnostics_for(client, uri, lambda d: "SS203" in codes(d))
     assert published[0] == ["SS001"]  # at once, before any other file was read
     assert published[-1] == ["SS001", "SS203"]
+    # the editor showed the load as progress, begun and ended
+    ((_token, reports),) = client.progress_reports.items()
+    assert [r.kind for r in reports] == ["begin", "end"] and "reading the project" in (
+        reports[0].title
+    )
