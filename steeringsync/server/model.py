@@ -144,7 +144,8 @@ class ProjectModel:
             return False
         for path, facts in load.facts.items():
             # a buffer's facts, or a file's read again since, are newer than the load's
-            self.facts.setdefault(path, facts)
+            if path not in self.buffers:
+                self.facts.setdefault(path, facts)
         self.loaded = True
         if self._learn():
             self._recheck_buffers()

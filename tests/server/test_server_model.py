@@ -210,3 +210,21 @@ def test_the_first_load_reads_facts_from_checks_cache(tmp_path, monkeypatch) -> 
     assert codes(warm, root / "app/m0.py") == sorted(
         f.code for f in report.active if f.path == root / "app/m0.py"
     )
+
+
+def test_a_buffer_edited_while_the_project_loads_keeps_its_own_facts(tmp_path) -> None:
+    code = "import os\nTTL = os.getenv('TOKEN_TTL', '60')\n"
+    files = {"app/s.py": code, "app/auth.py": TOKEN_READS}
+    root = tree(tmp_path, {**files, ".kiro/steering/tech.md": TOKEN_DOC})
+    model = ProjectModel(root.resolve())
+    model.load_docs()
+    s = root.resolve() / "app/s.py"
+    model.set_buffer(s, code)
+    load = model.read_facts()  # read while the buffer was as on disk
+    model.set_buffer(s, "TTL = 60\n")  # edited before the load is taken in
+    assert model.project_findings == {}  # no project rule before every file is read
+    model.install_facts(load)
+    assert s not in model.facts  # the buffer's (no settings read), not the file's
+    assert "SS203" not in codes(model, s)
+    model.set_buffer(s, code)
+    assert "SS203" in codes(model, s)
