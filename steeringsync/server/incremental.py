@@ -12,7 +12,7 @@ analysis reads outside a use's own top-level statement. That is, exactly:
   generated session name must not shadow one).
 
 So the findings are kept when every top-level statement the edit re-parsed
-(``reparse.Edit``) is a ``def`` before and after with the same header, neither version
+(``reparse.Edit``) is a ``def`` or ``class`` before and after with the same header, neither version
 holds the method's name (in its text or its identifiers as Python reads them), a
 ``global``/``nonlocal``, an import, or an assignment that could make an alias; and, with a
 use outside a function, the statements mention the same names. Messages can quote line
@@ -36,6 +36,8 @@ from steeringsync.server.reparse import Edit
 from steeringsync.types import Finding
 
 FUNCTION_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# top-level statements whose bodies bind nothing at module level (a `global` aside)
+DEFS = (*FUNCTION_DEFS, ast.ClassDef)
 
 
 def reusable(rule: PythonRule) -> bool:
@@ -74,7 +76,7 @@ def kept(
     if len(edit.old) != len(edit.new):
         return None
     for old, new in zip(edit.old, edit.new, strict=True):
-        same_def = isinstance(old, FUNCTION_DEFS) and type(old) is type(new)
+        same_def = isinstance(old, DEFS) and type(old) is type(new)
         if not same_def or _header(old) != _header(new):
             return None
     old_facts = _alias_facts(edit.old, detector, known_aliases)
@@ -96,14 +98,18 @@ def _mentions_trigger(text: str, rule: PythonRule) -> bool:
     return any(trigger in normal for trigger in rule.triggers)
 
 
-def _header(fn: ast.stmt) -> tuple[str, str, str, str]:
-    """What a top-level ``def`` evaluates or binds in the module: its name, decorators,
-    parameters (defaults and annotations) and return annotation."""
-    assert isinstance(fn, FUNCTION_DEFS)
-    returns = ast.dump(fn.returns) if fn.returns is not None else ""
-    decorators = "|".join(ast.dump(d) for d in fn.decorator_list)
-    type_params = "|".join(ast.dump(p) for p in getattr(fn, "type_params", ()))
-    return fn.name, decorators, ast.dump(fn.args) + type_params, returns
+def _header(node: ast.stmt) -> tuple[str, str, str, str]:
+    """What a top-level ``def`` or ``class`` evaluates or binds in the module: its name,
+    decorators, parameters (defaults and annotations) and return annotation, or bases
+    and keywords."""
+    assert isinstance(node, DEFS)
+    decorators = "|".join(ast.dump(d) for d in node.decorator_list)
+    type_params = "|".join(ast.dump(p) for p in getattr(node, "type_params", ()))
+    if isinstance(node, ast.ClassDef):
+        bases = "|".join(ast.dump(b) for b in [*node.bases, *node.keywords])
+        return node.name, decorators, bases + type_params, ""
+    returns = ast.dump(node.returns) if node.returns is not None else ""
+    return node.name, decorators, ast.dump(node.args) + type_params, returns
 
 
 def _alias_facts(
@@ -132,19 +138,31 @@ def _alias_facts(
 
 
 def _use_outside_functions(tree: ast.Module, findings: Sequence[Finding], edit: Edit) -> bool:
-    """Whether a finding is in a top-level statement that is not a ``def`` (``tree`` is
-    after the edit): a session name generated there must be new to the whole module."""
+    """Whether a finding may be outside every function (``tree`` is after the edit): a
+    session name generated there must be new to the whole module."""
     lines = {f.location.line + (edit.delta if f.location.line > edit.last else 0) for f in findings}
     if not lines:
         return False
     for stmt in tree.body:
         if isinstance(stmt, FUNCTION_DEFS):
             continue
-        first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
-        last = stmt.end_lineno or stmt.lineno
-        if any(first <= line <= last for line in lines):
+        # a class's methods are functions; anything else holding a finding is not
+        inside: list[ast.stmt] = []
+        if isinstance(stmt, ast.ClassDef):
+            inside = [m for m in stmt.body if isinstance(m, FUNCTION_DEFS)]
+        outside = [line for line in lines if _first(stmt) <= line <= _last(stmt)]
+        if any(not any(_first(m) <= line <= _last(m) for m in inside) for line in outside):
             return True
     return False
+
+
+def _first(stmt: ast.stmt) -> int:
+    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
+    return min([stmt.lineno, *(d.lineno for d in decorators)])
+
+
+def _last(stmt: ast.stmt) -> int:
+    return stmt.end_lineno or stmt.lineno
 
 
 def _names(stmts: Iterable[ast.stmt]) -> set[str]:

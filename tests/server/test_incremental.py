@@ -71,6 +71,16 @@ def tail(request):
     return value
 
 
+class Plain:
+    limit = 3
+
+    def size(self, items):
+        n = 0
+        for item in items:
+            n += item.size
+        return n
+
+
 def first(items):
     for item in items:
         if item.ok:
@@ -169,6 +179,8 @@ def test_typing_in_a_function_without_a_use_keeps_ss001s_findings(tmp_path, monk
         type(rule), "check_python", lambda self, source: calls.append(1) or original(self, source)
     )
     typed = MODULE.replace("    count = 3\n", "    count = 31\n")
+    model.set_buffer(service, typed)
+    typed = typed.replace("        n = 0\n", "        n = 10\n")  # in a class's method
     model.set_buffer(service, typed)
     assert calls == []  # kept, not re-run
     assert [f for f in model.python_findings[service] if f.code == "SS001"] == before
