@@ -344,7 +344,8 @@ async def test_code_action_fix_equals_check_fix_with_the_learned_binding(
 
     await initialize(client, root)
     uri = open_file(client, root / "app/service.py", "python")
-    found = await diagnostics_for(client, uri, lambda d: len(d) > 0)
+    # learned once every file's facts are read (the first publication comes before)
+    found = await diagnostics_for(client, uri, lambda d: any("learned" in x.message for x in d))
     actions = await client.text_document_code_action_async(
         types.CodeActionParams(
             types.TextDocumentIdentifier(uri), found[0].range, types.CodeActionContext(found)
