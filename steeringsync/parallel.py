@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -155,8 +156,11 @@ def _start_pool(job: FileJob, jobs: int) -> ProcessPoolExecutor:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # fork is cheapest (no re-import) where it is safe; macOS and Windows use spawn
-    method = "fork" if sys.platform.startswith("linux") else None
+    # fork is cheapest (no re-import) where it is safe; macOS and Windows use spawn.
+    # Not from another thread (the language server reads a project in one): a lock held
+    # by the main thread at the fork stays held in the workers, which then hang.
+    main = threading.current_thread() is threading.main_thread()
+    method = ("fork" if main else "forkserver") if sys.platform.startswith("linux") else None
     context = multiprocessing.get_context(method)
     pool = ProcessPoolExecutor(jobs, context, initializer=_init_worker, initargs=(job,))
     # With fork, the first submit starts every worker. Frozen around it, the inherited

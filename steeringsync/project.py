@@ -17,7 +17,7 @@ from steeringsync.steering.doc_cache import DocCache
 from steeringsync.steering.document import SteeringDoc
 
 if TYPE_CHECKING:
-    from steeringsync.drift.mentions import Memo, NameIndex
+    from steeringsync.drift.mentions import Memo, NameIndex, NameMemo
     from steeringsync.steering.declarations import Declaration
 
 
@@ -42,6 +42,9 @@ class Project:
     cache_base: Path | None = field(default=None, repr=False, compare=False)
     # the run's cache, where project-wide scans remember per-file results (None: none)
     scan_memo: Memo | None = field(default=None, repr=False, compare=False)
+    # where setting names were found in the repository's other files, kept across the
+    # Projects of a long-lived model (the language server), which clears it on changes
+    name_memo: NameMemo | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def discover(

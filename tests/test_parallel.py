@@ -190,3 +190,22 @@ def test_results_follow_the_paths_however_they_are_spelled(
     spellings = ["./app/r000.py", "app//r000.py", str(project.root / "app" / "r000.py")]
     found = results(project, spellings, jobs=1)  # type: ignore[arg-type]
     assert [f for _, f in found] == [["SS001:2"]] * 3
+
+
+def test_a_pool_started_from_another_thread_does_not_fork_it(
+    write_tree: Tree, pools: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the language server reads a project in a thread: workers forked from it inherited
+    # locks the main thread held (stdin's, while it waited for the editor) and hung
+    import threading
+
+    project, paths = corpus(write_tree, relevant=parallel.SERIAL_LIMIT * 2 + 3)
+    serial = results(project, paths, jobs=1)
+    found: list[object] = []
+    held = threading.Lock()
+    with held:  # a lock the main thread holds while the pool starts
+        thread = threading.Thread(target=lambda: found.append(results(project, paths, 2)))
+        thread.start()
+        thread.join(timeout=120)
+    assert not thread.is_alive() and pools == [2]
+    assert found == [serial]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,12 +27,24 @@ class EnvSetting:
 
 def env_file_paths(project: Project) -> list[Path]:
     """The env files under the project root matching ``env-files``, honouring excludes."""
+    is_env = env_file_matcher(project)
+    # picked from the walk that found the Python files: no second walk
+    return [Path(p) for p, rel in project.selector.walk_all(project.root) if is_env(rel)]
+
+
+def env_file_matcher(project: Project) -> Callable[[str], bool]:
+    """Whether a file at a root-relative posix path is an env file ``env-files`` names
+    (the walk's ignores and excludes aside): for a caller told that a file changed."""
     patterns = project.config.env_files
     env = FileSelector(project.root, dataclasses.replace(project.config, include=patterns))
     named_exactly = any(p.rstrip("/").rsplit("/", 1)[-1] == REAL_ENV for p in patterns)
-    # picked from the walk that found the Python files: no second walk
-    paths = (Path(p) for p, rel in project.selector.walk_all(project.root) if env.included_rel(rel))
-    return [path for path in paths if path.name != REAL_ENV or named_exactly]
+
+    def matches(rel: str) -> bool:
+        if not env.included_rel(rel):
+            return False
+        return named_exactly or rel.rsplit("/", 1)[-1] != REAL_ENV
+
+    return matches
 
 
 def read_env_file(path: Path) -> list[EnvSetting]:

@@ -70,6 +70,21 @@ class NameIndex:
     in_infra: set[str] = field(default_factory=set)  # deployment and CI files
 
 
+@dataclass
+class NameMemo:
+    """What earlier scans found, for a caller that keeps one project model for long (the
+    language server): each name is scanned for once, until a file of the repository
+    changes (then the caller clears it). A scan's answer for a name does not depend on
+    the other names asked with it, so answers from several scans add up exactly."""
+
+    scanned: set[str] = field(default_factory=set)
+    found: NameIndex = field(default_factory=NameIndex)
+
+    def clear(self) -> None:
+        self.scanned.clear()
+        self.found = NameIndex()
+
+
 def words(data: bytes) -> set[str]:
     return {w.decode("ascii") for w in _WORD.findall(data)}
 
@@ -136,7 +151,16 @@ def occurrences(project: Project, names: set[str]) -> NameIndex:
     if "repo_names" in getattr(project, "__dict__", {}):  # already built: filter it
         full = project.repo_names
         return NameIndex(elsewhere=full.elsewhere & names, in_infra=full.in_infra & names)
-    return _scan(project, names)
+    memo = getattr(project, "name_memo", None)
+    if not isinstance(memo, NameMemo):
+        return _scan(project, names)
+    new = names - memo.scanned
+    if new:  # only names not asked before: a doc edit rarely adds one
+        found = _scan(project, new)
+        memo.found.elsewhere |= found.elsewhere
+        memo.found.in_infra |= found.in_infra
+        memo.scanned |= new
+    return NameIndex(elsewhere=memo.found.elsewhere & names, in_infra=memo.found.in_infra & names)
 
 
 class Memo(Protocol):

@@ -411,8 +411,10 @@ class SitePlanner:
 
     def resolve(self, name: str, stmt: ast.stmt) -> Binding:
         """How ``name`` resolves when ``stmt`` runs (see ``definite.resolve``)."""
+        # outside functions ``site`` is the module-level statement holding ``stmt`` (the
+        # class, for a `with` in a class body: module flow does not enter class bodies)
         chain, site = self._chain(stmt)
-        return resolve(name, stmt if not chain else site, chain, self.source.tree)
+        return resolve(name, site, chain, self.source.tree)
 
     def _receiver(
         self, value: ast.expr, stmt: ast.stmt

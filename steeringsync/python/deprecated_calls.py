@@ -45,7 +45,7 @@ class DeprecatedCall:
         """Every use, in source order; ``nodes`` is ``list(ast.walk(tree))`` when the
         caller already has it (rules share one walk per file)."""
         nodes = list(ast.walk(tree)) if nodes is None else nodes
-        aliases = self._aliases(nodes)
+        aliases = self.aliases(nodes)
         calls: dict[int, ast.Call] = {}
         with_exprs: set[int] = set()
         candidates: list[ast.Attribute] = []
@@ -109,7 +109,7 @@ class DeprecatedCall:
             and node.args[1].value == self.receiver
         )
 
-    def _aliases(self, nodes: list[ast.AST]) -> set[str]:
+    def aliases(self, nodes: list[ast.AST]) -> set[str]:
         """Names bound to the receiver anywhere in the module (imports and assignments)."""
         aliases = {self.receiver}
         assignments: list[tuple[list[ast.expr], ast.expr]] = []

@@ -174,6 +174,8 @@ def _sync_value(
     codec: PositionCodec,
 ) -> types.CodeAction | None:
     """What ``steeringsync sync`` would write for this one documented value."""
+    if not model.loaded:
+        return None  # the code's defaults are known once every file's facts are read
     doc = model.docs[path]
     line_no = finding.location.line
     settings = [

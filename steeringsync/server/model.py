@@ -16,6 +16,7 @@ import io
 import pickle
 import tokenize
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,14 @@ from steeringsync import api
 from steeringsync.config import Config
 from steeringsync.config import discover as discover_config
 from steeringsync.discovery import python_files
+from steeringsync.drift.env_files import env_file_matcher
+from steeringsync.drift.mentions import NameMemo
 from steeringsync.engine import FileJob, analyze_bytes, analyze_file, unreadable_result
 from steeringsync.project import Project
 from steeringsync.python.source import UnreadableSource
-from steeringsync.rules.base import DocRule, ProjectRule, Rule
+from steeringsync.rules.base import DocRule, FactCollector, ProjectRule, PythonRule, Rule
+from steeringsync.server.incremental import aliases as rule_aliases
+from steeringsync.server.incremental import kept, reusable
 from steeringsync.server.reparse import Parsed, reparse
 from steeringsync.steering import document
 from steeringsync.steering.document import SteeringDoc
@@ -35,6 +40,26 @@ from steeringsync.types import FileResult, Finding
 
 # what a Python file gives the project rules: collector name -> facts
 FileFacts = dict[str, list[Any]]
+
+
+@dataclass(frozen=True)
+class FactsLoad:
+    """Every Python file's facts, read for the collectors of one job."""
+
+    collectors: tuple[FactCollector, ...]
+    facts: dict[Path, FileFacts]
+
+
+@dataclass
+class RuleRun:
+    """The findings of the rules :mod:`incremental` can keep, on a buffer's last
+    ``text``, by rule code with the rule that found them (pickled: equal pickles find
+    alike); and the aliases they need, once asked."""
+
+    text: str
+    rules: dict[str, bytes]
+    findings: dict[str, list[Finding]]
+    aliases: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def encode_buffer(text: str) -> bytes:
@@ -58,32 +83,74 @@ class ProjectModel:
         self.facts: dict[Path, FileFacts] = {}  # only files that gave any
         self.buffers: dict[Path, str] = {}  # open Python buffers
         self.parsed: dict[Path, Parsed] = {}  # their trees, re-parsed statement-wise
+        self.runs: dict[Path, RuleRun] = {}  # what the last check of each buffer found
         self.doc_buffers: set[Path] = set()
         self.python_findings: dict[Path, list[Finding]] = {}  # open Python buffers only
         self.doc_findings: dict[Path, list[Finding]] = {}
         self.project_findings: dict[Path, list[Finding]] = {}
-        self.project = Project(root, self.config)
+        # setting names found in the repository's other files (SS202), across doc edits
+        self.names = NameMemo()
+        self.project = Project(root, self.config, name_memo=self.names)
         self.rules: list[Rule] = []
-        self.job = FileJob(rules=())
+        # the Python rules as the docs and configuration make them, and (``job``) as
+        # ``check`` runs them: informed by every file's facts (SS001's learned binding)
+        self.base_job = FileJob(rules=())
+        self.job = self.base_job
         self._job_key = b""
+        # every file's facts are in: until then the rules over the whole project do not
+        # run (a setting read only by an unread file would look unread) and nothing is
+        # learned from facts
+        self.loaded = False
 
     # -- loading -----------------------------------------------------------------------
 
     def load(self) -> None:
         """Read every steering doc and the facts of every Python file (once)."""
+        self.load_docs()
+        self.install_facts(self.read_facts())
+
+    def load_docs(self) -> None:
+        """The steering docs, the rules and the doc findings: what a file's first
+        diagnostics need; no Python file is read."""
         for path in Project(self.root, self.config).doc_paths:
             self.docs[path] = self._read_doc(path)
         self._rebuild_rules()
-        facts_job = dataclasses.replace(
-            self.job, rules=(), report_syntax=False, report_unreadable=False
-        )
-        if facts_job.collectors:
-            files = python_files((self.root,), self.project.selector)
-            for result in api.analyze_files(files, facts_job):
-                if result.facts:
-                    self.facts[result.path] = result.facts
+        self.project.selector  # noqa: B018 - built here, not in a thread reading facts
         self._run_doc_rules()
+
+    def read_facts(self) -> FactsLoad:
+        """Every Python file's facts, from the per-file cache ``check`` keeps where it
+        can; reads no state another thread changes (the server runs it in one).
+
+        The files are checked with ``check``'s own first-pass job, so a run of either
+        answers the other from the cache (entries are HMAC-checked, like the CLI's).
+        """
+        job = self.base_job
+        facts: dict[Path, FileFacts] = {}
+        if job.collectors:
+            cache = api.open_cache(self.project, job, api.CheckOptions())
+            files = python_files((self.root,), self.project.selector)
+            for result in api.analyze_files(files, job, cache=cache):
+                if result.facts:
+                    facts[result.path] = result.facts
+            if cache is not None:
+                cache.save(prune_unseen=True)
+        return FactsLoad(job.collectors, facts)
+
+    def install_facts(self, load: FactsLoad) -> bool:
+        """Take the facts :meth:`read_facts` read and run the project rules; False when
+        the docs changed the collectors meanwhile (then read them again)."""
+        if load.collectors != self.base_job.collectors:
+            return False
+        for path, facts in load.facts.items():
+            # a buffer's facts, or a file's read again since, are newer than the load's
+            if path not in self.buffers:
+                self.facts.setdefault(path, facts)
+        self.loaded = True
+        if self._learn():
+            self._recheck_buffers()
         self._run_project_rules()
+        return True
 
     def _read_doc(self, path: Path) -> SteeringDoc:
         try:
@@ -97,7 +164,7 @@ class ProjectModel:
         """A Project over the docs held here; the expensive walks of the last one are
         kept (``cached_property`` values live in the instance dict, so seeding it is
         how they are carried over)."""
-        project = Project(self.root, self.config)
+        project = Project(self.root, self.config, name_memo=self.names)
         for name in ("selector", "repo_files"):
             if name in self.project.__dict__:
                 project.__dict__[name] = self.project.__dict__[name]
@@ -111,7 +178,20 @@ class ProjectModel:
         self.project = self._new_project()
         options = api.CheckOptions(cache=False)
         self.rules = api.enabled_rules(self.project, options)
-        job = api.file_job(self.project, self.rules, options)
+        self.base_job = api.file_job(self.project, self.rules, options)
+        return self._learn()
+
+    def _learn(self) -> bool:
+        """The Python rules informed by every file's facts, as ``check`` re-learns them
+        before it fixes (``api.relearn``): a code action then makes the edit ``check
+        --fix`` makes. True when the job changed."""
+        facts = self.gathered_facts()
+        notices = len(self.project.notices)  # said by `check`; an editor has no console
+        rules = self.base_job.rules
+        if self.loaded:
+            rules = tuple(rule.learned(self.project, facts) for rule in rules)
+        del self.project.notices[notices:]
+        job = dataclasses.replace(self.base_job, rules=rules)
         # the job is what a worker receives: equal pickles check files identically
         key = pickle.dumps(job)
         changed = key != self._job_key
@@ -150,10 +230,50 @@ class ProjectModel:
             return unreadable_result(path, self.job, UnreadableSource(reason))
         # the engine drops a BOM when it decodes; the tree is of the text it checks
         parsed = reparse(self.parsed.pop(path, None), text.removeprefix("\ufeff"))
-        if parsed is not None:
-            self.parsed[path] = parsed
-        tree = parsed.tree if parsed is not None else None
-        return analyze_bytes(path, data, self.job, tree)
+        last = self.runs.pop(path, None)
+        if parsed is None:
+            return analyze_bytes(path, data, self.job, None)
+        self.parsed[path] = parsed
+        keep = self._kept(last, parsed, text)
+        job = self.job
+        if keep:
+            job = dataclasses.replace(job, rules=tuple(r for r in job.rules if r.code not in keep))
+        result = analyze_bytes(path, data, job, parsed.tree)
+        for kept_findings in keep.values():
+            result.findings.extend(kept_findings)
+        rules = {r.code: r for r in self.job.rules if reusable(r)}
+        found = {c: [f for f in result.findings if f.code == c] for c in rules}
+        keys = {c: pickle.dumps(r) for c, r in rules.items()}
+        run = RuleRun(text, keys, found)
+        if last is not None:  # aliases stay known while the findings are kept
+            run.aliases = {c: a for c, a in last.aliases.items() if c in keep}
+        self.runs[path] = run
+        return result
+
+    def _kept(self, last: RuleRun | None, parsed: Parsed, text: str) -> dict[str, list[Finding]]:
+        """The findings of the last check that this edit cannot change, by rule: all of
+        a rule's when only other rules changed (a doc declared a deprecation)."""
+        edit = parsed.edit
+        if last is None or (edit is None and text != last.text):
+            return {}
+        keep: dict[str, list[Finding]] = {}
+        for rule in self.job.rules:
+            if not reusable(rule) or last.rules.get(rule.code) != pickle.dumps(rule):
+                continue
+            if text == last.text:
+                keep[rule.code] = last.findings[rule.code]
+                continue
+            assert edit is not None
+
+            def known(rule: PythonRule = rule, run: RuleRun = last) -> frozenset[str]:
+                if rule.code not in run.aliases:
+                    run.aliases[rule.code] = rule_aliases(rule, parsed.tree)
+                return run.aliases[rule.code]
+
+            found = kept(rule, edit, parsed.tree, last.findings[rule.code], known)
+            if found is not None:
+                keep[rule.code] = found
+        return keep
 
     def drop_buffer(self, path: Path) -> None:
         """The buffer was closed: the file on disk counts again."""
@@ -168,42 +288,76 @@ class ProjectModel:
         elif self.buffers.pop(path, None) is not None:
             self.python_findings.pop(path, None)
             self.parsed.pop(path, None)
+            self.runs.pop(path, None)
             self._facts_from_disk(path)
 
     def disk_changed(self, path: Path, *, created_or_deleted: bool = False) -> None:
         """A file changed on disk outside the editor (a checkout, ``sync``); an open
         buffer still wins over it."""
-        if path in self.buffers or path in self.doc_buffers:
-            return
         if created_or_deleted:  # the walks that list files are stale
             for name in ("selector", "repo_files"):
                 self.project.__dict__.pop(name, None)
+        if path in self.doc_buffers:
+            return
         if self.is_doc(path):
             if path.is_file():
                 self._set_doc(path, self._read_doc(path))
             elif self.docs.pop(path, None) is not None:
                 self.doc_findings.pop(path, None)
                 self._docs_changed()
-        elif self.is_python(path):
-            self._facts_from_disk(path)
+            return
+        rerun = self._files_read_changed(path)
+        if path not in self.buffers and self.is_python(path):
+            rerun = self._facts_from_disk(path, run_rules=False) or rerun
+        if rerun:
+            self._run_project_rules()
 
-    def _facts_from_disk(self, path: Path) -> None:
+    def saved(self, path: Path) -> None:
+        """A buffer was written to disk: what the project rules read from disk (names in
+        other files, env files) may have changed."""
+        if not self.is_doc(path) and self._files_read_changed(path):
+            self._run_project_rules()
+
+    def _files_read_changed(self, path: Path) -> bool:
+        """Forget what was read from ``path`` on disk (not a steering doc); True when the
+        project rules must run again: the names found in other files (SS202) are
+        scanned for anew, an env file (``env-files``) is read again."""
+        stale = bool(self.names.scanned)
+        self.names.clear()
+        return stale or (
+            path.is_relative_to(self.root)
+            and env_file_matcher(self.project)(path.relative_to(self.root).as_posix())
+        )
+
+    def _facts_from_disk(self, path: Path, *, run_rules: bool = True) -> bool:
         facts_job = dataclasses.replace(self.job, rules=())
         result = analyze_file(path, facts_job) if path.is_file() else FileResult(path)
-        self._set_facts(path, result.facts)
+        return self._set_facts(path, result.facts, run_rules=run_rules)
 
     def _set_python(self, path: Path, result: FileResult) -> None:
         self.python_findings[path] = result.findings
         self._set_facts(path, result.facts)
 
-    def _set_facts(self, path: Path, facts: FileFacts) -> None:
-        if self.facts.get(path, {}) == facts:
-            return  # the common edit: nothing the project rules see has changed
+    def _set_facts(self, path: Path, facts: FileFacts, *, run_rules: bool = True) -> bool:
+        """Replace the file's facts; True when they changed (then the project rules run,
+        unless the caller runs them)."""
+        old = self.facts.get(path, {})
+        if old == facts:
+            return False  # the common edit: nothing the project rules see has changed
         if facts:
             self.facts[path] = facts
         else:
             self.facts.pop(path, None)
-        self._run_project_rules()
+        learning = {c.name for rule in self.base_job.rules for c in rule.collectors()}
+        if any(old.get(name) != facts.get(name) for name in learning) and self._learn():
+            self._recheck_buffers()  # e.g. the binding SS001's fix uses was learned anew
+        if run_rules:
+            self._run_project_rules()
+        return True
+
+    def _recheck_buffers(self) -> None:
+        for path, text in self.buffers.items():
+            self.python_findings[path] = self._analyze(path, text).findings
 
     def _set_doc(self, path: Path, doc: SteeringDoc) -> None:
         self.docs[path] = doc
@@ -211,8 +365,7 @@ class ProjectModel:
 
     def _docs_changed(self) -> None:
         if self._rebuild_rules():
-            for path, text in self.buffers.items():
-                self.python_findings[path] = self._analyze(path, text).findings
+            self._recheck_buffers()
         self._run_doc_rules()
         self._run_project_rules()
 
@@ -227,6 +380,8 @@ class ProjectModel:
         self.doc_findings = found
 
     def _run_project_rules(self) -> None:
+        if not self.loaded:
+            return
         facts = self.gathered_facts()  # one dict: the drift rules share one model per dict
         found: dict[Path, list[Finding]] = {}
         docs = {doc.path: doc for doc in self.project.docs}

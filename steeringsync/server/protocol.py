@@ -16,7 +16,8 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from steeringsync import __version__
-from steeringsync.config import STANDALONE_NAME
+from steeringsync.config import STANDALONE_NAME, Config
+from steeringsync.config import discover as discover_config
 from steeringsync.discovery import find_root
 from steeringsync.errors import SteeringSyncError
 from steeringsync.server.actions import FIX_ALL, code_actions
@@ -38,6 +39,7 @@ class SteeringSyncServer(LanguageServer):
         self.published: dict[str, list[types.Diagnostic]] = {}
         # roots whose configuration is broken: said once, retried when it is saved
         self.broken: set[Path] = set()
+        self.loading: dict[Path, asyncio.Future[None]] = {}  # facts being read, by root
 
     def model_for(self, path: Path) -> ProjectModel | None:
         root = find_root(path)
@@ -47,7 +49,7 @@ class SteeringSyncServer(LanguageServer):
                 return None
             try:
                 model = ProjectModel(root)
-                model.load()
+                model.load_docs()
             except SteeringSyncError as exc:  # a bad configuration: say so, check nothing
                 self.broken.add(root)
                 self.window_show_message(
@@ -60,10 +62,55 @@ class SteeringSyncServer(LanguageServer):
                 other = uri_path(uri)
                 if other is not None and other != path and find_root(other) == root:
                     model.set_buffer(other, doc.source)
+            # the buffers' own findings are published now; the project's rules once
+            # every file's facts are read, in a thread (seconds in a large repository)
+            self.loading[root] = asyncio.ensure_future(self.load_facts(model))
         return model
 
-    def publish(self, model: ProjectModel, changed_uri: str | None) -> None:
-        """Diagnostics for ``changed_uri`` always, for other open buffers when they differ."""
+    async def load_facts(self, model: ProjectModel) -> None:
+        """Read every file's facts off the event loop, then run the project rules and
+        publish every open buffer (also unchanged ones: the client learns it is done).
+        A client that shows progress sees it as "reading the project"."""
+        token = await self._begin_progress(model)
+        try:
+            while True:
+                load = await asyncio.to_thread(model.read_facts)
+                if self.models.get(model.root) is not model:
+                    return  # reloaded meanwhile: that model loads its own
+                if model.install_facts(load):
+                    break  # else a doc changed the facts to collect: read them again
+        except Exception as exc:  # a bug must not leave the project half-checked silently
+            log.exception("loading the project failed")
+            self.window_show_message(
+                types.ShowMessageParams(
+                    types.MessageType.Error, f"steeringsync: loading the project failed: {exc}"
+                )
+            )
+            return
+        finally:
+            if self.loading.get(model.root) is asyncio.current_task():
+                self.loading.pop(model.root, None)
+            if token is not None:
+                self.work_done_progress.end(token, types.WorkDoneProgressEnd())
+        self.publish(model, None, every=True)
+
+    async def _begin_progress(self, model: ProjectModel) -> str | None:
+        window = self.client_capabilities.window
+        if not (window and window.work_done_progress):
+            return None
+        token = f"steeringsync-load-{id(model)}"
+        try:
+            await self.work_done_progress.create_async(token)
+        except Exception as exc:  # the client said no: load without showing it
+            log.warning("no progress shown: %s", exc)
+            return None
+        title = f"steeringsync: reading the project ({model.root.name})"
+        self.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title))
+        return token
+
+    def publish(self, model: ProjectModel, changed_uri: str | None, *, every: bool = False) -> None:
+        """Diagnostics for ``changed_uri`` always, for other open buffers when they differ
+        (``every``: for all of them)."""
         codec = self.workspace.position_codec
         for uri, doc in list(self.workspace.text_documents.items()):
             path = uri_path(uri)
@@ -71,7 +118,7 @@ class SteeringSyncServer(LanguageServer):
                 continue
             lines = text_lines(doc.source)
             diagnostics = [diagnostic(f, lines, codec) for f in model.findings(path)]
-            if uri != changed_uri and self.published.get(uri) == diagnostics:
+            if not every and uri != changed_uri and self.published.get(uri) == diagnostics:
                 continue
             self.published[uri] = diagnostics
             self.text_document_publish_diagnostics(
@@ -139,6 +186,10 @@ def did_save(ls: SteeringSyncServer, params: types.DidSaveTextDocumentParams) ->
         ls.reload(path.parent)
         return
     ls.refresh(params.text_document.uri)
+    model = ls.models.get(find_root(path)) if path is not None else None
+    if path is not None and model is not None:
+        model.saved(path)  # e.g. an env file: the drift rules read it from disk
+        ls.publish(model, None)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -162,7 +213,8 @@ async def initialized(ls: SteeringSyncServer, params: types.InitializedParams) -
     watched = workspace.did_change_watched_files if workspace else None
     if not (watched and watched.dynamic_registration):
         return
-    globs = ("**/*.py", "**/*.md", "**/pyproject.toml", f"**/{STANDALONE_NAME}")
+    globs = ["**/*.py", "**/*.md", "**/pyproject.toml", f"**/{STANDALONE_NAME}"]
+    globs.extend(g for g in env_globs(ls) if g not in globs)
     options = types.DidChangeWatchedFilesRegistrationOptions(
         watchers=[types.FileSystemWatcher(glob_pattern=glob) for glob in globs]
     )
@@ -175,6 +227,27 @@ async def initialized(ls: SteeringSyncServer, params: types.InitializedParams) -
         await ls.client_register_capability_async(types.RegistrationParams([registration]))
     except Exception as exc:  # the client said no: buffers still work, disk edits unseen
         log.warning("file watching not registered: %s", exc)
+
+
+def env_globs(ls: SteeringSyncServer) -> list[str]:
+    """Watch globs for the env files the drift rules read (``env-files``, gitignore-style:
+    a pattern without a slash matches at any depth), the defaults and each workspace
+    folder's own."""
+    patterns = list(Config().env_files)
+    for folder in ls.workspace.folders.values():
+        path = uri_path(folder.uri)
+        if path is None:
+            continue
+        try:
+            patterns.extend(p for p in discover_config(find_root(path)).env_files)
+        except SteeringSyncError:
+            continue  # said when a file of it is opened
+    globs = []
+    for pattern in patterns:
+        glob = pattern.lstrip("/") if "/" in pattern.rstrip("/") else f"**/{pattern}"
+        if glob not in globs:
+            globs.append(glob)
+    return globs
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)

@@ -19,12 +19,30 @@ from dataclasses import dataclass
 from steeringsync.server.convert import text_lines
 
 
+@dataclass(frozen=True)
+class Edit:
+    """What a statement-wise re-parse replaced: the top-level statements ``old`` (their
+    old positions) by ``new``, re-parsed from the span of old lines ``first``..``last``
+    (1-based), whose text went from ``old_text`` to ``new_text``; ``delta`` is the change
+    in line count (statements after the span moved by it)."""
+
+    first: int
+    last: int
+    delta: int
+    old: list[ast.stmt]
+    new: list[ast.stmt]
+    old_text: str
+    new_text: str
+
+
 @dataclass
 class Parsed:
-    """A buffer's text and its module tree (``ast.parse`` of that text)."""
+    """A buffer's text and its module tree (``ast.parse`` of that text); ``edit`` is set
+    when the tree was made from the previous one by re-parsing only ``edit``'s span."""
 
     text: str
     tree: ast.Module
+    edit: Edit | None = None
 
 
 def _parse(text: str) -> ast.Module:
@@ -74,6 +92,7 @@ def reparse(previous: Parsed | None, text: str) -> Parsed | None:
         if grown == touched:
             break
         touched = grown
+    old_stmts = [body[i] for i in touched]
     before = [stmt for stmt, (_, e) in zip(body, spans, strict=True) if e < first]
     after = [stmt for stmt, (s, _) in zip(body, spans, strict=True) if s > last]
     chunk = "\n".join(new[first - 1 : last + delta]) + "\n"
@@ -87,4 +106,6 @@ def reparse(previous: Parsed | None, text: str) -> Parsed | None:
         for stmt in after:
             ast.increment_lineno(stmt, delta)
     previous.tree.body = [*before, *middle, *after]
-    return Parsed(text, previous.tree)
+    old_chunk = "\n".join(old[first - 1 : last]) + "\n"
+    edit = Edit(first, last, delta, old_stmts, middle, old_chunk, chunk)
+    return Parsed(text, previous.tree, edit)

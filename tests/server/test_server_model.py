@@ -158,3 +158,73 @@ def test_diagnostics_carry_no_control_sequences_from_the_repository(tmp_path) ->
     assert "\x1b" in finding.message  # the rule keeps the doc's words; output escapes them
     published = diagnostic(finding, text_lines(code), PositionCodec())
     assert "\x1b" not in published.message and "\r" not in published.message
+
+
+def test_doc_edits_scan_the_repository_once_per_setting_name(tmp_path, monkeypatch) -> None:
+    # SS202: a documented setting no code reads counts as used when another file names
+    # it; that needs a walk of the repository, done once per name, not per doc edit
+    from steeringsync.drift import mentions
+
+    doc = "# Tech\n\n```bash\nDEPLOY_REGION=eu\n```\n"
+    files = {"deploy.sh": "echo $DEPLOY_REGION\n", ".kiro/steering/tech.md": doc}
+    root = tree(tmp_path, files)
+    scans: list[set[str]] = []
+    original = mentions._scan
+    monkeypatch.setattr(
+        mentions, "_scan", lambda project, names: scans.append(names) or original(project, names)
+    )
+    model = loaded(root)
+    path = root.resolve() / ".kiro/steering/tech.md"
+    assert "SS202" not in codes(model, path)  # named by deploy.sh
+    model.set_buffer(path, doc + "\nMore prose.\n")
+    model.set_buffer(path, doc + "\n```bash\nNEW_FLAG=1\n```\n")
+    assert [s for s in scans if s is not None] == [{"DEPLOY_REGION"}, {"NEW_FLAG"}]
+    assert "SS202" in codes(model, path)  # NEW_FLAG: named nowhere else
+    (root / "deploy.sh").write_text("echo $DEPLOY_REGION $NEW_FLAG\n")
+    model.disk_changed(root.resolve() / "deploy.sh")  # the names are looked for again
+    assert "SS202" not in codes(model, path)
+
+
+def test_the_first_load_reads_facts_from_checks_cache(tmp_path, monkeypatch) -> None:
+    import os
+
+    from steeringsync import api, parallel
+    from steeringsync.project import Project
+
+    reads = {f"app/m{i}.py": f"import os\nX = os.getenv('TOKEN_{i}', '1')\n" for i in range(6)}
+    root = tree(tmp_path, {**reads, ".kiro/steering/tech.md": TOKEN_DOC}).resolve()
+    old = 1_600_000_000  # settled files, as in a checkout: their stamps are trusted
+    for rel in reads:
+        os.utime(root / rel, (old, old))
+    cold = loaded(root)  # nothing cached yet: every file is read, and cached for `check`
+    analyzed: list[Path] = []
+    original = parallel.analyze_file
+    monkeypatch.setattr(
+        parallel, "analyze_file", lambda path, job: analyzed.append(path) or original(path, job)
+    )
+    report = api.check(Project.discover(root, cache=True), api.CheckOptions())
+    assert analyzed == []  # `check` answered from what the server cached
+    warm = loaded(root)
+    assert analyzed == []  # and the server from the cache, too
+    assert warm.facts == cold.facts and len(warm.facts) == len(reads)
+    assert codes(warm, root / "app/m0.py") == sorted(
+        f.code for f in report.active if f.path == root / "app/m0.py"
+    )
+
+
+def test_a_buffer_edited_while_the_project_loads_keeps_its_own_facts(tmp_path) -> None:
+    code = "import os\nTTL = os.getenv('TOKEN_TTL', '60')\n"
+    files = {"app/s.py": code, "app/auth.py": TOKEN_READS}
+    root = tree(tmp_path, {**files, ".kiro/steering/tech.md": TOKEN_DOC})
+    model = ProjectModel(root.resolve())
+    model.load_docs()
+    s = root.resolve() / "app/s.py"
+    model.set_buffer(s, code)
+    load = model.read_facts()  # read while the buffer was as on disk
+    model.set_buffer(s, "TTL = 60\n")  # edited before the load is taken in
+    assert model.project_findings == {}  # no project rule before every file is read
+    model.install_facts(load)
+    assert s not in model.facts  # the buffer's (no settings read), not the file's
+    assert "SS203" not in codes(model, s)
+    model.set_buffer(s, code)
+    assert "SS203" in codes(model, s)

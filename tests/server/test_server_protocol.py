@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,7 +56,7 @@ async def client(lsp_client: LanguageClient):
 
 
 def project(root: Path, files: dict[str, str]) -> Path:
-    (root / ".git").mkdir(exist_ok=True)
+    (root / ".git").mkdir(parents=True, exist_ok=True)
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
@@ -284,7 +286,9 @@ async def test_a_burst_of_changes_ends_with_the_last_versions_diagnostics(
         change_file(client, uri, version, DEPRECATED if version % 2 else "x = 1\n")
     await asyncio.wait_for(_settled(published), 30)
     assert published[-1] == ["SS001"]  # version 11's text
-    assert len(published) <= 10  # never more checks than changes; stale ones are skipped
+    # never more checks than changes (stale ones are skipped), plus the one publication
+    # made when every file's facts are in (the project is read in the background)
+    assert len(published) <= 11
 
 
 async def _settled(published: list, quiet: float = 1.0) -> None:
@@ -293,3 +297,121 @@ async def _settled(published: list, quiet: float = 1.0) -> None:
     while not published or len(published) != seen:
         seen = len(published)
         await asyncio.sleep(quiet)
+
+
+LEARNING_ROUTES = """\
+from flask import current_app
+
+
+def health():
+    db_manager = current_app.config['db_manager']
+    return db_manager.status()
+
+
+def names():
+    db_manager = current_app.config['db_manager']
+    return db_manager.names()
+"""
+LEARNING_SERVICE = """\
+from flask import current_app
+
+from app.models import User
+
+
+def create_user(name):
+    with current_app.unified_session_manager.get_db_session() as session:
+        session.add(User(name=name))
+"""
+
+
+async def test_code_action_fix_equals_check_fix_with_the_learned_binding(
+    client: LanguageClient, tmp_path
+):
+    # `db_manager` is not bound in service.py; the repository binds it in its functions
+    # with `current_app.config['db_manager']` (learned from routes.py): the editor's fix
+    # must bind it exactly as `check --fix` does
+    files = {"app/routes.py": LEARNING_ROUTES, "app/service.py": LEARNING_SERVICE}
+    root = project(tmp_path / "editor", files)
+    cli_root = project(tmp_path / "cli", files)
+    subprocess.run(
+        [sys.executable, "-m", "steeringsync", "check", "--fix", "--no-cache", "."],
+        cwd=cli_root,
+        capture_output=True,
+        check=False,
+    )
+    by_cli = (cli_root / "app/service.py").read_text(encoding="utf-8")
+    assert "db_manager = current_app.config['db_manager']" in by_cli  # the learned one
+
+    await initialize(client, root)
+    uri = open_file(client, root / "app/service.py", "python")
+    # learned once every file's facts are read (the first publication comes before)
+    found = await diagnostics_for(client, uri, lambda d: any("learned" in x.message for x in d))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri), found[0].range, types.CodeActionContext(found)
+        )
+    )
+    fix = next(a for a in actions if a.title.startswith("Fix SS001"))
+    assert "learned from" in fix.title  # the finding says which binding the fix uses
+    assert apply_edits(LEARNING_SERVICE, fix.edit.changes[uri]) == by_cli
+
+
+async def test_env_file_changes_update_the_drift_findings(client: LanguageClient, tmp_path):
+    doc = "# Tech\n\n| Setting | Default |\n|---|---|\n| `PORT` | `80` |\n"
+    root = project(tmp_path, {".kiro/steering/tech.md": doc, ".env.example": "PORT=80\n"})
+    await initialize(client, root)
+    doc_uri = open_file(client, root / ".kiro/steering/tech.md", "markdown")
+    assert "SS201" not in codes(await diagnostics_for(client, doc_uri, lambda d: True))
+    (watch,) = client.registrations  # type: ignore[attr-defined]
+    globs = [w["globPattern"] for w in watch.register_options["watchers"]]
+    assert "**/.env.example" in globs  # the client is asked to report env-file changes
+
+    (root / ".env.example").write_text("PORT=8080\n", encoding="utf-8")  # e.g. a checkout
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [types.FileEvent((root / ".env.example").as_uri(), types.FileChangeType.Changed)]
+        )
+    )
+    found = await diagnostics_for(client, doc_uri, lambda d: "SS201" in codes(d))
+    assert ".env.example" in next(d for d in found if d.code == "SS201").message
+
+    # saved from the editor: the file on disk is read again too
+    env_uri = open_file(client, root / ".env.example", "dotenv")
+    (root / ".env.example").write_text("PORT=80\n", encoding="utf-8")
+    change_file(client, env_uri, 2, "PORT=80\n")
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(env_uri))
+    )
+    assert "SS201" not in codes(
+        await diagnostics_for(client, doc_uri, lambda d: "SS201" not in codes(d))
+    )
+
+
+async def test_the_files_own_findings_come_before_the_project_is_read(
+    client: LanguageClient, tmp_path
+):
+    # SS001 needs only the buffer; SS203 (a setting read but documented nowhere) needs
+    # every file's facts, read in the background after the first publication
+    code = DEPRECATED + "\nimport os\nTTL = os.getenv('TOKEN_TTL', '60')\n"
+    doc = DOC + "\nTokens: `TOKEN_ISSUER` and `TOKEN_AUDIENCE`.\n"
+    other = "import os\nI = os.getenv('TOKEN_ISSUER')\nA = os.getenv('TOKEN_AUDIENCE')\n"
+    files = {"app/service.py": code, "app/auth.py": other, ".kiro/steering/tech.md": doc}
+    root = project(tmp_path, files)
+    await initialize(client, root)
+    published: list[list[str]] = []
+
+    class Recording(dict):
+        def __setitem__(self, key, value):
+            published.append(codes(value))
+            super().__setitem__(key, value)
+
+    client.diagnostics = Recording(client.diagnostics)
+    uri = open_file(client, root / "app/service.py", "python")
+    await diagnostics_for(client, uri, lambda d: "SS203" in codes(d))
+    assert published[0] == ["SS001"]  # at once, before any other file was read
+    assert published[-1] == ["SS001", "SS203"]
+    # the editor showed the load as progress, begun and ended
+    ((_token, reports),) = client.progress_reports.items()
+    assert [r.kind for r in reports] == ["begin", "end"] and "reading the project" in (
+        reports[0].title
+    )
