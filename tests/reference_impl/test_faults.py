@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from helpers import percentile, raw_value, wait_for_redis_tier
-from redis_servers import RedisServer
+from redis_servers import RedisServer, wait_until
 
 from reference_impl.breaker import BreakerState, CircuitBreaker, breaker_for
 from reference_impl.db_manager import DatabaseManager
@@ -335,14 +335,30 @@ def test_kill_redis_mid_concurrent_workload(own_redis, make_manager) -> None:
         t.start()
     time.sleep(0.6)
     own_redis.kill()
-    time.sleep(0.8)
+    # Restart only once the workload has met the dead server and written to the database in
+    # its place (a loaded machine can stall every thread for the whole of a fixed sleep).
+    fallbacks = ("fallback_create", "fallback_get", "fallback_update", "fallback_destroy")
+    assert wait_until(
+        lambda: (
+            errors
+            or (
+                manager.metrics.get("redis_errors") >= 1
+                and sum(manager.metrics.get(name) for name in fallbacks) >= 20
+            )
+        ),
+        timeout=30,
+    ), manager.metrics.snapshot()
+    rewinds = manager.metrics.get("redis_rewinds")  # 1 already: the first server was new too
     own_redis.start()
-    time.sleep(1.2)
+    # ... and stop once it has met the restarted one (the hook noticed the new run_id).
+    assert wait_until(
+        lambda: errors or manager.metrics.get("redis_rewinds") > rewinds, timeout=30
+    ), manager.metrics.snapshot()
+    time.sleep(1.0)  # more of the workload against the restarted, resyncing server
     stop.set()
     for t in threads:
         t.join(30)
     assert not errors, errors[:3]
-    assert manager.metrics.get("redis_errors") >= 1
     wait_for_redis_tier(manager)
     for sid, want in expected.items():
         record = manager.get_session(sid)
