@@ -168,6 +168,41 @@ def test_logout_during_outage_stays_revoked(sync, own_redis, make_manager) -> No
     assert raw_value(manager, sid) is None  # purged by the resync
 
 
+def test_restarted_server_is_not_marked_reconciled_before_its_keys_are(
+    own_redis, make_manager
+) -> None:
+    """Another process trusts a server once ``trusted-run-id`` names it: that must wait until
+    every key was compared. It did not when the restart was first noticed by the resync's own
+    ping (an outage with no database-only write): the new server was recorded as reconciled
+    before the scan, and a second process then served the snapshot's older versions."""
+    first = make_manager(own_redis, session_resync_batch=5)
+    sids = [first.create_session(f"u{i}", {"v": 1}) for i in range(30)]
+    client = own_redis.client()
+    with client.pipeline(transaction=False) as pipe:
+        for i in range(5000):  # other data: the scan takes several bounded steps
+            pipe.set(f"other:{i}", b"x")
+        pipe.execute()
+    client.save()  # the snapshot holds v1
+    for sid in sids:
+        assert first.update_session(sid, {"v": 2})
+    own_redis.kill()
+    assert first.get_session(sids[0]).data == {"v": 2}  # type: ignore[union-attr]
+    own_redis.start()  # back from the snapshot
+    new_run_id = str(own_redis.client().info("server")["run_id"])
+    assert first.get_session(sids[0]).data == {"v": 2}  # type: ignore[union-attr] # one step
+    assert first.health()["needs_resync"]  # the scan has only begun
+    trusted = own_redis.client().get(first.redis.trusted_key)
+    assert trusted is None or trusted.decode() != new_run_id
+    # A second process (its own resync state: another URL spelling of the same server).
+    second = make_manager(own_redis, url=f"redis://127.0.0.1:{own_redis.port}")
+    assert second._state is not first._state
+    for sid in sids:
+        assert second.get_session(sid).data == {"v": 2}  # type: ignore[union-attr]
+    wait_for_redis_tier(first)
+    trusted = own_redis.client().get(first.redis.trusted_key)
+    assert trusted is not None and trusted.decode() == new_run_id
+
+
 def test_resync_after_outage(own_redis, make_manager) -> None:
     manager = make_manager(own_redis)
     before = manager.create_session("u1", {"v": "before"})
