@@ -7,6 +7,7 @@ import random
 import shutil
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -314,9 +315,20 @@ def test_both_tiers_down_raises(own_redis, make_manager, fragile_db) -> None:
     assert fragile_db.manager.checked_out() == 0
 
 
-def test_kill_redis_mid_concurrent_workload(own_redis, make_manager) -> None:
+@pytest.fixture
+def patient_db(database: DatabaseManager) -> Iterator[DatabaseManager]:
+    """The test database with a 10 s statement timeout: for tests about Redis, where the
+    database is healthy but the machine's disk may stall a commit past the default 2 s
+    (fsync stalls of 2.6 s were measured while MariaDB runs failed with OperationalError;
+    bounded database waits are tested with real hung databases in test_fault_scenarios)."""
+    db = DatabaseManager(database.url, schema=database._schema, statement_timeout=10.0)
+    yield db
+    db.dispose()
+
+
+def test_kill_redis_mid_concurrent_workload(own_redis, make_manager, patient_db) -> None:
     """Threads create, read, update and destroy while Redis is killed and restarted."""
-    manager = make_manager(own_redis)
+    manager = make_manager(own_redis, db=patient_db)
     errors: list[BaseException] = []
     expected: dict[str, dict[str, int] | None] = {}
     lock = threading.Lock()
