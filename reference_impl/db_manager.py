@@ -5,7 +5,9 @@ file), so importing the package never opens a connection. Every wait is bounded:
 and pool checkout by ``connect_timeout``, each statement by ``statement_timeout`` (see
 ``db_timeouts``). ``session_scope()`` goes through a circuit breaker: after
 ``breaker_threshold`` consecutive outages (not data errors) it fails at once with
-``DatabaseUnavailable`` until a probe ``breaker_reset`` seconds later succeeds.
+``DatabaseUnavailable`` until a probe ``breaker_reset`` seconds later succeeds. On SQLite,
+this process's write transactions queue for the file's write lock in arrival order
+(``sqlite_writes``) instead of racing for it until the busy timeout.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from reference_impl import db_timeouts
+from reference_impl import db_timeouts, sqlite_writes
 from reference_impl.breaker import CircuitBreaker
 from reference_impl.models import Base
 from reference_impl.redis_client import redact_url
@@ -112,6 +114,8 @@ class DatabaseManager:
             kwargs["poolclass"] = QueuePool
         kwargs.update(self._pool_args)
         engine = create_engine(url, **kwargs)
+        if sqlite:  # before the watchdog's hooks: queueing for the lock is not a statement
+            sqlite_writes.install(engine, self.statement_timeout)
         # The checkout ping replaces pool_pre_ping, whose ping no timeout would bound.
         db_timeouts.install(engine, self.statement_timeout, ping=not sqlite)
         if sqlite:

@@ -17,8 +17,9 @@ is suspect.
    database does not know are kept: with tombstones kept until the cap, a session that
    was ever destroyed always has a row;
 3. push database-only writes (user-wide revocations, then dirty rows);
-4. record the server's ``run_id`` as reconciled and clear ``needs_resync``, but only if no
-   database-only write started since phase 3 last found nothing to do.
+4. record the compared server's ``run_id`` as reconciled and clear ``needs_resync``, but
+   only if no database-only write started and no new server was met since phase 3 last
+   found nothing to do (a restart first noticed there is scanned before it is trusted).
 """
 
 from __future__ import annotations
@@ -164,8 +165,12 @@ class Resync:
                     state.phase = SCAN if state.rewound else DIRTY
                     state.cursor = 0
             elif state.phase == SCAN:
-                state.cursor, found = self.redis.scan_sessions(state.cursor, max(budget, 1000))
+                cursor, found = self.redis.scan_sessions(state.cursor, max(budget, 1000))
                 redis_ok = True
+                if state.phase != SCAN:  # the hook found another server meanwhile: start over
+                    work += 1
+                    continue
+                state.cursor = cursor
                 self._reconcile(found)
                 work += len(found) + 1
                 if state.cursor == 0:
@@ -177,10 +182,17 @@ class Resync:
                 if done == 0:
                     if not redis_ok:
                         self.redis.ping()  # an empty resync must still prove Redis is back
+                    if state.generation != generation:
+                        # A write landed, or the ping's new connection met a restarted
+                        # server whose keys are not compared yet: never record it as
+                        # reconciled now (other processes would trust it), look again.
+                        work += 1
+                        continue
                     if state.rewound:
-                        # Record this server as reconciled before letting go: if it is
-                        # replaced meanwhile, the hook bumps the generation and we go on.
-                        self.redis.mark_trusted(self.redis.run_id())
+                        # Record the server we compared (not whichever answers now: if it
+                        # was replaced meanwhile, the hook bumped the generation and the
+                        # name recorded does not match the new one).
+                        self.redis.mark_trusted(state.suspect_run_id)
                     if state.settle(generation):
                         state.fallback_announced = False
                         return True, work

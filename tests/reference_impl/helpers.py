@@ -21,8 +21,3 @@ def wait_for_redis_tier(manager: RedisSessionManager, timeout: float = 10.0) -> 
 def raw_value(manager: RedisSessionManager, session_id: str) -> bytes | None:
     value = manager.redis.client.get(manager.redis.session_key(session_id))
     return value if value is None else bytes(value)
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * pct / 100))]

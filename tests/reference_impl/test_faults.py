@@ -7,11 +7,12 @@ import random
 import shutil
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import percentile, raw_value, wait_for_redis_tier
-from redis_servers import RedisServer
+from helpers import raw_value, wait_for_redis_tier
+from redis_servers import RedisServer, wait_until
 
 from reference_impl.breaker import BreakerState, CircuitBreaker, breaker_for
 from reference_impl.db_manager import DatabaseManager
@@ -48,21 +49,15 @@ def test_redis_down_fallback_serves_database(fault, own_redis, make_manager) -> 
     assert manager.breaker.state is BreakerState.OPEN
     assert manager.health()["breaker"]["state"] == "open"
 
-    # Once open, the breaker adds well under 1 ms: compare with plain database reads.
-    for _attempt in range(3):
-        via_manager, direct = [], []
-        for _ in range(1000):
-            t0 = time.perf_counter()
-            manager.get_session(sid)
-            t1 = time.perf_counter()
-            manager.database.get_session(sid)
-            t2 = time.perf_counter()
-            via_manager.append(t1 - t0)
-            direct.append(t2 - t1)
-        added = percentile(via_manager, 99) - percentile(direct, 99)
-        if added < 0.001:
-            break
-    assert added < 0.001, f"p99 added latency {added * 1000:.3f} ms"
+    # Once open, Redis is not even tried: a call costs one database read. (What that adds,
+    # p99 < 1 ms, is a speed target: benchmarks/bench_sessions.py measures it; as a timed
+    # test it failed on loaded machines, e.g. "p99 added latency 3.696 ms".)
+    errors = manager.metrics.get("redis_errors")
+    skipped = manager.metrics.get("breaker_short_circuits")
+    for _ in range(1000):
+        assert manager.get_session(sid).data == {"v": 3}  # type: ignore[union-attr]
+    assert manager.metrics.get("redis_errors") == errors
+    assert manager.metrics.get("breaker_short_circuits") == skipped + 1000
 
 
 @pytest.mark.parametrize("fault", ["closed", "hung"])
@@ -166,6 +161,41 @@ def test_logout_during_outage_stays_revoked(sync, own_redis, make_manager) -> No
     wait_for_redis_tier(manager)
     assert manager.get_session(sid) is None
     assert raw_value(manager, sid) is None  # purged by the resync
+
+
+def test_restarted_server_is_not_marked_reconciled_before_its_keys_are(
+    own_redis, make_manager
+) -> None:
+    """Another process trusts a server once ``trusted-run-id`` names it: that must wait until
+    every key was compared. It did not when the restart was first noticed by the resync's own
+    ping (an outage with no database-only write): the new server was recorded as reconciled
+    before the scan, and a second process then served the snapshot's older versions."""
+    first = make_manager(own_redis, session_resync_batch=5)
+    sids = [first.create_session(f"u{i}", {"v": 1}) for i in range(30)]
+    client = own_redis.client()
+    with client.pipeline(transaction=False) as pipe:
+        for i in range(5000):  # other data: the scan takes several bounded steps
+            pipe.set(f"other:{i}", b"x")
+        pipe.execute()
+    client.save()  # the snapshot holds v1
+    for sid in sids:
+        assert first.update_session(sid, {"v": 2})
+    own_redis.kill()
+    assert first.get_session(sids[0]).data == {"v": 2}  # type: ignore[union-attr]
+    own_redis.start()  # back from the snapshot
+    new_run_id = str(own_redis.client().info("server")["run_id"])
+    assert first.get_session(sids[0]).data == {"v": 2}  # type: ignore[union-attr] # one step
+    assert first.health()["needs_resync"]  # the scan has only begun
+    trusted = own_redis.client().get(first.redis.trusted_key)
+    assert trusted is None or trusted.decode() != new_run_id
+    # A second process (its own resync state: another URL spelling of the same server).
+    second = make_manager(own_redis, url=f"redis://127.0.0.1:{own_redis.port}")
+    assert second._state is not first._state
+    for sid in sids:
+        assert second.get_session(sid).data == {"v": 2}  # type: ignore[union-attr]
+    wait_for_redis_tier(first)
+    trusted = own_redis.client().get(first.redis.trusted_key)
+    assert trusted is not None and trusted.decode() == new_run_id
 
 
 def test_resync_after_outage(own_redis, make_manager) -> None:
@@ -285,9 +315,20 @@ def test_both_tiers_down_raises(own_redis, make_manager, fragile_db) -> None:
     assert fragile_db.manager.checked_out() == 0
 
 
-def test_kill_redis_mid_concurrent_workload(own_redis, make_manager) -> None:
+@pytest.fixture
+def patient_db(database: DatabaseManager) -> Iterator[DatabaseManager]:
+    """The test database with a 10 s statement timeout: for tests about Redis, where the
+    database is healthy but the machine's disk may stall a commit past the default 2 s
+    (fsync stalls of 2.6 s were measured while MariaDB runs failed with OperationalError;
+    bounded database waits are tested with real hung databases in test_fault_scenarios)."""
+    db = DatabaseManager(database.url, schema=database._schema, statement_timeout=10.0)
+    yield db
+    db.dispose()
+
+
+def test_kill_redis_mid_concurrent_workload(own_redis, make_manager, patient_db) -> None:
     """Threads create, read, update and destroy while Redis is killed and restarted."""
-    manager = make_manager(own_redis)
+    manager = make_manager(own_redis, db=patient_db)
     errors: list[BaseException] = []
     expected: dict[str, dict[str, int] | None] = {}
     lock = threading.Lock()
@@ -335,14 +376,30 @@ def test_kill_redis_mid_concurrent_workload(own_redis, make_manager) -> None:
         t.start()
     time.sleep(0.6)
     own_redis.kill()
-    time.sleep(0.8)
+    # Restart only once the workload has met the dead server and written to the database in
+    # its place (a loaded machine can stall every thread for the whole of a fixed sleep).
+    fallbacks = ("fallback_create", "fallback_get", "fallback_update", "fallback_destroy")
+    assert wait_until(
+        lambda: (
+            errors
+            or (
+                manager.metrics.get("redis_errors") >= 1
+                and sum(manager.metrics.get(name) for name in fallbacks) >= 20
+            )
+        ),
+        timeout=30,
+    ), manager.metrics.snapshot()
+    rewinds = manager.metrics.get("redis_rewinds")  # 1 already: the first server was new too
     own_redis.start()
-    time.sleep(1.2)
+    # ... and stop once it has met the restarted one (the hook noticed the new run_id).
+    assert wait_until(
+        lambda: errors or manager.metrics.get("redis_rewinds") > rewinds, timeout=30
+    ), manager.metrics.snapshot()
+    time.sleep(1.0)  # more of the workload against the restarted, resyncing server
     stop.set()
     for t in threads:
         t.join(30)
     assert not errors, errors[:3]
-    assert manager.metrics.get("redis_errors") >= 1
     wait_for_redis_tier(manager)
     for sid, want in expected.items():
         record = manager.get_session(sid)
