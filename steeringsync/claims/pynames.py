@@ -13,7 +13,6 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +85,7 @@ class Modules:
 
     def __init__(self, index: RepoIndex) -> None:
         self.index = index
+        self._roots: dict[str, list[str]] = {}
 
     @classmethod
     def of(cls, index: RepoIndex) -> Modules:
@@ -95,19 +95,22 @@ class Modules:
             known = index.memo["modules"] = cls(index)
         return known
 
-    @cached_property
-    def roots(self) -> dict[str, list[str]]:
-        """Each name a package or module has -> the folders holding one (sorted)."""
-        found: dict[str, set[str]] = {}
-        for path in self.index.files:
-            if path.endswith(".py"):
-                parts = path[:-3].split("/")
-                for i, part in enumerate(parts):
-                    found.setdefault(part, set()).add("/".join(parts[:i]))
-        return {name: sorted(folders) for name, folders in found.items()}
+    def roots(self, name: str) -> list[str]:
+        """The folders (sorted) holding a package or module named ``name``: worked out
+        per name a doc uses, as most runs ask about one or two of the thousands there."""
+        known = self._roots.get(name)
+        if known is None:
+            found: set[str] = set()
+            for path in self.index.files:
+                # the substring test skips nearly every path before it is split
+                if name in path and path.endswith(".py"):
+                    parts = path[:-3].split("/")
+                    found.update("/".join(parts[:i]) for i, p in enumerate(parts) if p == name)
+            known = self._roots[name] = sorted(found)
+        return known
 
     def first_party(self, dotted: str) -> bool:
-        return dotted.split(".")[0] in self.roots
+        return bool(self.roots(dotted.split(".")[0]))
 
     def _file(self, root: str, parts: list[str]) -> str | None:
         stem = posixpath.join(root, *parts) if root else "/".join(parts)
@@ -118,7 +121,7 @@ class Modules:
 
     def judge(self, claim: ModuleClaim) -> ModuleVerdict | None:
         parts = claim.module.split(".")
-        roots = self.roots.get(parts[0], [])
+        roots = self.roots(parts[0])
         if not roots:
             return None
         found = [(root, f) for root in roots if (f := self._file(root, parts)) is not None]

@@ -158,9 +158,21 @@ def doc_title(doc: SteeringDoc) -> str:
     return next((h.text for h in doc.headings if h.level == 1), "")
 
 
-def dead_paths(doc: SteeringDoc, project: Project) -> list[Dead]:
+def dead_paths(doc: SteeringDoc, project: Project, *, commands: bool = False) -> list[Dead]:
     """The doc's dead path claims (SS306's and, for commands, SS307's), a gone tree
-    folder once rather than once per entry under it."""
+    folder once rather than once per entry under it; with ``commands``, only the
+    commands' (SS307 without SS306 need not judge, nor ask git about, every listing)."""
+    if commands:
+        found = _dead(doc, project, commands=True)
+        # a dead folder's new place may come from the other claims under it
+        if not any(d.claim.text.endswith("/") and d.suggestion is None for d in found):
+            return [_moved_with_its_parts(d, found) for d in found]
+        return [d for d in dead_paths(doc, project) if d.claim.kind == "command"]
+    dead = _dead(doc, project, commands=False)
+    return [_moved_with_its_parts(d, dead) for d in dead]
+
+
+def _dead(doc: SteeringDoc, project: Project, *, commands: bool) -> list[Dead]:
     from steeringsync.claims.extract import claims_of, named_folders
 
     index = RepoIndex.of(project)
@@ -170,6 +182,8 @@ def dead_paths(doc: SteeringDoc, project: Project) -> list[Dead]:
     dead: list[Dead] = []
     gone_folders: list[str] = []
     for claim in claims.paths:
+        if commands and claim.kind != "command":
+            continue
         if claim.kind == "tree" and any(claim.text.startswith(d) for d in gone_folders):
             continue
         found = judge(
@@ -180,7 +194,7 @@ def dead_paths(doc: SteeringDoc, project: Project) -> list[Dead]:
         if claim.kind == "tree" and claim.text.endswith("/"):
             gone_folders.append(claim.text)
         dead.append(found)
-    return [_moved_with_its_parts(d, dead) for d in dead]
+    return dead
 
 
 def _moved_with_its_parts(folder: Dead, dead: list[Dead]) -> Dead:

@@ -12,6 +12,10 @@ from steeringsync.claims.repo import RepoIndex
 MAX_BYTES = 1024 * 1024
 _TARGET_RE = re.compile(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)", re.MULTILINE)
 _MAKEFILES = ("Makefile", "makefile", "GNUmakefile")
+# files that mean the Makefile is written by a build system, its targets unknown here
+_MAKE_GENERATORS = ("CMakeLists.txt", "configure", "Makefile.am")
+_MAKE_NAMES = frozenset(_MAKEFILES + _MAKE_GENERATORS)
+_MAKE_ENDINGS = (*("/" + name for name in _MAKE_NAMES), ".mk")
 
 
 class Scripts:
@@ -29,11 +33,15 @@ class Scripts:
     def make_targets(self) -> set[str] | None:
         """Targets of every Makefile; None when one can define targets we cannot see
         (an `include`, a pattern rule, or a build system that writes the Makefile)."""
-        anywhere = self.index.anywhere
-        names = [p for name in _MAKEFILES for p in anywhere(name)]
-        names += [p for p in self.index.files if p.endswith(".mk")]
-        if any(anywhere(name) for name in ("CMakeLists.txt", "configure", "Makefile.am")):
-            return None
+        names: list[str] = []
+        for path in self.index.files:  # one pass for all six names, not a lookup each
+            if not (path.endswith(_MAKE_ENDINGS) or path in _MAKE_NAMES):
+                continue
+            base = path.rpartition("/")[2]
+            if base not in _MAKE_NAMES or not path.startswith(".kiro/"):  # not a doc's copy
+                if base in _MAKE_GENERATORS:
+                    return None
+                names.append(path)
         targets: set[str] = set()
         for path in names:
             text = self._read(path)

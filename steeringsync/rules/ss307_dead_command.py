@@ -87,10 +87,9 @@ class DeadCommand(ClaimRule):
         from steeringsync.claims.scripts import Scripts
 
         claims, index = self.claims(doc, project)
-        for dead in dead_paths(doc, project):
-            if dead.claim.kind == "command":
-                where = span(dead.claim.line, dead.claim.column, dead.claim.text)
-                yield self.finding(doc.path, where, message(dead))
+        for dead in dead_paths(doc, project, commands=True):
+            where = span(dead.claim.line, dead.claim.column, dead.claim.text)
+            yield self.finding(doc.path, where, message(dead))
         scripts = Scripts(index)
         for script in claims.scripts:
             where = span(script.line, script.column, script.name)

@@ -247,11 +247,19 @@ def _claimed_names(docs: Iterable[SteeringDoc]) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def _prose(doc: SteeringDoc) -> DocClaims:
-    from steeringsync.claims.extract import extract
+# doc path -> (the parsed doc, its prose claims): building the rule and checking read
+# the same doc, so it is read once (a re-parsed doc, as the language server's, afresh)
+_PROSE: dict[Path, tuple[SteeringDoc, DocClaims]] = {}
 
-    # names do not depend on which folders exist: no repository walk needed
-    return extract(doc, "", lambda _: False)
+
+def _prose(doc: SteeringDoc) -> DocClaims:
+    known = _PROSE.get(doc.path)
+    if known is None or known[0] is not doc:
+        from steeringsync.claims.extract import extract
+
+        # names do not depend on which folders exist: no repository walk needed
+        known = _PROSE[doc.path] = (doc, extract(doc, "", lambda _: False))
+    return known[1]
 
 
 class _OtherSources:
@@ -268,13 +276,13 @@ class _OtherSources:
     def spell(self, name: str) -> bool:
         if self._texts is None:
             self._texts = []
-            for path in sorted(self.index.files):
-                if path.endswith(_OTHER_SOURCES):
-                    try:
-                        with open(self.index.root / path, "rb") as handle:
-                            data = handle.read(MAX_SCAN_BYTES)
-                    except OSError:
-                        continue
-                    self._texts.append(data.decode("utf-8", "replace"))
+            # sorted after filtering: on a large Python repository, few paths remain
+            for path in sorted(p for p in self.index.files if p.endswith(_OTHER_SOURCES)):
+                try:
+                    with open(self.index.root / path, "rb") as handle:
+                        data = handle.read(MAX_SCAN_BYTES)
+                except OSError:
+                    continue
+                self._texts.append(data.decode("utf-8", "replace"))
         pattern = re.compile(rf"\b{re.escape(name)}\b")
         return any(pattern.search(text) for text in self._texts)
