@@ -10,7 +10,7 @@ from functools import cached_property
 from steeringsync.claims.repo import RepoIndex
 
 MAX_BYTES = 1024 * 1024
-_TARGET_RE = re.compile(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)", re.MULTILINE)
+_TARGET_RE = re.compile(r"^([^\s:=#][^:=#\n]*?)[ \t]*::?(?!=)", re.MULTILINE)
 _MAKEFILES = ("Makefile", "makefile", "GNUmakefile")
 # files that mean the Makefile is written by a build system, its targets unknown here
 _MAKE_GENERATORS = ("CMakeLists.txt", "configure", "Makefile.am")

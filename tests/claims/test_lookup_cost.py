@@ -112,3 +112,17 @@ def test_a_module_root_is_every_folder_holding_it(tmp_path: Path) -> None:
     assert modules.first_party("app.x")
     assert not modules.first_party("requests.adapters")
     assert not modules.first_party("ap")  # a part of a name is no name
+
+
+def test_makefile_target_is_read_from_its_own_line(tmp_path: Path) -> None:
+    """`include` and variable lines have no colon of their own: the target pattern must
+    not run on to the next line's (`include x.mk` then `test:` is one target)."""
+    project = _project(
+        tmp_path,
+        {
+            "Makefile": "include common.mk\nPY ?= python3\n\ntest:\n\tpytest\n"
+            "build dist : deps\n\ttrue\n",
+            "common.mk": "",
+        },
+    )
+    assert Scripts(RepoIndex.of(project)).make_targets == {"test", "build", "dist"}
