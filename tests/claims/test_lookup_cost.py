@@ -120,7 +120,7 @@ def test_makefile_target_is_read_from_its_own_line(tmp_path: Path) -> None:
     project = _project(
         tmp_path,
         {
-            "Makefile": "include common.mk\nPY ?= python3\n\ntest:\n\tpytest\n"
+            "Makefile": "include common.mk\ntest:\n\tpytest\nPY ?= python3\n"
             "build dist : deps\n\ttrue\n",
             "common.mk": "",
         },
