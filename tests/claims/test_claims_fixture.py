@@ -5,7 +5,6 @@ monorepo workspaces and every kind of non-claim, each line's expected finding li
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from steeringsync.api import CheckOptions, check
 from steeringsync.cache import cache_dir
 from steeringsync.cli import main
 from steeringsync.project import Project
+from tests.claims._git import git
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "claims"
 CODES = ("SS306", "SS307", "SS308")
@@ -83,15 +83,6 @@ def test_sync_keeps_every_other_byte(repo: Path) -> None:
     assert doc.read_bytes() == b"\xef\xbb\xbf" + synced.replace(b"\n", b"\r\n")
 
 
-def _git(root: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=root,
-        check=True,
-        capture_output=True,
-    )
-
-
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_git_renames_name_the_new_file_even_when_its_name_changed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -99,11 +90,11 @@ def test_git_renames_name_the_new_file_even_when_its_name_changed(
     root = tmp_path / "renamed"
     (root / ".kiro/steering").mkdir(parents=True)
     (root / "0830_17_52_playwright.config.js").write_text("module.exports = {};\n" * 20)
-    _git(root, "init", "-q")
-    _git(root, "add", ".")
-    _git(root, "commit", "-qm", "config")
-    _git(root, "mv", "0830_17_52_playwright.config.js", "playwright.config.js")
-    _git(root, "commit", "-qm", "rename")
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "config")
+    git(root, "mv", "0830_17_52_playwright.config.js", "playwright.config.js")
+    git(root, "commit", "-qm", "rename")
     doc = root / ".kiro/steering/testing.md"
     doc.write_text("```bash\nnpx playwright test --config=0830_17_52_playwright.config.js\n```\n")
     assert findings(root) == [

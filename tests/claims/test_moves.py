@@ -5,7 +5,6 @@ all moved under one folder of its name. Each case is one seen on the development
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from steeringsync.api import CheckOptions, check
 from steeringsync.claims.repo import RepoIndex, renames_from_log
 from steeringsync.cli import main
 from steeringsync.project import Project
+from tests.claims._git import git
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -23,15 +23,6 @@ def findings(root: Path) -> list[str]:
     options = CheckOptions(paths=(root,), select=("SS306", "SS307"), cache=False)
     report = check(project, options)
     return [f"{f.location.line} {f.code} {f.message}" for f in report.active]
-
-
-def _git(root: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=root,
-        check=True,
-        capture_output=True,
-    )
 
 
 def _write(root: Path, files: dict[str, str]) -> None:
@@ -47,13 +38,13 @@ def _body(name: str) -> str:
 
 def _commit_moves(root: Path, before: dict[str, str], moves: list[tuple[str, str]]) -> None:
     _write(root, before)
-    _git(root, "init", "-q")
-    _git(root, "add", ".")
-    _git(root, "commit", "-qm", "before")
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "before")
     for old, new in moves:
         (root / new).parent.mkdir(parents=True, exist_ok=True)
-        _git(root, "mv", old, new)
-        _git(root, "commit", "-qm", f"move {old}")
+        git(root, "mv", old, new)
+        git(root, "commit", "-qm", f"move {old}")
         folder = (root / old).parent
         while folder != root and not any(folder.iterdir()):  # as a fresh clone has it
             folder.rmdir()
