@@ -235,8 +235,10 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
     first = dataclasses.replace(job, fix=None) if learning else job
     cache = open_cache(project, first, options)
     project.scan_memo = cache
+    # the stats of unchanged files, for the drift rules' scan (one stat per file a run)
+    project.file_stats = {} if cache is not None else None
     files = python_files(options.paths, project.selector)
-    scan = analyze_many(files, first, jobs=options.jobs, cache=cache)
+    scan = analyze_many(files, first, jobs=options.jobs, cache=cache, stats=project.file_stats)
     report.files_checked = len(scan.paths)
     report.checked_paths = list(scan.paths)
     results = {r.path: r for r in scan.results}
@@ -271,6 +273,7 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
     report.findings.extend(_suppress_in_docs(docs, placed))
     if cache is not None:  # once the project rules' scans have remembered theirs too
         cache.save(prune_unseen=whole or bool(unscanned))
+    project.file_stats = None  # a run's snapshot: never reused by a later one
     noqa = next((r for r in rules if isinstance(r, UnusedNoqa)), None)
     if noqa is not None:
         known = [r.code for r in every]

@@ -295,12 +295,14 @@ def analyze_many(
     *,
     jobs: int | None = None,
     cache: Cache | None = None,
+    stats: dict[str, os.stat_result] | None = None,
 ) -> Scan:
     """Check ``paths``; cache hits and non-matching files never reach a parser.
 
     A warm run touches each unchanged file with one stat and one dict look-up, and
     builds nothing for it: on 10,000 files, a Path or a result per file would cost more
-    than the stat.
+    than the stat. ``stats`` receives the stat of each cache hit (a file this run did not
+    read, so the stat is still its state) for later passes of the run to reuse.
     """
     workers = default_jobs() if jobs is None else max(1, jobs)
     hashing = cache is not None
@@ -316,18 +318,23 @@ def analyze_many(
             key = given if isinstance(given, str) else str(given)
             keys.append(key)
             try:
-                stamp: Stamp | None = stamp_of(os.stat(key))
+                st = os.stat(key)
+                stamp: Stamp | None = stamp_of(st)
             except OSError:
                 stamp = None
             known = None
             if cache is not None and stamp is not None:
                 payload = cache.lookup(key, stamp)
                 if payload is None:
+                    if stats is not None:
+                        stats[key] = st
                     continue  # unchanged, and nothing was found in it
                 if payload is not MISS:
                     hit = cache.decode(Path(key), payload)
                     if hit is not None:
                         found[index] = hit
+                        if stats is not None:
+                            stats[key] = st
                         continue
                 entry = cache.get(key)
                 known = entry.digest if entry is not None else None

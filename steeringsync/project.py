@@ -42,6 +42,8 @@ class Project:
     cache_base: Path | None = field(default=None, repr=False, compare=False)
     # the run's cache, where project-wide scans remember per-file results (None: none)
     scan_memo: Memo | None = field(default=None, repr=False, compare=False)
+    # this run's stats of the files it found unchanged in the cache (None: none)
+    file_stats: dict[str, os.stat_result] | None = field(default=None, repr=False, compare=False)
     # where setting names were found in the repository's other files, kept across the
     # Projects of a long-lived model (the language server), which clears it on changes
     name_memo: NameMemo | None = field(default=None, repr=False, compare=False)

@@ -190,6 +190,7 @@ def _scan(project: Project, names: set[str] | None) -> NameIndex:
     before = _remembered(memo, key)
     now: dict[str, Seen] = {}
     steering = project.config.steering_dir.strip("/") + "/"
+    stats = (getattr(project, "file_stats", None) or {}) if memo is not None else {}
     total = 0
     for path, rel in project.selector.walk_all(project.root):
         lower = rel.lower()
@@ -199,9 +200,9 @@ def _scan(project: Project, names: set[str] | None) -> NameIndex:
             or total > MAX_TOTAL
         ):
             continue
-        stamp = None if memo is None else _settled(path, memo.settled_ns)
+        stamp = None if memo is None else _settled(path, memo.settled_ns, stats.get(path))
         seen: Seen = before.get(rel) or []
-        if stamp is None or not _well_formed(seen) or seen[:4] != stamp:
+        if stamp is None or type(seen) is not list or seen[:4] != stamp or not _well_formed(seen):
             data = _read(Path(path))
             seen = [*(stamp or (0, 0, 0, 0)), len(data), _found(data, rel, names, needles)]
         if stamp is not None:
@@ -232,12 +233,14 @@ def _found(
     return [sorted(found), infra]
 
 
-def _settled(path: str, settled_ns: int) -> list[int] | None:
-    """A regular file's stat stamp when old enough to prove it unchanged, else None."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
+def _settled(path: str, settled_ns: int, st: os.stat_result | None = None) -> list[int] | None:
+    """A regular file's stat stamp when old enough to prove it unchanged, else None
+    (``st``: the run's stat of it, when the run already made one)."""
+    if st is None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
     if not stat.S_ISREG(st.st_mode) or max(st.st_mtime_ns, st.st_ctime_ns) >= settled_ns:
         return None
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
@@ -257,7 +260,10 @@ def _remembered(memo: Memo | None, key: str) -> dict[str, Seen]:
 def _well_formed(seen: Any) -> bool:
     if type(seen) is not list or len(seen) != 6:
         return False
-    if not all(type(n) is int for n in seen[:5]):
+    a, b, c, d, e = seen[:5]  # unrolled: this runs for every file of a warm run
+    if not (type(a) is int and type(b) is int and type(c) is int and type(d) is int):
+        return False
+    if type(e) is not int:
         return False
     hit = seen[5]
     if hit == 0 and type(hit) is int:

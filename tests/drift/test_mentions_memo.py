@@ -61,7 +61,35 @@ def test_a_warm_run_reads_only_what_changed(write_tree: Tree, reads: list[str]) 
     assert reads == ["app.ts"]
     (root / "web" / "app.ts").write_text("const t = 1;\n")
     assert unused(root) == ["REMOVED_KNOB"]
-    assert unused(root, use_cache=False) == ["REMOVED_KNOB"]
+    reads.clear()
+    # a Python file the check found changed is stat-ed and read again by the scan (the
+    # check shares its stats of unchanged files only)
+    (root / "app" / "views.py").write_text("KNOB = 'REMOVED_KNOB'\n")
+    assert unused(root) == []
+    assert reads == ["views.py"]
+    assert unused(root, use_cache=False) == []
+
+
+def test_the_scan_reuses_the_checks_stats_of_unchanged_files(
+    write_tree: Tree, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_tree(FILES)
+    options = api.CheckOptions(paths=(root,), select=("SS202",))
+    api.check(Project.discover(root), options)
+    stated: list[str] = []
+    settled = mentions._settled
+
+    def counting(path: str, settled_ns: int, st: Any = None) -> Any:
+        if st is None:
+            stated.append(Path(path).name)
+        return settled(path, settled_ns, st)
+
+    monkeypatch.setattr(mentions, "_settled", counting)
+    project = Project.discover(root)
+    report = api.check(project, options)
+    assert [f.message.split("`")[1] for f in report.active] == ["REMOVED_KNOB"]
+    assert stated == ["app.ts"]  # the Python files' stats came from the check
+    assert project.file_stats is None  # a run's snapshot is not kept for the next
 
 
 def test_a_malformed_memo_entry_is_read_again(write_tree: Tree, reads: list[str]) -> None:
