@@ -273,7 +273,8 @@ def check(project: Project, options: CheckOptions) -> CheckReport:
     report.findings.extend(_suppress_in_docs(docs, placed))
     if cache is not None:  # once the project rules' scans have remembered theirs too
         cache.save(prune_unseen=whole or bool(unscanned))
-    project.file_stats = None  # a run's snapshot: never reused by a later one
+    # the run's cache and snapshot: never reused by a later run on this Project
+    project.scan_memo = project.file_stats = None
     noqa = next((r for r in rules if isinstance(r, UnusedNoqa)), None)
     if noqa is not None:
         known = [r.code for r in every]
@@ -330,7 +331,7 @@ def _apply_baseline(
     assert options.baseline is not None
     entries = baseline_mod.read(options.baseline)
     active = report.active
-    pairs = baseline_mod.fingerprints(active, project.relative, baseline_mod.read_lines)
+    pairs = baseline_mod.fingerprints(active, project.relative)
     checked = {project.relative(Path(p)) for p in report.checked_paths}
     checked.update(project.relative(d) for d in project.doc_paths)
     enabled = {r.code for r in report.rules}
@@ -345,7 +346,7 @@ def _apply_baseline(
 
 def write_baseline(project: Project, report: CheckReport, path: Path) -> int:
     """Record the report's active findings in a baseline file; returns how many."""
-    pairs = baseline_mod.fingerprints(report.active, project.relative, baseline_mod.read_lines)
+    pairs = baseline_mod.fingerprints(report.active, project.relative)
     return baseline_mod.write(path, [entry for _, entry in pairs])
 
 

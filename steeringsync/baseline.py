@@ -23,9 +23,6 @@ FORMAT_VERSION = 1
 CONTEXT = 1  # lines on each side that take part in the fingerprint
 MAX_BASELINE_BYTES = 64 * 1024 * 1024
 
-# a file's lines, or None when it cannot be read; supplied by the caller
-ReadLines = Callable[[Path], "list[str] | None"]
-
 
 def read_lines(path: Path) -> list[str] | None:
     """A checked file's lines (None when unreadable): what fingerprints are made of."""
@@ -55,7 +52,7 @@ class Entry:
 
 
 def fingerprints(
-    findings: Iterable[Finding], relative: Callable[[Path], str], read_lines: ReadLines
+    findings: Iterable[Finding], relative: Callable[[Path], str]
 ) -> list[tuple[Finding, Entry]]:
     """Each finding with its baseline entry, in the findings' order."""
     cache: dict[Path, list[str] | None] = {}

@@ -202,17 +202,7 @@ class FileSelector:
             return False
 
     def _read_gitignore(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
-        path = directory / ".gitignore"
-        try:
-            if os.path.islink(path) and not within(self.root, path):
-                raise SkippedFile("a symlink to outside the repository; skipped")
-            lines = read_text(path)
-        except SkippedFile as exc:
-            self.skipped[str(path)] = str(exc.strerror)
-            return None
-        except OSError:
-            return None
-        return gitignore_spec(lines.splitlines())
+        return gitignore_at(self.root, directory, self.skipped)
 
 
 class _Frame:
@@ -291,7 +281,7 @@ def is_gitignored(root: Path, path: Path) -> bool:
     directory = root
     parts = rel.split("/")
     for n, part in enumerate(parts):
-        spec = _gitignore_at(root, directory)
+        spec = gitignore_at(root, directory)
         if spec is not None:
             ignores.append((_with_sep(str(directory)), spec))
         directory = directory / part
@@ -300,12 +290,20 @@ def is_gitignored(root: Path, path: Path) -> bool:
     return False
 
 
-def _gitignore_at(root: Path, directory: Path) -> pathspec.GitIgnoreSpec | None:
+def gitignore_at(
+    root: Path, directory: Path, skipped: dict[str, str] | None = None
+) -> pathspec.GitIgnoreSpec | None:
+    """``directory``'s .gitignore, bounded and compiled safely (None: none or unreadable);
+    a link out of the repository is never read (said in ``skipped`` when given)."""
     path = directory / ".gitignore"
     try:
         if os.path.islink(path) and not within(root, path):
-            return None  # a link out of the repository is never read
+            raise SkippedFile("a symlink to outside the repository; skipped")
         lines = read_text(path)
-    except (SkippedFile, OSError):
+    except SkippedFile as exc:
+        if skipped is not None:
+            skipped[str(path)] = str(exc.strerror)
+        return None
+    except OSError:
         return None
     return gitignore_spec(lines.splitlines())

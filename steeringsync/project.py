@@ -17,7 +17,7 @@ from steeringsync.steering.doc_cache import DocCache
 from steeringsync.steering.document import SteeringDoc
 
 if TYPE_CHECKING:
-    from steeringsync.drift.mentions import Memo, NameIndex, NameMemo
+    from steeringsync.drift.mentions import Memo, NameMemo
     from steeringsync.steering.declarations import Declaration
 
 
@@ -132,14 +132,6 @@ class Project:
         from steeringsync.python.requires import declared_minimum
 
         return declared_minimum(self.root)
-
-    @cached_property
-    def repo_names(self) -> NameIndex:
-        """Setting names used by the repository's non-doc files, read once per Project
-        (an editor's project model keeps it across keystrokes)."""
-        from steeringsync.drift.mentions import repo_index
-
-        return repo_index(self)
 
     @cached_property
     def declarations(self) -> tuple[Declaration, ...]:

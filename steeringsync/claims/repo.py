@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import pathspec
 
+from steeringsync.discovery import gitignore_at
+
 if TYPE_CHECKING:
     from steeringsync.project import Project
 
@@ -210,14 +212,9 @@ class RepoIndex:
 
     def _gitignore(self, base: str) -> pathspec.GitIgnoreSpec | None:
         if base not in self._gitignores:
-            spec = None
-            if base == "" or base in self.dirs:
-                try:
-                    text = (self.root / base / ".gitignore").read_text("utf-8", "replace")
-                    spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
-                except OSError:
-                    spec = None
-            self._gitignores[base] = spec
+            # the walk's own reader: bounded, compiled safely, no link out of the repository
+            known = base == "" or base in self.dirs
+            self._gitignores[base] = gitignore_at(self.root, self.root / base) if known else None
         return self._gitignores[base]
 
     def load_renames(self) -> None:

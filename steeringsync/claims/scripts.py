@@ -22,6 +22,15 @@ class Scripts:
     def __init__(self, index: RepoIndex) -> None:
         self.index = index
 
+    @classmethod
+    def of(cls, index: RepoIndex) -> Scripts:
+        """One per run, like the index: every doc's commands share the Makefiles and
+        package.json files read once."""
+        known = index.memo.get("scripts")
+        if not isinstance(known, Scripts):
+            known = index.memo["scripts"] = cls(index)
+        return known
+
     def _read(self, path: str) -> str | None:
         try:
             with open(self.index.root / path, "rb") as handle:

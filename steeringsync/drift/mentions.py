@@ -33,8 +33,6 @@ class Project(Protocol):
     def selector(self) -> FileSelector: ...
     @property
     def docs(self) -> list[SteeringDoc]: ...
-    @property
-    def repo_names(self) -> NameIndex: ...
 
 
 # Upper-case words with at least one `_` or 3+ characters: `DEBUG`, `DB_URL`
@@ -136,21 +134,12 @@ def doc_names(project: Project) -> set[str]:
     return found
 
 
-def repo_index(project: Project) -> NameIndex:
-    """Every name of the repository's non-doc files: one bounded pass (what a long-lived
-    project model keeps; a run asks :func:`occurrences` for its few candidates)."""
-    return _scan(project, None)
-
-
 def occurrences(project: Project, names: set[str]) -> NameIndex:
-    """Where ``names`` occur in the repository's non-doc files: the same pass, but a file
+    """Where ``names`` occur in the repository's non-doc files: one pass in which a file
     is tokenised only when it holds one of them (a byte search), so a run with a handful
     of candidates reads the repository without tokenising it."""
     if not names:
         return NameIndex()
-    if "repo_names" in getattr(project, "__dict__", {}):  # already built: filter it
-        full = project.repo_names
-        return NameIndex(elsewhere=full.elsewhere & names, in_infra=full.in_infra & names)
     memo = getattr(project, "name_memo", None)
     if not isinstance(memo, NameMemo):
         return _scan(project, names)
@@ -178,15 +167,15 @@ MEMO_SETS = 4  # name sets remembered (two drift rules ask, each its own)
 Seen = list[Any]
 
 
-def _scan(project: Project, names: set[str] | None) -> NameIndex:
+def _scan(project: Project, names: set[str]) -> NameIndex:
     """One pass over the non-doc files. With a memo (a cached run asking for
     ``names``), a file whose stat stamp is settled and unchanged since the run that
     remembered these names is not read again: a warm run stats the files instead of
     reading them all (a third of its time on 10,000 files)."""
     result = NameIndex()
-    needles = None if names is None else [n.encode("ascii", "ignore") for n in names]
-    memo: Memo | None = getattr(project, "scan_memo", None) if names is not None else None
-    key = "\n".join(sorted(names or ()))
+    needles = [n.encode("ascii", "ignore") for n in names]
+    memo: Memo | None = getattr(project, "scan_memo", None)
+    key = "\n".join(sorted(names))
     before = _remembered(memo, key)
     now: dict[str, Seen] = {}
     steering = project.config.steering_dir.strip("/") + "/"
@@ -218,15 +207,13 @@ def _scan(project: Project, names: set[str] | None) -> NameIndex:
     return result
 
 
-def _found(
-    data: bytes, rel: str, names: set[str] | None, needles: list[bytes] | None
-) -> list[Any] | int:
+def _found(data: bytes, rel: str, names: set[str], needles: list[bytes]) -> list[Any] | int:
     """The names in one file's bytes and whether it deploys the code; 0: none."""
     if b"\0" in data[:1024]:
         return 0
-    if needles is not None and not any(n in data for n in needles):
+    if not any(n in data for n in needles):
         return 0
-    found = words(data) if names is None else words(data) & names
+    found = words(data) & names
     if not found:
         return 0
     infra = is_infra(rel) or b"aws_cdk" in data or b"aws-cdk-lib" in data

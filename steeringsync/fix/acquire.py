@@ -21,12 +21,11 @@ import ast
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from steeringsync.fix.definite import FunctionNode, declared, local_bindings, params
+from steeringsync.fix.definite import NESTED, FunctionNode, declared, local_bindings, params
 from steeringsync.fix.idiom import LearnedBinding
 from steeringsync.python.deprecated_calls import DeprecatedCall
 
 Position = tuple[int, int]
-NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
 @dataclass(frozen=True)

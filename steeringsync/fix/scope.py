@@ -15,14 +15,21 @@ from dataclasses import dataclass, replace
 from steeringsync.config import SessionMigration
 from steeringsync.fix import acquire
 from steeringsync.fix.acquire import Acquisition, AliasUse, Position
-from steeringsync.fix.definite import Binding, FunctionNode, bound_before, local_bindings, resolve
+from steeringsync.fix.definite import (
+    COMPREHENSIONS,
+    Binding,
+    FunctionNode,
+    bound_before,
+    local_bindings,
+    params,
+    resolve,
+)
 from steeringsync.fix.idiom import Factory, FactoryVerdict, LearnedBinding
 from steeringsync.python.deprecated_calls import DeprecatedCall, DeprecatedUse, Shape
 from steeringsync.python.source import PythonSource
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 SCOPES = (*FUNCTIONS, ast.ClassDef)
-COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
 NAME_CANDIDATES = ("session", "db_session")
 NO_ACQUISITION = Acquisition()
@@ -83,12 +90,6 @@ def bound_names(nodes: Iterable[ast.AST]) -> set[str]:
             continue
         stack.extend(ast.iter_child_nodes(node))
     return names
-
-
-def _params(fn: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> list[str]:
-    a = fn.args
-    params = [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]
-    return [p.arg for p in params if p is not None]
 
 
 def import_spec(line: str) -> dict[str, ImportSpec]:
@@ -428,7 +429,7 @@ class SitePlanner:
             and len(scopes) > 1
             and isinstance(scopes[0], (ast.FunctionDef, ast.AsyncFunctionDef))
             and isinstance(scopes[1], ast.ClassDef)
-            and _params(scopes[0])[:1] == [value.value.id]
+            and params(scopes[0])[:1] == [value.value.id]
             and self._class_has(scopes[1], replacement)
             and self.resolve(value.value.id, stmt).bound
         ):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from steeringsync.baseline import fingerprints, read_lines
+from steeringsync.baseline import fingerprints
 from steeringsync.reporters.base import Reporter
 from steeringsync.reporters.escaping import clean_text
 from steeringsync.types import Finding, Severity
@@ -29,7 +29,7 @@ class GitlabReporter(Reporter):
 
     def finish(self, report: CheckReport) -> None:
         items = []
-        for finding, entry in fingerprints(self.found, self.display_path, read_lines):
+        for finding, entry in fingerprints(self.found, self.display_path):
             loc = finding.location
             items.append(
                 {

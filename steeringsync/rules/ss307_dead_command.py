@@ -90,7 +90,7 @@ class DeadCommand(ClaimRule):
         for dead in dead_paths(doc, project, commands=True):
             where = span(dead.claim.line, dead.claim.column, dead.claim.text)
             yield self.finding(doc.path, where, message(dead))
-        scripts = Scripts(index)
+        scripts = Scripts.of(index)
         for script in claims.scripts:
             where = span(script.line, script.column, script.name)
             if script.tool == "make" and scripts.has_make_target(script.name) is False:
