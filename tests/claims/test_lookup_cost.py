@@ -126,3 +126,19 @@ def test_makefile_target_is_read_from_its_own_line(tmp_path: Path) -> None:
         },
     )
     assert Scripts(RepoIndex.of(project)).make_targets == {"test", "build", "dist"}
+
+
+def test_gitignore_is_read_as_the_walk_reads_it(tmp_path: Path) -> None:
+    """The claims index asks the walk's reader: a .gitignore linked from outside the
+    repository is not read (a hostile checkout cannot make a claim 'ignored' with it)."""
+    outside = tmp_path / "outside.gitignore"
+    outside.write_text("secret/\n")
+    root = tmp_path / "repo"
+    project = _project(root, {".gitignore": "dist/\n", "pkg/.gitignore": "*.gen.py\n"})
+    index = RepoIndex.of(project)
+    assert index.ignored("dist/")
+    assert index.ignored("pkg/x.gen.py")
+    assert not index.ignored("pkg/x.py")
+    (root / "pkg" / ".gitignore").unlink()
+    (root / "pkg" / ".gitignore").symlink_to(outside)
+    assert not RepoIndex.of(Project.discover(root, cache=False)).ignored("pkg/secret/")
