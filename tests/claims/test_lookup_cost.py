@@ -134,7 +134,9 @@ def test_gitignore_is_read_as_the_walk_reads_it(tmp_path: Path) -> None:
     outside = tmp_path / "outside.gitignore"
     outside.write_text("secret/\n")
     root = tmp_path / "repo"
-    project = _project(root, {".gitignore": "dist/\n", "pkg/.gitignore": "*.gen.py\n"})
+    project = _project(
+        root, {".gitignore": "dist/\n", "pkg/.gitignore": "*.gen.py\n", "pkg/x.py": ""}
+    )
     index = RepoIndex.of(project)
     assert index.ignored("dist/")
     assert index.ignored("pkg/x.gen.py")
